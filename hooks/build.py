@@ -1,0 +1,23 @@
+"""MkDocs hooks: wire build events to the handbook package. No logic lives here."""
+
+from __future__ import annotations
+
+from handbook import references, site
+from handbook.errors import CatalogError
+from mkdocs.exceptions import PluginError
+
+
+def on_config(config):
+    try:
+        site.start_build(config.config_file_path)
+    except CatalogError as exc:
+        raise PluginError(f"the handbook catalog has problems:\n{exc}") from None
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    return references.expand_page(markdown, page.file.src_uri, site.current())
+
+
+def on_post_build(config):
+    site.write_export(site.current(), config.site_dir)

@@ -1,0 +1,192 @@
+"""Snapshot + publishing policy + curated YAML, joined into what the site publishes.
+
+`load_catalog` is the one place a build gets its data from. It reads the committed
+snapshots (or, in live mode, refreshes them first and falls back to them on failure),
+applies the publishing policy so nothing excluded reaches a page, loads the analysts' YAML,
+and collects the notices pages show ("pulled 3 days ago", "the last pull failed"). The
+indexes here are built once per build so page rendering stays linear in catalog size.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+
+from .errors import CatalogError
+from .metrics import Metric, load_metrics
+from .model import FreshnessSnapshot, LookerExplore, LookerFolder, LookerItem, LookerSnapshot
+from .policy import LookerPolicy, PublishedView, apply_policy, folder_paths, load_policy
+from .project import Project
+from .reports import ReportList, load_reports
+from .snapshot_store import load
+from .sources import Source, load_sources
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a reader must know about the data on a page."""
+
+    source: str  # "looker" or "bigquery"
+    message: str
+    level: str = "warning"  # admonition type: "warning" or "info"
+
+
+@dataclass
+class Catalog:
+    project: Project
+    policy: LookerPolicy
+    view: PublishedView | None
+    freshness: FreshnessSnapshot | None
+    sources: list[Source]
+    metrics: list[Metric]
+    reports: ReportList
+    built_at: datetime
+    notices: list[Notice] = field(default_factory=list)
+
+    # --- Looker -----------------------------------------------------------------------
+    @property
+    def looker(self) -> LookerSnapshot | None:
+        """The published part of the Looker snapshot (policy applied)."""
+        return self.view.snapshot if self.view else None
+
+    @property
+    def base_url(self) -> str:
+        return (self.looker.base_url if self.looker else self.policy.base_url).rstrip("/")
+
+    @cached_property
+    def items(self) -> dict[tuple[str, str], LookerItem]:
+        """Published items by (kind, id), e.g. ("look", "729")."""
+        return {(i.kind, i.id): i for i in (self.looker.items if self.looker else [])}
+
+    @cached_property
+    def folders(self) -> dict[str, LookerFolder]:
+        return {f.id: f for f in (self.looker.folders if self.looker else [])}
+
+    @cached_property
+    def folder_paths(self) -> dict[str, list[LookerFolder]]:
+        return folder_paths(self.looker.folders) if self.looker else {}
+
+    @cached_property
+    def explores(self) -> dict[tuple[str, str], LookerExplore]:
+        return {(e.model, e.name): e for e in (self.looker.explores if self.looker else [])}
+
+    @cached_property
+    def fields(self) -> dict[str, tuple[LookerExplore, object]]:
+        """Every LookML field as `model.explore.view.field` → (explore, field)."""
+        out: dict[str, tuple[LookerExplore, object]] = {}
+        for explore in self.explores.values():
+            for f in explore.fields:
+                out[f"{explore.model}.{explore.name}.{f.name}"] = (explore, f)
+        return out
+
+    @cached_property
+    def items_by_field(self) -> dict[str, list[LookerItem]]:
+        """Published items that query a field, keyed `model.explore.view.field`."""
+        out: dict[str, list[LookerItem]] = {}
+        for item in self.items.values():
+            if item.model and item.explore:
+                for name in item.fields:
+                    out.setdefault(f"{item.model}.{item.explore}.{name}", []).append(item)
+        return out
+
+    def item_url(self, item: LookerItem) -> str:
+        return f"{self.base_url}/{'dashboards' if item.kind == 'dashboard' else 'looks'}/{item.id}"
+
+    def folder_url(self, folder: LookerFolder) -> str:
+        return f"{self.base_url}/folders/{folder.id}"
+
+    def explore_url(self, explore: LookerExplore) -> str:
+        return f"{self.base_url}/explore/{explore.model}/{explore.name}"
+
+    def folder_title(self, folder_id: str | None) -> str:
+        path = self.folder_paths.get(folder_id or "", [])
+        return " / ".join(f.name for f in path) if path else "(no folder)"
+
+    def is_excluded(self, kind: str, item_id: str) -> bool:
+        return bool(self.view and (kind, item_id) in self.view.excluded_items)
+
+    # --- Metrics and sources ------------------------------------------------------------
+    @cached_property
+    def metrics_by_name(self) -> dict[str, Metric]:
+        return {m.name: m for m in self.metrics}
+
+    @cached_property
+    def sources_by_name(self) -> dict[str, Source]:
+        return {s.name: s for s in self.sources}
+
+    @property
+    def looker_pulled_at(self) -> datetime | None:
+        return self.looker.pulled_at if self.looker else None
+
+
+def _attempt_notice(
+    project: Project, source: str, label: str, last: datetime | None
+) -> Notice | None:
+    """A notice when the latest pull of `source` failed after the snapshot was taken."""
+    path = project.attempt_file(source)
+    if not path.is_file():
+        return None
+    try:
+        attempt = json.loads(path.read_text(encoding="utf-8"))
+        attempted = datetime.fromisoformat(attempt["attempted_at"])
+        error = str(attempt.get("error", "unknown error"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    if last is not None and attempted <= last:
+        return None
+    when = attempted.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    shown = last.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if last else "no snapshot"
+    return Notice(
+        source,
+        f"The {label} pull at {when} failed ({error}). This page shows the last good "
+        f"snapshot, from {shown}.",
+    )
+
+
+def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
+    """Everything a build publishes, from the files on disk (no network)."""
+    problems = []
+    policy = LookerPolicy()
+    try:
+        policy = load_policy(project.looker_policy, project.relative(project.looker_policy))
+    except CatalogError as exc:
+        problems.extend(exc.problems)
+    looker = load(project.looker_snapshot, LookerSnapshot)
+    freshness = load(project.freshness_snapshot, FreshnessSnapshot)
+    sources: list[Source] = []
+    metrics: list[Metric] = []
+    reports = ReportList()
+    for loader in ("sources", "metrics", "reports"):
+        try:
+            if loader == "sources":
+                sources = load_sources(project)
+            elif loader == "metrics":
+                metrics = load_metrics(project)
+            else:
+                reports = load_reports(project)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CatalogError(problems)
+
+    notices: list[Notice] = []
+    for source, label, last in (
+        ("looker", "Looker", looker.pulled_at if looker else None),
+        ("bigquery", "BigQuery freshness", freshness.checked_at if freshness else None),
+    ):
+        notice = _attempt_notice(project, source, label, last)
+        if notice:
+            notices.append(notice)
+    return Catalog(
+        project=project,
+        policy=policy,
+        view=apply_policy(looker, policy) if looker else None,
+        freshness=freshness,
+        sources=sources,
+        metrics=metrics,
+        reports=reports,
+        built_at=now or datetime.now(UTC),
+        notices=notices,
+    )

@@ -1,0 +1,110 @@
+"""The `handbook` command: refresh the snapshot, validate the catalog, check Looker links.
+
+Every subcommand turns user mistakes (`CatalogError`) into `file:line: message` on stderr and
+exit code 1, never a traceback; faults outside our control are reported the same way by the
+modules that meet them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import CatalogError
+from .project import Project
+
+
+def _refresh(args: argparse.Namespace, project: Project) -> int:
+    from .refresh import refresh
+
+    only = args.only
+    result = refresh(
+        project,
+        looker=only in (None, "looker"),
+        bigquery=only in (None, "bigquery"),
+        verbose=True,
+    )
+    for failure in result.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    if result.failures:
+        print("the last good snapshot was kept; pages will say the pull failed", file=sys.stderr)
+    return 1 if result.failures else 0
+
+
+def _validate(args: argparse.Namespace, project: Project) -> int:
+    from .validate import validate_project
+
+    problems = validate_project(project)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return 1
+    print(f"catalog is valid ({warnings} warning(s))")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import linkcheck
+
+    parser = argparse.ArgumentParser(
+        prog="handbook",
+        description=(
+            "Tools for the Data & Analytics handbook. Build the site with `mkdocs build`; "
+            "these commands keep its catalog honest."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"handbook {__version__}")
+    parser.add_argument("--root", help="the handbook folder (default: nearest with mkdocs.yml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "refresh",
+        help="pull Looker content and BigQuery freshness into catalog/snapshot/",
+        description=(
+            "Pull the Looker content catalog (looker-sdk credentials: LOOKERSDK_BASE_URL, "
+            "LOOKERSDK_CLIENT_ID, LOOKERSDK_CLIENT_SECRET or looker.ini) and check BigQuery "
+            "freshness (ADC / GOOGLE_CLOUD_PROJECT, or HANDBOOK_BIGQUERY_ENDPOINT). Each "
+            "snapshot is replaced atomically; a failed pull keeps the old one."
+        ),
+    )
+    p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")
+    p.set_defaults(func=_refresh)
+
+    p = sub.add_parser(
+        "validate",
+        help="check metric, source and report YAML against each other and the snapshot",
+    )
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser(
+        "check-links",
+        help="find Looker links in Markdown that point at deleted, missing or excluded content",
+    )
+    linkcheck.add_arguments(p)
+    p.set_defaults(func=linkcheck.run_cli)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from pathlib import Path
+
+    project = Project(Path(args.root).resolve()) if args.root else Project.find()
+    try:
+        return int(args.func(args, project) or 0)
+    except CatalogError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; snapshots were not changed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

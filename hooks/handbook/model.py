@@ -1,0 +1,112 @@
+"""The pulled snapshot as plain data.
+
+Everything in here came from Looker or BigQuery and is therefore untrusted text: the
+models only check shape, never meaning, and rendering escapes every string. The snapshot
+is what a fresh clone builds from, so the models are the contract between a pull made
+months ago and today's templates; `schema_version` lets a later change refuse an old file
+with a clear message instead of a KeyError deep in a template.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+ItemKind = Literal["dashboard", "look"]
+
+
+class _Data(BaseModel):
+    """Strict about unknown keys so a hand-edited snapshot fails loudly, not silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class LookerFolder(_Data):
+    id: str
+    name: str
+    parent_id: str | None = None
+    is_personal: bool = False
+    is_personal_descendant: bool = False
+
+
+class LookerItem(_Data):
+    """A dashboard (numeric id, or LookML `model::name`) or a look."""
+
+    kind: ItemKind
+    id: str
+    title: str
+    description: str | None = None
+    folder_id: str | None = None
+    owner: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    last_viewed_at: datetime | None = None
+    view_count: int = 0
+    favorite_count: int = 0
+    deleted: bool = False
+    lookml: bool = False
+    # Fully qualified LookML fields the item queries (`view.field`), with the model and
+    # explore they come from, so a metric page can list the content that uses its field.
+    model: str | None = None
+    explore: str | None = None
+    fields: list[str] = Field(default_factory=list)
+
+
+class LookerField(_Data):
+    name: str  # `view.field`, as LookML names it
+    label: str | None = None
+    description: str | None = None
+    type: str | None = None
+    category: Literal["dimension", "measure", "filter", "parameter"] = "dimension"
+    hidden: bool = False
+
+
+class LookerExplore(_Data):
+    model: str
+    name: str
+    label: str | None = None
+    description: str | None = None
+    fields: list[LookerField] = Field(default_factory=list)
+
+
+class LookerSnapshot(_Data):
+    """One complete pull of the Looker content catalog."""
+
+    schema_version: int = SCHEMA_VERSION
+    pulled_at: datetime
+    base_url: str
+    folders: list[LookerFolder] = Field(default_factory=list)
+    items: list[LookerItem] = Field(default_factory=list)
+    explores: list[LookerExplore] = Field(default_factory=list)
+    # How the pull went: the number of HTTP requests it took, for the catalog index.
+    requests: int | None = None
+
+
+class TableFreshness(_Data):
+    """What BigQuery said about one table at `checked_at`."""
+
+    table: str  # project.dataset.table
+    loaded_at: datetime | None = None
+    method: Literal["metadata", "max_field"] = "metadata"
+    error: str | None = None  # set when the check itself failed: dbt's "runtime error"
+
+
+class FreshnessSnapshot(_Data):
+    schema_version: int = SCHEMA_VERSION
+    checked_at: datetime
+    tables: list[TableFreshness] = Field(default_factory=list)
+
+
+class PullAttempt(_Data):
+    """A failed pull, remembered beside the snapshot so the next build can say so.
+
+    The snapshot itself is never touched by a failure; this small file is the only trace.
+    """
+
+    source: Literal["looker", "bigquery"]
+    attempted_at: datetime
+    error: str

@@ -1,0 +1,75 @@
+"""Where the handbook's files live.
+
+Everything is found relative to the project root (the folder with `mkdocs.yml`), so the
+CLI, the build hooks and the tests agree on paths whatever the working directory is. Tests
+point a `Project` at a temporary copy; nothing here reads global state but `HANDBOOK_ROOT`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """The nearest folder at or above `start` (or `$HANDBOOK_ROOT`) holding mkdocs.yml."""
+        env = os.environ.get("HANDBOOK_ROOT")
+        here = Path(env) if env else (start or Path.cwd())
+        here = here.resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / "mkdocs.yml").is_file() and (candidate / "catalog").is_dir():
+                return cls(candidate)
+        return cls(here)
+
+    @property
+    def catalog_dir(self) -> Path:
+        return self.root / "catalog"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.catalog_dir / "snapshot"
+
+    @property
+    def looker_snapshot(self) -> Path:
+        return self.snapshot_dir / "looker.json"
+
+    @property
+    def freshness_snapshot(self) -> Path:
+        return self.snapshot_dir / "bigquery.json"
+
+    def attempt_file(self, source: str) -> Path:
+        """Where a failed pull of `source` is remembered (git-ignored)."""
+        return self.snapshot_dir / f"{source}.attempt.json"
+
+    @property
+    def looker_policy(self) -> Path:
+        return self.catalog_dir / "looker.yml"
+
+    @property
+    def metrics_dir(self) -> Path:
+        return self.catalog_dir / "metrics"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.catalog_dir / "sources"
+
+    @property
+    def reports_file(self) -> Path:
+        return self.catalog_dir / "reports.yml"
+
+    def relative(self, path: Path) -> str:
+        """A path as users see it in messages: relative to the root when possible."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)

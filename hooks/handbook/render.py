@@ -1,0 +1,123 @@
+"""Jinja2 rendering of Markdown pages, escaped by default.
+
+Everything from Looker and BigQuery is untrusted text that lands in Markdown, which
+Python-Markdown then turns into HTML. HTML escaping alone is not enough there: a `|` splits
+a table cell, a backtick opens code, `*`/`_` start emphasis, `[`/`]` start links. So every
+`{{ value }}` in a template passes through `finalize`, which turns each character Markdown
+or HTML treats specially into a numeric character reference. Markdown leaves references
+alone and the browser shows the original character, so the text renders inert and intact.
+Only values already wrapped in `Markup` (made by our own filters, like `link`) pass as is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+# Characters with meaning to Markdown (incl. pymdownx extensions), HTML, or Jinja-like
+# template engines downstream. Letters, digits, spaces and common punctuation stay readable
+# in the Markdown source.
+_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"'~=:^$%@-]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def md_text(value: Any) -> Markup:
+    """Untrusted text as inert Markdown inline content (one line, every special escaped)."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    text = _WHITESPACE.sub(" ", str(value)).strip()
+    return Markup(_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, datetime):
+        return Markup(format_time(value))
+    return md_text(value)
+
+
+def safe_url(url: str) -> str:
+    """An http(s) URL fit for a Markdown link target, or '#' for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "#"
+    # Percent-encode what could end the link target or break out of an attribute.
+    return quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
+
+
+def link(text: Any, url: str | None) -> Markup:
+    """`[text](url)` with the text escaped and the URL made safe; plain text without a URL."""
+    if not url:
+        return md_text(text)
+    return Markup(f"[{md_text(text)}](<{safe_url(url)}>)")
+
+
+def format_time(value: datetime | None) -> str:
+    if value is None:
+        return "never"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_date(value: datetime | None) -> Markup:
+    return Markup("—" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d"))
+
+
+def humanize_age(delta: timedelta | None) -> Markup:
+    """An age as people say it: '3 hours', '8 days'."""
+    if delta is None:
+        return Markup("unknown")
+    seconds = int(delta.total_seconds())
+    if seconds < 0:
+        return Markup("in the future")
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return Markup(f"{n} {unit}{'s' if n != 1 else ''}")
+    return Markup("just now")
+
+
+def anchor(value: Any) -> Markup:
+    """A stable, URL-safe slug for ids and anchors built from untrusted text."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+    return Markup(slug or "item")
+
+
+def number(value: int | None) -> Markup:
+    return Markup("—" if value is None else f"{value:,}")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("handbook", "templates"),
+        autoescape=False,  # Markdown output: `finalize` escapes for Markdown *and* HTML
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        text=md_text,
+        link=link,
+        url=safe_url,
+        date=format_date,
+        time=lambda v: Markup(format_time(v)),
+        age=humanize_age,
+        anchor=anchor,
+        number=number,
+    )
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)

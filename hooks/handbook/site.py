@@ -1,0 +1,106 @@
+"""What the MkDocs build does, as plain functions the thin hooks in `hooks/` call.
+
+One build = one `Catalog`. `on_config` loads it (refreshing first in live mode), the
+mkdocs-gen-files script renders the generated pages from it, `on_page_markdown` resolves
+`[[…]]` references against it, and `on_post_build` writes `catalog.json`. Live pulls are
+remembered for `LIVE_REUSE` so `mkdocs serve` does not spend Looker's API budget on every
+keystroke.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Catalog, load_catalog
+from .errors import CatalogError
+from .project import Project
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+LIVE_REUSE = 15 * 60  # seconds a live pull is reused by later rebuilds in the same process
+
+
+@dataclass
+class _State:
+    catalog: Catalog | None = None
+    last_live_pull: float = 0.0
+
+
+_state = _State()
+
+
+def live_mode() -> dict[str, bool]:
+    """Which live pulls this build should try: Looker and/or BigQuery.
+
+    Looker is live when looker-sdk would find credentials (its env vars or a looker.ini);
+    BigQuery when a project, a key file or an endpoint is configured. `HANDBOOK_OFFLINE=1`
+    forces the snapshot, whatever is configured.
+    """
+    if os.environ.get("HANDBOOK_OFFLINE") == "1":
+        return {"looker": False, "bigquery": False}
+    looker = (
+        all(
+            os.environ.get(k)
+            for k in ("LOOKERSDK_BASE_URL", "LOOKERSDK_CLIENT_ID", "LOOKERSDK_CLIENT_SECRET")
+        )
+        or Path(os.environ.get("HANDBOOK_LOOKER_INI", "looker.ini")).is_file()
+    )
+    bigquery = any(
+        os.environ.get(k)
+        for k in (
+            "HANDBOOK_BIGQUERY_ENDPOINT",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "GOOGLE_CLOUD_PROJECT",
+        )
+    )
+    return {"looker": looker, "bigquery": bigquery}
+
+
+def project_for(config_file_path: str | None) -> Project:
+    return Project.find(Path(config_file_path).parent if config_file_path else None)
+
+
+def start_build(config_file_path: str | None) -> Catalog:
+    """Load this build's catalog; in live mode refresh the snapshots first.
+
+    A failed live pull is not an error for the build: `refresh` keeps the last snapshot and
+    records the failure, and the pages then say so. Bad curated YAML *is* an error.
+    """
+    project = project_for(config_file_path)
+    live = live_mode()
+    if any(live.values()) and time.monotonic() - _state.last_live_pull > LIVE_REUSE:
+        from .refresh import refresh
+
+        result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])
+        for line in result.messages:
+            log.info(line)
+        for failure in result.failures:
+            log.warning("live pull failed, building from the last snapshot: %s", failure)
+        _state.last_live_pull = time.monotonic()
+    _state.catalog = load_catalog(project)
+    return _state.catalog
+
+
+def current() -> Catalog:
+    if _state.catalog is None:
+        raise RuntimeError(
+            "the handbook hooks have not loaded a catalog (is hooks/build.py in mkdocs.yml?)"
+        )
+    return _state.catalog
+
+
+def write_export(catalog: Catalog, site_dir: str) -> Path:
+    """`catalog.json`: metrics, sources and published Looker items, for other tools."""
+    from .export import export
+
+    path = Path(site_dir) / "catalog.json"
+    path.write_text(json.dumps(export(catalog), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+__all__ = ["CatalogError", "current", "live_mode", "start_build", "write_export"]

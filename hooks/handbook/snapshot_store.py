@@ -1,0 +1,84 @@
+"""Read and write snapshot files without ever leaving half of one behind.
+
+A pull writes to a temporary file in the same folder, flushes it to disk, then renames it
+over the old one: `os.replace` is atomic on POSIX, so a reader (or a build after a killed
+pull) sees either the whole old snapshot or the whole new one, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import CatalogError
+from .model import SCHEMA_VERSION
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def dump_json(model: BaseModel) -> str:
+    """Stable, diff-friendly JSON: sorted keys, two-space indent, trailing newline."""
+    data = model.model_dump(mode="json", exclude_none=False)
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one step; on any failure the old file is untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(path: Path, model: BaseModel) -> None:
+    write_atomic(path, dump_json(model))
+
+
+def load(path: Path, model_type: type[M]) -> M | None:
+    """The snapshot at `path`, or None when there is none yet.
+
+    A snapshot that exists but does not parse is a user-visible error (someone edited it by
+    hand or a merge went wrong), named with its file, never silently replaced by nothing.
+    """
+    if not path.is_file():
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CatalogError.single(
+            path,
+            exc.lineno,
+            f"snapshot is not valid JSON ({exc.msg})",
+            "restore it with `git checkout -- " + path.as_posix() + "` or run `handbook refresh`",
+        ) from None
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if version != SCHEMA_VERSION:
+        raise CatalogError.single(
+            path,
+            1,
+            f"snapshot schema_version is {version!r}, this handbook reads {SCHEMA_VERSION}",
+            "run `handbook refresh` to pull a new snapshot",
+        )
+    try:
+        return model_type.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CatalogError.single(
+            path,
+            None,
+            f"snapshot does not match the expected shape at {where}: {first['msg']}",
+            "restore it from git or run `handbook refresh`",
+        ) from None

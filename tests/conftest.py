@@ -1,0 +1,90 @@
+"""Shared fixtures: a throwaway copy of the handbook, and a real `mkdocs build` of it.
+
+Tests never touch the repository's own catalog/ or docs/: `handbook_copy` copies them (with
+mkdocs.yml and hooks/) into a temporary folder, so a test may break YAML, replace the
+snapshot or add pages and see exactly what an analyst would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from handbook.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment of a build with no credentials: live mode can never switch on."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LOOKERSDK_", "GOOGLE_", "HANDBOOK_"))
+    }
+    env["HANDBOOK_OFFLINE"] = "1"
+    return env
+
+
+@pytest.fixture
+def handbook_copy(tmp_path: Path) -> Project:
+    root = tmp_path / "handbook"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("docs", "catalog", "hooks"):
+        shutil.copytree(
+            REPO / name,
+            root / name,
+            ignore=shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp"),
+        )
+    return Project(root)
+
+
+def run_build(
+    project: Project, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` in `project`, as a user runs it; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site", *extra],
+        cwd=project.root,
+        env=env or _clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def run_cli(
+    project: Project, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The `handbook` console script, run in `project` as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "handbook.cli", *args],
+        cwd=project.root,
+        env=env or _clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's handbook built once per test session (strict, offline)."""
+    root = tmp_path_factory.mktemp("site-build") / "handbook"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("docs", "catalog", "hooks"):
+        shutil.copytree(
+            REPO / name,
+            root / name,
+            ignore=shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp"),
+        )
+    result = run_build(Project(root))
+    assert result.returncode == 0, result.stderr
+    return root / "site"
