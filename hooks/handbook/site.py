@@ -82,8 +82,18 @@ def start_build(config_file_path: str | None) -> Catalog:
         for failure in result.failures:
             log.warning("live pull failed, building from the last snapshot: %s", failure)
         _state.last_live_pull = time.monotonic()
-    _state.catalog = load_catalog(project)
-    return _state.catalog
+    catalog = load_catalog(project)
+    from .validate import validate_catalog
+
+    problems = validate_catalog(catalog)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CatalogError(errors)
+    for problem in problems:
+        # Drift between our definitions and LookML is worth a look, not a failed --strict build.
+        log.info("%s", problem)
+    _state.catalog = catalog
+    return catalog
 
 
 def current() -> Catalog:

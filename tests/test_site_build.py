@@ -1,0 +1,69 @@
+"""The handbook builds offline from the committed snapshot, with the pages a reader expects."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import run_build
+
+from handbook.project import Project
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def test_strict_build_with_no_credentials_produces_every_generated_page(built_site: Path):
+    for page in (
+        "index.html",
+        "reports/index.html",
+        "metrics/index.html",
+        "metrics/mau/index.html",
+        "data/freshness/index.html",
+        "looker/index.html",
+        "looker/explores/index.html",
+        "looker/unused/index.html",
+        "catalog.json",
+        "search/search_index.json",
+    ):
+        assert (built_site / page).is_file(), f"{page} missing from the built site"
+
+
+def test_notable_reports_link_to_the_seed_looker_ids_with_live_titles(built_site: Path):
+    html = read(built_site, "reports/index.html")
+    assert 'href="https://sourcegraph.looker.com/looks/729"' in html
+    assert "Monthly users by instance type" in html
+    # Filters typed in catalog/reports.yml stay on the link.
+    assert 'href="https://sourcegraph.looker.com/looks/971?toggle=fil,pik"' in html
+    assert "Customer support tickets" in html
+    for heading in ("Company-level metrics", "Customer-level metrics", "Full instance overview", "Feature dashboards"):
+        assert heading in html
+
+
+def test_pages_have_edit_link_last_updated_and_dark_mode(built_site: Path):
+    html = read(built_site, "team/capabilities/index.html")
+    assert re.search(r'href="[^"]*/edit/main/docs/team/capabilities\.md"', html)
+    assert "git-revision-date-localized-plugin" in html  # "last updated" footer
+    assert 'data-md-color-scheme="slate"' in html  # dark palette toggle
+    # Generated pages send editors to the YAML they come from, not to a file that does not exist.
+    assert re.search(r'href="[^"]*catalog/reports\.yml"', read(built_site, "reports/index.html"))
+
+
+def test_search_index_contains_handbook_and_catalog_text(built_site: Path):
+    index = json.loads(read(built_site, "search/search_index.json"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    assert "HubSpot" in text
+    assert "Monthly users by instance type" in text
+
+
+def test_bad_catalog_yaml_fails_the_build_naming_file_and_line(handbook_copy: Project):
+    reports = handbook_copy.reports_file
+    reports.write_text(reports.read_text().replace("  - look: 729\n", "  - look: 729\n    titel: x\n", 1))
+    result = run_build(handbook_copy)
+    assert result.returncode != 0
+    assert "catalog/reports.yml:" in result.stderr
+    assert "unknown key 'titel'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (handbook_copy.root / "site" / "index.html").exists()
