@@ -1,0 +1,342 @@
+"""Ask BigQuery when each source table was last loaded.
+
+Two ways, as dbt does on BigQuery:
+
+* no `loaded_at_field`: the table's metadata (`tables.get` → `lastModifiedTime`). It is
+  free and fast, so those calls run concurrently on a small bounded pool.
+* a `loaded_at_field`: `SELECT MAX(field)` (with the optional `filter`). Queries cost a job
+  each and have start-up latency, so all such tables of one project go into one
+  `UNION ALL` query; only when that batch fails for a table-level reason (a missing table,
+  a bad column) are its tables re-run one by one, so one bad table cannot hide the rest.
+
+A failure for one table (not found, forbidden, timed out) becomes that table's runtime
+error in the snapshot. BigQuery being unreachable as a whole, or no credentials, raises
+`PullError`, so `refresh` keeps the last snapshot rather than committing a page of red.
+Every call has a timeout and a bounded retry deadline so an outage cannot hang a build.
+
+Connection settings: standard Application Default Credentials and GOOGLE_CLOUD_PROJECT.
+`HANDBOOK_BIGQUERY_ENDPOINT` (an API root such as http://127.0.0.1:9050) points the real
+client at another server with anonymous credentials: tests and local fakes use it.
+`HANDBOOK_BIGQUERY_TIMEOUT` (seconds per call, default 30) scales every limit.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .errors import PullError
+from .model import FreshnessSnapshot, TableFreshness
+from .progress import Progress
+from .sources import Source
+
+MAX_WORKERS = 8
+MAX_TABLES_PER_QUERY = 50
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class _Target:
+    table: str
+    field: str | None
+    filter: str | None
+
+
+@dataclass(frozen=True)
+class _Failure:
+    reason: str
+    outage: bool  # the service, not the table, failed: connection, 5xx, deadline
+
+
+def _timeout() -> float:
+    raw = os.environ.get("HANDBOOK_BIGQUERY_TIMEOUT")
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        value = DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
+def _short(text: Any, limit: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _api_message(exc: Any) -> str:
+    """BigQuery's own message, without the `GET http://...:` prefix api_core adds."""
+    for error in getattr(exc, "errors", None) or []:
+        if isinstance(error, dict) and error.get("message"):
+            return _short(error["message"])
+    return _short(getattr(exc, "message", exc))
+
+
+def _prefixed(prefix: str, message: str) -> str:
+    """`prefix: message`, unless BigQuery's message already says it."""
+    return message if message.lower().startswith(prefix) else f"{prefix}: {message}"
+
+
+def _classify(exc: BaseException, timeout: float) -> _Failure:
+    """A short reason a reader understands, and whether it blames the service."""
+    import requests
+    from google.api_core import exceptions as gexc
+    from google.auth import exceptions as auth_exc
+
+    if isinstance(exc, gexc.RetryError):
+        cause = exc.cause
+        if cause is None or isinstance(cause, requests.exceptions.Timeout):
+            return _Failure(f"timed out (no answer within {timeout:g}s, after retries)", True)
+        return _classify(cause, timeout)
+    if isinstance(exc, requests.exceptions.Timeout | TimeoutError):
+        return _Failure(f"timed out (no answer within {timeout:g}s)", True)
+    if isinstance(exc, requests.exceptions.ConnectionError | ConnectionError):
+        return _Failure("cannot connect to BigQuery", True)
+    if isinstance(exc, auth_exc.GoogleAuthError):
+        return _Failure("Google credentials were refused or could not be refreshed", True)
+    if isinstance(exc, gexc.NotFound):
+        return _Failure(_prefixed("not found", _api_message(exc)), False)
+    if isinstance(exc, gexc.Forbidden):
+        return _Failure(_prefixed("access denied", _api_message(exc)), False)
+    if isinstance(exc, gexc.BadRequest):
+        return _Failure(f"query failed: {_api_message(exc)}", False)
+    if isinstance(exc, gexc.ServerError):
+        return _Failure(f"BigQuery server error {exc.code}: {_api_message(exc)}", True)
+    if isinstance(exc, gexc.GoogleAPICallError):
+        return _Failure(f"BigQuery error {exc.code}: {_api_message(exc)}", False)
+    return _Failure(f"unexpected error: {type(exc).__name__}", False)
+
+
+def make_client(default_project: str | None) -> Any:
+    """A BigQuery client from the environment; PullError when no credentials can be found."""
+    from google.api_core.client_options import ClientOptions
+    from google.auth import exceptions as auth_exc
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import bigquery
+
+    project = os.environ.get("GOOGLE_CLOUD_PROJECT") or default_project
+    endpoint = os.environ.get("HANDBOOK_BIGQUERY_ENDPOINT")
+    try:
+        if endpoint:
+            return bigquery.Client(
+                project=project,
+                credentials=AnonymousCredentials(),
+                client_options=ClientOptions(api_endpoint=endpoint.rstrip("/")),
+            )
+        return bigquery.Client(project=project)
+    except auth_exc.DefaultCredentialsError:
+        raise PullError(
+            "bigquery",
+            "no Google credentials found (run `gcloud auth application-default login` "
+            "or set GOOGLE_APPLICATION_CREDENTIALS)",
+        ) from None
+    except (OSError, ValueError) as exc:  # e.g. no project could be determined
+        raise PullError("bigquery", f"cannot create a BigQuery client: {_short(exc)}") from None
+
+
+def _sql(targets: list[_Target]) -> str:
+    """One UNION ALL over `targets`. Table ids are validated by the schema (no backticks)."""
+    parts = []
+    for t in targets:
+        where = f" WHERE ({t.filter})" if t.filter else ""
+        parts.append(
+            f"SELECT '{t.table}' AS table_id, CAST(MAX({t.field}) AS TIMESTAMP) AS loaded_at "
+            f"FROM `{t.table}`{where}"
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
+class _Checker:
+    """One run's shared state: the client, limits, and whether BigQuery is reachable."""
+
+    def __init__(self, client: Any, timeout: float, progress: Progress | None) -> None:
+        from google.cloud.bigquery.retry import DEFAULT_RETRY
+
+        self.client = client
+        self.timeout = timeout
+        # Bounded retries: transient 5xx/connection errors get a few tries within 2x the
+        # call timeout, never the library's default ten minutes.
+        self.retry = DEFAULT_RETRY.with_timeout(2 * timeout).with_delay(
+            initial=min(0.25, timeout / 4), maximum=min(2.0, timeout), multiplier=2.0
+        )
+        self.progress = progress
+        self.unreachable = threading.Event()
+        self.any_success = threading.Event()
+        self.results: dict[str, TableFreshness] = {}
+        self.failures: dict[str, _Failure] = {}
+        self.lock = threading.Lock()
+
+    def _done(self, table: str, result: TableFreshness, failure: _Failure | None) -> None:
+        with self.lock:
+            self.results[table] = result
+            if failure:
+                self.failures[table] = failure
+            else:
+                self.any_success.set()
+
+    def _fail(self, target: _Target, exc: BaseException) -> None:
+        failure = _classify(exc, self.timeout)
+        if failure.reason == "cannot connect to BigQuery" and not self.any_success.is_set():
+            self.unreachable.set()  # stop starting new calls; the outage is reported once
+        method = "max_field" if target.field else "metadata"
+        self._done(
+            target.table,
+            TableFreshness(table=target.table, method=method, error=failure.reason),
+            failure,
+        )
+
+    def _skip(self, target: _Target) -> bool:
+        if not self.unreachable.is_set():
+            return False
+        method = "max_field" if target.field else "metadata"
+        failure = _Failure("not checked: BigQuery could not be reached", True)
+        self._done(
+            target.table,
+            TableFreshness(table=target.table, method=method, error=failure.reason),
+            failure,
+        )
+        return True
+
+    def metadata(self, target: _Target) -> None:
+        if self._skip(target):
+            return
+        try:
+            table = self.client.get_table(target.table, retry=self.retry, timeout=self.timeout)
+        except Exception as exc:  # every failure becomes a reason on the page
+            self._fail(target, exc)
+            return
+        modified = table.modified
+        if modified is None:
+            self._done(
+                target.table,
+                TableFreshness(
+                    table=target.table,
+                    method="metadata",
+                    error="BigQuery returned no modified time",
+                ),
+                _Failure("BigQuery returned no modified time", False),
+            )
+            return
+        self._done(
+            target.table,
+            TableFreshness(table=target.table, loaded_at=modified, method="metadata"),
+            None,
+        )
+
+    def query(self, targets: list[_Target], submit: Callable[[list[_Target]], None]) -> None:
+        if all(self._skip(t) for t in targets):
+            return
+        try:
+            rows = self.client.query_and_wait(
+                _sql(targets),
+                api_timeout=self.timeout,
+                wait_timeout=4 * self.timeout,
+                retry=self.retry,
+                job_retry=None,
+            )
+            found = {row["table_id"]: row["loaded_at"] for row in rows}
+        except Exception as exc:
+            failure = _classify(exc, self.timeout)
+            if len(targets) > 1 and not failure.outage:
+                for target in targets:  # isolate the table that broke the batch
+                    submit([target])
+                return
+            for target in targets:
+                self._fail(target, exc)
+            return
+        for target in targets:
+            loaded = found.get(target.table)
+            if loaded is None:
+                reason = (
+                    "no rows: MAX("
+                    + (target.field or "")
+                    + ") is empty"
+                    + (" with this filter" if target.filter else "")
+                )
+                self._done(
+                    target.table,
+                    TableFreshness(table=target.table, method="max_field", error=reason),
+                    _Failure(reason, False),
+                )
+            else:
+                if loaded.tzinfo is None:
+                    loaded = loaded.replace(tzinfo=UTC)
+                self._done(
+                    target.table,
+                    TableFreshness(table=target.table, loaded_at=loaded, method="max_field"),
+                    None,
+                )
+
+
+def _targets(sources: list[Source]) -> list[_Target]:
+    seen: dict[str, _Target] = {}
+    for source in sources:
+        for table in source.tables:
+            seen.setdefault(
+                table.table,
+                _Target(table.table, source.loaded_at_field_for(table), source.filter_for(table)),
+            )
+    return list(seen.values())
+
+
+def check_freshness(
+    sources: list[Source],
+    *,
+    progress: Progress | None = None,
+    client: Any = None,
+    now: datetime | None = None,
+) -> FreshnessSnapshot:
+    """Check every table of `sources`; per-table failures are recorded, outages raise."""
+    targets = _targets(sources)
+    checked_at = now or datetime.now(UTC)
+    if not targets:
+        return FreshnessSnapshot(checked_at=checked_at)
+    if client is None:
+        client = make_client(targets[0].table.split(".", 1)[0])
+    checker = _Checker(client, _timeout(), progress)
+    metadata = [t for t in targets if not t.field]
+    batches: dict[str, list[_Target]] = {}
+    for t in targets:
+        if t.field:
+            batches.setdefault(t.table.split(".", 1)[0], []).append(t)
+    if progress:
+        progress.step(
+            f"bigquery: checking {len(targets)} tables ({len(metadata)} by metadata, "
+            f"{len(targets) - len(metadata)} by MAX(field) in {len(batches)} project batch(es))"
+        )
+    with ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="bq") as pool:
+        futures = []
+        lock = threading.Lock()
+
+        def submit(batch: list[_Target]) -> None:
+            with lock:
+                futures.append(pool.submit(checker.query, batch, submit))
+
+        for project_targets in batches.values():
+            for i in range(0, len(project_targets), MAX_TABLES_PER_QUERY):
+                submit(project_targets[i : i + MAX_TABLES_PER_QUERY])
+        for t in metadata:
+            with lock:
+                futures.append(pool.submit(checker.metadata, t))
+        i = 0
+        while True:  # batches may add per-table queries while we wait
+            with lock:
+                if i >= len(futures):
+                    break
+                future = futures[i]
+            future.result()
+            i += 1
+    failures = list(checker.failures.values())
+    if len(failures) == len(targets) and all(f.outage for f in failures):
+        raise PullError("bigquery", f"BigQuery did not answer for any table ({failures[0].reason})")
+    if progress:
+        progress.step(
+            f"bigquery: {len(targets) - len(checker.failures)} ok, "
+            f"{len(checker.failures)} runtime error(s)"
+        )
+    return FreshnessSnapshot(
+        checked_at=checked_at, tables=[checker.results[t.table] for t in targets]
+    )

@@ -1,0 +1,89 @@
+"""The data freshness board (`data/freshness.md`), from catalog/sources/ and the snapshot.
+
+All decisions (statuses, ages, which details to open) are made here in Python and handed to
+the template as plain values, so the template only loops and formats, and every piece of
+untrusted text still goes through the escaping `finalize`. Each source gets a stable anchor,
+its name, so `[[freshness:NAME]]` references and metric pages can link straight to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from ..freshness import SourceStatus, TableStatus, badge, evaluate, sla_text
+from ..render import anchor, md_text, render
+from . import Page
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
+PATH = "data/freshness.md"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    state: TableStatus
+    badge: Markup
+    sla: str
+    method: str  # how the load time was found, in words
+
+
+@dataclass(frozen=True)
+class SourceView:
+    state: SourceStatus
+    anchor: Markup
+    link: Markup  # `[label](#anchor)` for the overview table
+    badge: Markup
+    sla: str
+    newest: timedelta | None
+    oldest: timedelta | None
+    tables: list[TableRow]
+    failures: list[TableRow]
+    details: Markup  # "???+" opens the table list when something is wrong, "???" folds it
+
+
+_METHOD = {"metadata": "table metadata", "max_field": "MAX({field})", None: "—"}
+
+
+def _table_row(state: SourceStatus, row: TableStatus) -> TableRow:
+    field = state.source.loaded_at_field_for(row.table) or ""
+    method = _METHOD.get(row.method, "—").format(field=field)
+    return TableRow(row, badge(row.status), sla_text(row.rule), method)
+
+
+def _view(state: SourceStatus) -> SourceView:
+    slug = anchor(state.source.name)
+    rows = [_table_row(state, t) for t in state.tables]
+    return SourceView(
+        state=state,
+        anchor=slug,
+        link=Markup("[{}](#{})").format(md_text(state.source.label), slug),
+        badge=badge(state.status),
+        sla=state.source.sla,
+        newest=state.newest_age,
+        oldest=state.oldest_age,
+        tables=rows,
+        failures=[r for r in rows if r.state.status == "runtime error"],
+        details=Markup("???" if state.status == "pass" else "???+"),
+    )
+
+
+def board(catalog: Catalog) -> str:
+    """The Markdown of the freshness board."""
+    states = evaluate(catalog.sources, catalog.freshness)
+    return render(
+        "freshness_board.md.j2",
+        catalog=catalog,
+        notice_source="bigquery",
+        sources=[_view(s) for s in states],
+        checked_at=catalog.freshness.checked_at if catalog.freshness else None,
+    )
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    yield Page(PATH, board(catalog), edit_path="catalog/sources/")

@@ -1,0 +1,224 @@
+"""Data sources and their freshness SLAs, from `catalog/sources/*.yml`.
+
+The shape follows dbt's `sources:` blocks on purpose: analysts who know dbt read and write
+it without a manual, and dbt's rules (table settings replace source settings, `count` is a
+positive integer, `period` is minute/hour/day) carry over unchanged. Unlike dbt we name
+tables by their full BigQuery id (`project.dataset.table`) because the check runs straight
+against BigQuery, with no dbt project to resolve `database`/`schema` from.
+
+Every mistake is reported with its file and line (via `yaml_source`), and all files are
+read before failing so one PR check lists every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .errors import CatalogError, Problem
+from .project import Project
+from .yaml_source import load_yaml, validate
+
+Period = Literal["minute", "hour", "day"]
+
+_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+# BigQuery ids: project ids are 6-30 lowercase letters, digits and hyphens; dataset ids are
+# letters, digits and underscores; table ids also allow hyphens. Backticks, spaces or
+# wildcards would end up inside generated SQL, so they are refused here, at the YAML.
+TABLE_ID = re.compile(
+    r"^[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_-]{1,1024}$"
+)
+SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a misspelt `eror_after` must not silently disable an SLA."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Time(_Strict):
+    """dbt's `{count, period}`: a span of time an SLA allows."""
+
+    count: Annotated[StrictInt, Field(gt=0)]
+    period: Period
+
+    @property
+    def delta(self) -> timedelta:
+        return timedelta(seconds=self.count * _SECONDS[self.period])
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.period}{'s' if self.count != 1 else ''}"
+
+
+class FreshnessRule(_Strict):
+    """dbt's `freshness:` block. One of the two thresholds may be left out, as in dbt."""
+
+    warn_after: Time | None = None
+    error_after: Time | None = None
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> FreshnessRule:
+        if self.warn_after is None and self.error_after is None:
+            raise PydanticCustomError(
+                "freshness_empty",
+                "needs warn_after, error_after or both (or `freshness: null` for no SLA)",
+            )
+        return self
+
+    def __str__(self) -> str:
+        parts = []
+        if self.warn_after:
+            parts.append(f"warn after {self.warn_after}")
+        if self.error_after:
+            parts.append(f"error after {self.error_after}")
+        return ", ".join(parts)
+
+
+class SourceTable(_Strict):
+    """One BigQuery table; unset settings fall back to the source's (dbt's hierarchy)."""
+
+    table: str
+    description: str | None = None
+    loaded_at_field: str | None = None
+    filter: str | None = None
+    # `freshness: null` on a table switches the SLA off for it, as in dbt; leaving the key
+    # out inherits the source's. `model_fields_set` tells the two apart.
+    freshness: FreshnessRule | None = None
+
+    @field_validator("table")
+    @classmethod
+    def _table_id(cls, value: str) -> str:
+        if not TABLE_ID.match(value):
+            raise PydanticCustomError(
+                "table_id",
+                "must be a full BigQuery table id, project.dataset.table "
+                "(e.g. sourcegraph-dw.hubspot.contacts)",
+            )
+        return value
+
+    @property
+    def project(self) -> str:
+        return self.table.split(".", 1)[0]
+
+
+class Source(_Strict):
+    """A data source as readers know it (HubSpot, Pings), and the tables it lands in."""
+
+    name: str  # slug used by references such as [[freshness:hubspot]]
+    label: str
+    description: str
+    owner: str
+    cadence: str  # prose: "hourly", "every Sunday night"
+    pipeline: str | None = None
+    notes: str | None = None
+    loaded_at_field: str | None = None
+    filter: str | None = None
+    freshness: FreshnessRule | None = None
+    tables: Annotated[list[SourceTable], Field(min_length=1)]
+    # Where the source was defined, for messages; never part of a dump.
+    file: str = Field(default="", exclude=True)
+    line: int | None = Field(default=None, exclude=True)
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise PydanticCustomError(
+                "source_name",
+                "must be lowercase letters, digits and underscores, starting with a letter",
+            )
+        return value
+
+    def rule_for(self, table: SourceTable) -> FreshnessRule | None:
+        """The SLA that applies to `table`: its own block if it has the key, else ours."""
+        return table.freshness if "freshness" in table.model_fields_set else self.freshness
+
+    def loaded_at_field_for(self, table: SourceTable) -> str | None:
+        """None means "use table metadata"; `loaded_at_field: null` on a table asks for it."""
+        if "loaded_at_field" in table.model_fields_set:
+            return table.loaded_at_field
+        return self.loaded_at_field
+
+    def filter_for(self, table: SourceTable) -> str | None:
+        return table.filter if "filter" in table.model_fields_set else self.filter
+
+    @property
+    def sla(self) -> str:
+        """The source-level SLA in words, e.g. 'warn after 2 days, error after 7 days'."""
+        return str(self.freshness) if self.freshness else "no SLA"
+
+
+class SourcesFile(_Strict):
+    sources: list[Source]
+
+
+def _load_file(path, display: str) -> list[Source]:
+    doc = load_yaml(path, display)
+    if doc.data is None:
+        raise CatalogError.single(
+            display, None, "file is empty", "add a `sources:` list or delete the file"
+        )
+    parsed = validate(doc, SourcesFile)
+    assert isinstance(parsed, SourcesFile)
+    problems: list[Problem] = []
+    for i, source in enumerate(parsed.sources):
+        source.file = display
+        source.line = doc.lines.line_for(("sources", i))
+        seen: dict[str, int | None] = {}
+        for j, table in enumerate(source.tables):
+            line = doc.lines.line_for(("sources", i, "tables", j, "table"))
+            if table.table in seen:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        f"table '{table.table}' is listed twice in source '{source.name}' "
+                        f"(first at line {seen[table.table]})",
+                        "remove one of the two entries",
+                    )
+                )
+            seen.setdefault(table.table, line)
+    if problems:
+        raise CatalogError(problems)
+    return parsed.sources
+
+
+def load_sources(project: Project) -> list[Source]:
+    """Every source in `catalog/sources/*.yml`, in file order; CatalogError lists all problems."""
+    folder = project.sources_dir
+    if not folder.is_dir():
+        return []
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    by_name: dict[str, Source] = {}
+    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+        display = project.relative(path)
+        try:
+            loaded = _load_file(path, display)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            continue
+        for source in loaded:
+            first = by_name.get(source.name)
+            if first is not None:
+                problems.append(
+                    Problem(
+                        source.file,
+                        source.line,
+                        f"duplicate source name '{source.name}' "
+                        f"(also defined at {first.file}:{first.line})",
+                        "source names must be unique across catalog/sources/; rename one",
+                    )
+                )
+                continue
+            by_name[source.name] = source
+            sources.append(source)
+    if problems:
+        raise CatalogError(problems)
+    return sources
