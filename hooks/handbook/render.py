@@ -25,6 +25,7 @@ from markupsafe import Markup
 # in the Markdown source.
 _SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"'~=:^$%@-]")
 _WHITESPACE = re.compile(r"\s+")
+_LIST_NUMBER = re.compile(r"^(\d+)\.")
 
 
 def md_text(value: Any) -> Markup:
@@ -34,7 +35,9 @@ def md_text(value: Any) -> Markup:
     if isinstance(value, Markup):
         return value
     text = _WHITESPACE.sub(" ", str(value)).strip()
-    return Markup(_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
+    text = _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+    # "1. x" at the start of a block would become an ordered list.
+    return Markup(_LIST_NUMBER.sub(r"\1&#46;", text, count=1))
 
 
 def _finalize(value: Any) -> Any:

@@ -1,0 +1,271 @@
+"""The Looker content catalog: index, one page per folder, explores, unused content.
+
+Pages (all edited through `catalog/looker.yml`, the publishing policy):
+
+- `looker/index.md`     counts, most viewed, recently updated, the folder tree
+- `looker/folders/<id>-<slug>.md`  one per published folder (not in the nav on purpose),
+  plus `looker/folders/unfiled.md` when some items have no (published) folder
+- `looker/explores.md`  explores and their visible fields, per model
+- `looker/unused.md`    content with no view for `unused_after_days`, grouped by owner
+
+Only the published view of the snapshot reaches this module (the policy is applied in
+`load_catalog`), so nothing here filters for privacy. Every piece of text from Looker goes
+through the escaping `finalize` of `render`; the only Markdown built here is links to our
+own pages, whose targets are slugs of `[a-z0-9-]`.
+
+Cost is linear in the catalog: items are grouped by folder and folders by parent once, the
+top-N lists use `heapq`, and each folder page renders only its own items.
+
+Helpers other page modules may use: `folder_page(folder)` (path under docs/ of a folder's
+page) and `explore_anchor(explore)` (the id of an explore's heading on `looker/explores.md`).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from markupsafe import Markup
+
+from ..catalog import Catalog
+from ..model import LookerExplore, LookerFolder, LookerItem
+from ..render import anchor, md_text, render
+from . import Page
+
+EDIT_PATH = "catalog/looker.yml"
+TOP_N = 25
+UNFILED = "unfiled"
+_SLUG_MAX = 60
+
+
+# --- paths and links --------------------------------------------------------------------
+def _slug(value: str) -> str:
+    return str(anchor(value))[:_SLUG_MAX].strip("-") or "item"
+
+
+def folder_slug(folder: LookerFolder) -> str:
+    return f"{_slug(folder.id)}-{_slug(folder.name)}"
+
+
+def folder_page(folder: LookerFolder | None) -> str:
+    """The page of `folder` relative to docs/; `None` means the unfiled-items page."""
+    return f"looker/folders/{folder_slug(folder) if folder else UNFILED}.md"
+
+
+def explore_anchor(explore: LookerExplore) -> str:
+    return f"explore-{_slug(explore.model)}-{_slug(explore.name)}"
+
+
+def _page_link(text: str, target: str) -> Markup:
+    """A link to one of our pages; `target` is built from slugs only, so it is safe as is."""
+    return Markup(f"[{md_text(text)}]({target})")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Aware UTC datetimes, so a hand-edited snapshot with naive times still compares."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# --- the catalog, indexed once ----------------------------------------------------------
+@dataclass
+class FolderNode:
+    folder: LookerFolder | None  # None: items whose folder is missing from the snapshot
+    title: str
+    page: str  # relative to docs/
+    items: list[LookerItem] = field(default_factory=list)
+    children: list[FolderNode] = field(default_factory=list)
+    depth: int = 0
+
+    @property
+    def file(self) -> str:
+        """The page's file name, for links between folder pages (same directory)."""
+        return self.page.rsplit("/", 1)[-1]
+
+    @property
+    def indent(self) -> Markup:
+        """Leading spaces that nest this folder's entry in the index's Markdown list."""
+        return Markup("    " * self.depth)
+
+    @property
+    def index_link(self) -> str:
+        """The page as linked from `looker/index.md`."""
+        return self.page.removeprefix("looker/")
+
+
+@dataclass
+class LookerIndex:
+    nodes: dict[str, FolderNode]  # by folder id
+    tree: list[FolderNode]  # depth-first, with `depth`, for a nested list
+    unfiled: FolderNode | None
+
+    def node_for(self, item: LookerItem) -> FolderNode | None:
+        node = self.nodes.get(item.folder_id or "")
+        return node or self.unfiled
+
+
+def build_index(catalog: Catalog) -> LookerIndex:
+    folders = catalog.looker.folders if catalog.looker else []
+    items = catalog.looker.items if catalog.looker else []
+    nodes: dict[str, FolderNode] = {}
+    for f in folders:
+        nodes.setdefault(f.id, FolderNode(f, f.name, folder_page(f)))
+    unfiled = FolderNode(None, "Items without a folder", folder_page(None))
+    for item in items:
+        nodes.get(item.folder_id or "", unfiled).items.append(item)
+    roots: list[FolderNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.folder.parent_id or "") if node.folder else None
+        if parent is None or parent is node:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    for node in [*nodes.values(), unfiled]:
+        node.children.sort(key=lambda n: (n.title.casefold(), n.title))
+        node.items.sort(key=lambda i: (-i.view_count, i.title.casefold(), i.kind, i.id))
+    roots.sort(key=lambda n: (n.title.casefold(), n.title))
+
+    # Depth-first without recursion; folders caught in a parent cycle (bad data) are
+    # unreachable from any root and are appended as roots so no page is orphaned.
+    tree: list[FolderNode] = []
+    seen: set[int] = set()
+
+    def walk(start: FolderNode) -> None:
+        stack = [(start, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            node.depth = depth
+            tree.append(node)
+            stack.extend((c, depth + 1) for c in reversed(node.children))
+
+    for root in roots:
+        walk(root)
+    for node in nodes.values():
+        if id(node) not in seen:
+            walk(node)
+    return LookerIndex(nodes, tree, unfiled if unfiled.items else None)
+
+
+def is_unused(item: LookerItem, pulled_at: datetime, days: int) -> bool:
+    """No view in the `days` days before the pull: last viewed at least `days` ago, or never.
+
+    A view exactly `days` days before `pulled_at` counts as unused (the whole window of
+    `days` days passed without a view); one second later it does not.
+    """
+    last = _utc(item.last_viewed_at)
+    if last is None:
+        return True
+    return _utc(pulled_at) - last >= timedelta(days=days)
+
+
+# --- pages ------------------------------------------------------------------------------
+def _render(template: str, catalog: Catalog, **context) -> str:
+    return render(template, catalog=catalog, notice_source="looker", **context)
+
+
+def _missing_pages(catalog: Catalog) -> Iterable[Page]:
+    for path, title in (
+        ("looker/index.md", "Looker catalog"),
+        ("looker/explores.md", "Explores and fields"),
+        ("looker/unused.md", "Unused content"),
+    ):
+        yield Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    snapshot = catalog.looker
+    if snapshot is None:
+        yield from _missing_pages(catalog)
+        return
+    index = build_index(catalog)
+    items = snapshot.items
+
+    most_viewed = heapq.nlargest(TOP_N, items, key=lambda i: (i.view_count, i.favorite_count))
+    recent = heapq.nlargest(
+        TOP_N,
+        (i for i in items if i.updated_at is not None),
+        key=lambda i: _utc(i.updated_at),
+    )
+    counts = {
+        "folders": len(index.nodes),
+        "dashboards": sum(1 for i in items if i.kind == "dashboard"),
+        "looks": sum(1 for i in items if i.kind == "look"),
+        "explores": len(snapshot.explores),
+        "fields": sum(1 for e in snapshot.explores for f in e.fields if not f.hidden),
+    }
+    yield Page(
+        "looker/index.md",
+        _render(
+            "looker_index.md.j2",
+            catalog,
+            counts=counts,
+            most_viewed=most_viewed,
+            recent=recent,
+            index=index,
+            page_link=_page_link,
+        ),
+        EDIT_PATH,
+    )
+
+    for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
+        path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
+        crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
+        yield Page(
+            node.page,
+            _render(
+                "looker_folder.md.j2",
+                catalog,
+                node=node,
+                crumbs=crumbs,
+                page_link=_page_link,
+            ),
+            EDIT_PATH,
+        )
+
+    models: dict[str, list[LookerExplore]] = {}
+    for explore in snapshot.explores:
+        models.setdefault(explore.model, []).append(explore)
+    yield Page(
+        "looker/explores.md",
+        _render(
+            "looker_explores.md.j2",
+            catalog,
+            models=[
+                (model, sorted(explores, key=lambda e: ((e.label or e.name).casefold(), e.name)))
+                for model, explores in sorted(models.items())
+            ],
+            explore_anchor=lambda e: Markup(explore_anchor(e)),  # [a-z0-9-] only
+        ),
+        EDIT_PATH,
+    )
+
+    days = catalog.policy.unused_after_days
+    owners: dict[str, list[LookerItem]] = {}
+    for item in items:
+        if is_unused(item, snapshot.pulled_at, days):
+            owners.setdefault(item.owner or "", []).append(item)
+    never = datetime.min.replace(tzinfo=UTC)
+    groups = [
+        (owner, sorted(group, key=lambda i: (_utc(i.last_viewed_at) or never, i.title)))
+        for owner, group in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0].casefold()))
+    ]
+    yield Page(
+        "looker/unused.md",
+        _render(
+            "looker_unused.md.j2",
+            catalog,
+            days=days,
+            cutoff=_utc(snapshot.pulled_at) - timedelta(days=days),
+            groups=groups,
+            total=sum(len(g) for _, g in groups),
+            index=index,
+            page_link=_page_link,
+        ),
+        EDIT_PATH,
+    )

@@ -1,0 +1,532 @@
+"""The generated Looker catalog pages: index, folder pages, explores, unused content.
+
+Most tests check `looker_pages.pages(catalog)` directly and render the Markdown with the
+same extensions as mkdocs.yml, so they run in milliseconds and need no MkDocs build. The
+helpers here (`make_catalog`, `to_html`, ...) are shared with the other Looker test files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+from handbook.catalog import Catalog, Notice, load_catalog
+from handbook.model import (
+    LookerExplore,
+    LookerField,
+    LookerFolder,
+    LookerItem,
+    LookerSnapshot,
+)
+from handbook.pages import Page, looker_pages
+from handbook.policy import LookerPolicy, apply_policy
+from handbook.project import Project
+from handbook.reports import ReportList
+
+PULLED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
+BUILT = PULLED + timedelta(days=3, hours=2)
+
+
+# --- helpers shared with test_untrusted_text.py and test_publishing_policy.py -------------
+def item(id: str, title: str | None = None, *, kind: str = "look", **kw) -> LookerItem:
+    kw.setdefault("folder_id", "10")
+    kw.setdefault("last_viewed_at", PULLED - timedelta(days=1))
+    kw.setdefault("updated_at", PULLED - timedelta(days=10))
+    return LookerItem(kind=kind, id=id, title=title or f"Item {id}", **kw)
+
+
+def folder(id: str, name: str, parent_id: str | None = None, **kw) -> LookerFolder:
+    return LookerFolder(id=id, name=name, parent_id=parent_id, **kw)
+
+
+def snapshot(items=(), folders=None, explores=(), pulled_at=PULLED) -> LookerSnapshot:
+    if folders is None:
+        folders = [folder("1", "Shared"), folder("10", "Team", "1")]
+    return LookerSnapshot(
+        pulled_at=pulled_at,
+        base_url="https://example.looker.com",
+        folders=list(folders),
+        items=list(items),
+        explores=list(explores),
+    )
+
+
+def make_catalog(
+    snap: LookerSnapshot | None,
+    *,
+    policy: LookerPolicy | None = None,
+    notices=(),
+    root: Path = Path("/nonexistent"),
+) -> Catalog:
+    policy = policy or LookerPolicy()
+    return Catalog(
+        project=Project(root),
+        policy=policy,
+        view=apply_policy(snap, policy) if snap else None,
+        freshness=None,
+        sources=[],
+        metrics=[],
+        reports=ReportList(),
+        built_at=BUILT,
+        notices=list(notices),
+    )
+
+
+def looker_pages_by_path(catalog: Catalog) -> dict[str, Page]:
+    return {p.path: p for p in looker_pages.pages(catalog)}
+
+
+def to_html(md: str) -> str:
+    """Markdown → HTML with the extensions mkdocs.yml configures (front matter dropped)."""
+    md = front_matter(md)[1]
+    return markdown.markdown(
+        md,
+        extensions=[
+            "admonition",
+            "attr_list",
+            "md_in_html",
+            "tables",
+            "toc",
+            "pymdownx.details",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            "pymdownx.inlinehilite",
+        ],
+        extension_configs={"toc": {"permalink": True}},
+    )
+
+
+def front_matter(md: str) -> tuple[dict, str]:
+    """Split YAML front matter off a page, as MkDocs does."""
+    import yaml
+
+    if md.startswith("---\n"):
+        head, _, body = md[4:].partition("\n---\n")
+        return yaml.safe_load(head), body
+    return {}, md
+
+
+class Html(HTMLParser):
+    """A small DOM summary: tables (rows of cell texts), headings, links, scripts, text."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.headings: list[tuple[str, str]] = []  # (tag, text without permalink)
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self._cell: list[str] | None = None
+        self._heading: list[str] | None = None
+        self._link: list[str] | None = None
+        self._href = ""
+        self._in_permalink = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self._heading = []
+        elif tag == "a":
+            if "headerlink" in (a.get("class") or ""):
+                self._in_permalink = True
+            else:
+                self._link, self._href = [], a.get("href") or ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
+            self.headings.append((tag, "".join(self._heading).strip()))
+            self._heading = None
+        elif tag == "a":
+            if self._in_permalink:
+                self._in_permalink = False
+            elif self._link is not None:
+                self.links.append((self._href, "".join(self._link)))
+                self._link = None
+
+    def handle_data(self, data):
+        if self._in_permalink:
+            return
+        self.text.append(data)
+        for buf in (self._cell, self._heading, self._link):
+            if buf is not None:
+                buf.append(data)
+
+
+def section(md: str, heading: str) -> str:
+    """The Markdown between `heading` (a full line) and the next heading of that level."""
+    level = heading.split(" ", 1)[0]
+    start = md.index(heading + "\n")
+    rest = md[start + len(heading) + 1 :]
+    m = re.search(rf"^{re.escape(level)} ", rest, flags=re.M)
+    return rest[: m.start()] if m else rest
+
+
+def rows(md: str) -> list[list[str]]:
+    """Body rows (cell texts) of the tables in a Markdown fragment, via the HTML."""
+    out = []
+    for table in Html(to_html(md)).tables:
+        out.extend(table[1:])
+    return out
+
+
+# --- index ------------------------------------------------------------------------------
+def test_index_counts_folders_dashboards_looks_explores():
+    snap = snapshot(
+        items=[item("1"), item("2"), item("3", kind="dashboard")],
+        folders=[folder("1", "Shared"), folder("10", "Team", "1"), folder("11", "Other", "1")],
+        explores=[
+            LookerExplore(model="m", name="a", fields=[LookerField(name="v.x")]),
+            LookerExplore(model="m", name="b"),
+        ],
+    )
+    md = looker_pages_by_path(make_catalog(snap))["looker/index.md"].content
+    table = Html(to_html(md)).tables[0]
+    counts = dict(zip(table[0], table[1], strict=True))
+    assert counts == {
+        "Folders": "3",
+        "Dashboards": "1",
+        "Looks": "2",
+        "Explores": "2",
+        "Fields": "1",
+    }
+    html = to_html(md)
+    assert 'href="explores.md"' in html and 'href="unused.md"' in html
+
+
+def test_index_most_viewed_is_the_top_25_by_views_descending():
+    views = [(n * 37) % 101 * 10 + n for n in range(40)]  # distinct, shuffled
+    snap = snapshot(items=[item(str(n), f"Report {n}", view_count=v) for n, v in enumerate(views)])
+    md = looker_pages_by_path(make_catalog(snap))["looker/index.md"].content
+    shown = rows(section(md, "## Most viewed"))
+    assert len(shown) == 25
+    expected = sorted(range(40), key=lambda n: -views[n])[:25]
+    assert [r[0] for r in shown] == [f"Report {n}" for n in expected]
+    assert [int(r[3].replace(",", "")) for r in shown] == sorted(
+        (views[n] for n in expected), reverse=True
+    )
+
+
+def test_index_recently_updated_is_newest_first_and_skips_undated():
+    snap = snapshot(
+        items=[
+            item("1", "Old", updated_at=PULLED - timedelta(days=30)),
+            item("2", "New", updated_at=PULLED - timedelta(days=1)),
+            item("3", "Undated", updated_at=None),
+        ]
+    )
+    md = looker_pages_by_path(make_catalog(snap))["looker/index.md"].content
+    assert [r[0] for r in rows(section(md, "## Recently updated"))] == ["New", "Old"]
+
+
+def test_index_folder_tree_is_a_nested_list_linking_every_folder_page():
+    snap = snapshot(
+        items=[item("1", folder_id="12")],
+        folders=[
+            folder("1", "Shared"),
+            folder("10", "Team", "1"),
+            folder("12", "Deep", "10"),
+            folder("2", "Other root"),
+        ],
+    )
+    pages = looker_pages_by_path(make_catalog(snap))
+    html = to_html(section(pages["looker/index.md"].content, "## Folders"))
+    # Deep sits in a list inside Team's item, inside Shared's item.
+    assert re.search(
+        r"<li><a href=\"folders/1-shared.md\">Shared</a> \(0\)\s*<ul>\s*"
+        r"<li><a href=\"folders/10-team.md\">Team</a> \(0\)\s*<ul>\s*"
+        r"<li><a href=\"folders/12-deep.md\">Deep</a> \(1\)</li>",
+        html,
+    ), html
+    for href, _ in Html(html).links:
+        assert f"looker/{href}" in pages
+
+
+# --- folder pages -----------------------------------------------------------------------
+def test_folder_page_lists_its_items_sorted_by_views_with_all_columns():
+    snap = snapshot(
+        items=[
+            item("1", "Low", view_count=5, owner="Ann", description="few", favorite_count=1),
+            item("2", "High", kind="dashboard", view_count=500, owner="Bob"),
+            item("3", "Mid", view_count=50, updated_at=datetime(2026, 1, 2, tzinfo=UTC)),
+            item("4", "Elsewhere", folder_id="1", view_count=9999),
+        ]
+    )
+    pages = looker_pages_by_path(make_catalog(snap))
+    page = pages["looker/folders/10-team.md"]
+    assert page.edit_path == "catalog/looker.yml"
+    parsed = Html(to_html(page.content))
+    header, *body = parsed.tables[0]
+    assert header == ["Title", "Kind", "Owner", "Description", "Updated", "Views", "Favorites"]
+    assert body == [
+        ["High", "dashboard", "Bob", "", "2026-11-12", "500", "0"],
+        ["Mid", "look", "—", "", "2026-01-02", "50", "0"],
+        ["Low", "look", "Ann", "few", "2026-11-12", "5", "1"],
+    ]
+    assert ("https://example.looker.com/dashboards/2", "High") in parsed.links
+    # Breadcrumb back to the index and the parent folder; subfolders of the parent.
+    assert ("../index.md", "Looker catalog") in parsed.links
+    assert ("1-shared.md", "Shared") in parsed.links
+    parent = Html(to_html(pages["looker/folders/1-shared.md"].content))
+    assert ("10-team.md", "Team") in parent.links
+    assert [r[0] for r in parent.tables[0][1:]] == ["Elsewhere"]
+
+
+def test_items_without_a_published_folder_get_their_own_page():
+    snap = snapshot(items=[item("1", "Loose", folder_id=None), item("2", "Lost", folder_id="999")])
+    pages = looker_pages_by_path(make_catalog(snap))
+    page = pages["looker/folders/unfiled.md"]
+    assert [r[0] for r in rows(page.content)] == ["Loose", "Lost"]
+    assert "folders/unfiled.md" in pages["looker/index.md"].content
+
+
+def test_folder_page_paths_are_safe_slugs():
+    snap = snapshot(
+        items=[item("1", folder_id="../x")],
+        folders=[folder("../x", "<b>Ünïcode / ../../etc</b>"), folder("5", "🙂")],
+    )
+    paths = set(looker_pages_by_path(make_catalog(snap)))
+    for path in paths:
+        assert re.fullmatch(r"looker/(folders/[a-z0-9-]+|[a-z]+)\.md", path), path
+    assert "looker/folders/5-item.md" in paths
+
+
+# --- explores ---------------------------------------------------------------------------
+def test_explores_page_lists_visible_fields_per_model_and_explore():
+    snap = snapshot(
+        explores=[
+            LookerExplore(
+                model="product",
+                name="usage",
+                label="Usage",
+                description="Monthly usage.",
+                fields=[
+                    LookerField(
+                        name="u.mau",
+                        label="MAU",
+                        type="sum",
+                        category="measure",
+                        description="Active users.",
+                    ),
+                    LookerField(name="u.secret", label="Secret", hidden=True),
+                    LookerField(name="u.month", type="date_month"),
+                ],
+            ),
+            LookerExplore(model="customer", name="nps"),
+        ]
+    )
+    page = looker_pages_by_path(make_catalog(snap))["looker/explores.md"]
+    parsed = Html(to_html(page.content))
+    assert [h for h in parsed.headings if h[0] in ("h2", "h3")] == [
+        ("h2", "Model customer"),
+        ("h3", "nps"),
+        ("h2", "Model product"),
+        ("h3", "Usage"),
+    ]
+    assert ("h3", {"id": "explore-product-usage"}) in parsed.tags
+    assert ("https://example.looker.com/explore/product/usage", "Open in Looker") in parsed.links
+    assert parsed.tables[0][1:] == [
+        ["u.mau", "MAU", "sum", "measure", "Active users."],
+        ["u.month", "", "date_month", "dimension", ""],
+    ]
+    assert "u.secret" not in page.content and "Secret" not in page.content
+    assert "Monthly usage." in parsed.text
+
+
+# --- unused -----------------------------------------------------------------------------
+def test_unused_report_boundary_is_exactly_unused_after_days():
+    days = 90
+    snap = snapshot(
+        items=[
+            item("1", "Exactly 90 days", owner="Ann", last_viewed_at=PULLED - timedelta(days=days)),
+            item(
+                "2",
+                "Just inside",
+                owner="Ann",
+                last_viewed_at=PULLED - timedelta(days=days) + timedelta(seconds=1),
+            ),
+            item("3", "Never viewed", owner="Bob", last_viewed_at=None),
+            item("4", "Long ago", owner="Ann", last_viewed_at=PULLED - timedelta(days=400)),
+            item("5", "Yesterday", owner="Bob"),
+            item("6", "Nobody's", owner=None, last_viewed_at=None),
+        ]
+    )
+    page = looker_pages_by_path(make_catalog(snap, policy=LookerPolicy(unused_after_days=days)))[
+        "looker/unused.md"
+    ]
+    parsed = Html(to_html(page.content))
+    assert [h[1] for h in parsed.headings if h[0] == "h2"] == ["Ann", "Bob", "No owner"]
+    assert [r[0] for r in rows(section(page.content, "## Ann"))] == ["Long ago", "Exactly 90 days"]
+    bob = rows(section(page.content, "## Bob"))
+    assert [(r[0], r[3]) for r in bob] == [("Never viewed", "never")]
+    assert [r[3] for r in rows(section(page.content, "## Ann"))] == ["2025-10-18", "2026-08-24"]
+    assert "Just inside" not in page.content and "Yesterday" not in page.content
+    assert "4 in all" in parsed.text[0] or "4 in all" in "".join(parsed.text)
+
+
+def test_unused_days_come_from_the_policy():
+    snap = snapshot(items=[item("1", "Ten days", last_viewed_at=PULLED - timedelta(days=10))])
+    short = looker_pages_by_path(make_catalog(snap, policy=LookerPolicy(unused_after_days=7)))
+    long = looker_pages_by_path(make_catalog(snap, policy=LookerPolicy(unused_after_days=30)))
+    assert "Ten days" in short["looker/unused.md"].content
+    assert "Ten days" not in long["looker/unused.md"].content
+
+
+# --- data age, notices, no snapshot -------------------------------------------------------
+def test_every_page_says_when_the_data_was_pulled():
+    pages = looker_pages_by_path(make_catalog(snapshot(items=[item("1")])))
+    assert len(pages) >= 5
+    for page in pages.values():
+        assert page.edit_path == "catalog/looker.yml"
+        text = "".join(Html(to_html(page.content)).text)
+        assert "Looker data pulled at 2026-11-22 06:00 UTC (3 days before this build)." in text
+
+
+def test_no_snapshot_still_generates_the_nav_pages_saying_so():
+    pages = looker_pages_by_path(make_catalog(None))
+    assert set(pages) == {"looker/index.md", "looker/explores.md", "looker/unused.md"}
+    for page in pages.values():
+        html = to_html(page.content)
+        assert "No Looker snapshot yet" in html
+        assert "There is no Looker snapshot" in html
+        assert Html(html).headings[0][0] == "h1"
+
+
+def test_notices_render_as_warning_admonitions_only_for_their_source():
+    notices = [
+        Notice("looker", "The Looker pull failed (HTTP 503 | <b>down</b>)."),
+        Notice("bigquery", "BigQuery is unhappy."),
+    ]
+    pages = looker_pages_by_path(make_catalog(snapshot(items=[item("1")]), notices=notices))
+    for page in pages.values():
+        html = to_html(page.content)
+        assert '<div class="admonition warning">' in html
+        assert "The Looker pull failed (HTTP 503 | <b>down</b>)." in "".join(Html(html).text)
+        assert "<b>" not in html
+        assert "BigQuery is unhappy" not in html
+
+
+def _write_attempt(project: Project, attempted_at: datetime) -> None:
+    project.attempt_file("looker").write_text(
+        json.dumps(
+            {"source": "looker", "attempted_at": attempted_at.isoformat(), "error": "HTTP 503"}
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_failed_pull_newer_than_the_snapshot_shows_a_notice(handbook_copy: Project):
+    snap = LookerSnapshot.model_validate_json(handbook_copy.looker_snapshot.read_text())
+    _write_attempt(handbook_copy, snap.pulled_at + timedelta(hours=5))
+    pages = looker_pages_by_path(
+        load_catalog(handbook_copy, now=snap.pulled_at + timedelta(days=1))
+    )
+    for page in pages.values():
+        html = to_html(page.content)
+        assert '<div class="admonition warning">' in html, page.path
+        text = "".join(Html(html).text)
+        assert "pull at 2026-11-22 11:00 UTC failed (HTTP 503)" in text
+        assert "last good snapshot, from 2026-11-22 06:00 UTC" in text
+
+
+def test_failed_pull_older_than_the_snapshot_shows_no_notice(handbook_copy: Project):
+    snap = LookerSnapshot.model_validate_json(handbook_copy.looker_snapshot.read_text())
+    _write_attempt(handbook_copy, snap.pulled_at - timedelta(hours=5))
+    pages = looker_pages_by_path(
+        load_catalog(handbook_copy, now=snap.pulled_at + timedelta(days=1))
+    )
+    for page in pages.values():
+        assert "admonition" not in to_html(page.content)
+
+
+def test_failed_pull_with_no_snapshot_at_all(handbook_copy: Project):
+    handbook_copy.looker_snapshot.unlink()
+    _write_attempt(handbook_copy, PULLED)
+    pages = looker_pages_by_path(load_catalog(handbook_copy, now=BUILT))
+    assert set(pages) == {"looker/index.md", "looker/explores.md", "looker/unused.md"}
+    for page in pages.values():
+        html = to_html(page.content)
+        assert '<div class="admonition warning">' in html
+        assert "No Looker snapshot yet" in html
+
+
+# --- scale --------------------------------------------------------------------------------
+def synthetic(n_items: int = 20_000, n_folders: int = 2_000) -> LookerSnapshot:
+    """A big catalog: folders in a tree 4 levels deep, items spread over them."""
+    folders = [folder("f0", "Root")]
+    for n in range(1, n_folders):
+        folders.append(folder(f"f{n}", f"Folder {n}", f"f{(n - 1) // 12}"))
+    items = [
+        item(
+            str(n),
+            f"Synthetic report {n}",
+            kind="look" if n % 3 else "dashboard",
+            folder_id=f"f{n % n_folders}",
+            view_count=(n * 7919) % 10_007,
+            owner=f"Owner {n % 50}",
+            last_viewed_at=PULLED - timedelta(days=n % 200),
+        )
+        for n in range(n_items)
+    ]
+    return snapshot(items=items, folders=folders)
+
+
+def test_a_large_catalog_renders_one_page_per_folder():
+    pages = looker_pages_by_path(make_catalog(synthetic(4_000, 400)))
+    assert sum(p.startswith("looker/folders/") for p in pages) == 400
+    total_rows = sum(
+        len(re.findall(r"^\| \[", p.content, flags=re.M))
+        for path, p in pages.items()
+        if path.startswith("looker/folders/")
+    )
+    assert total_rows == 4_000
+
+
+# --- the built site -----------------------------------------------------------------------
+@pytest.mark.slow
+def test_built_site_search_index_finds_items_on_folder_pages(built_site: Path):
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    folder_docs = [d for d in index["docs"] if d["location"].startswith("looker/folders/")]
+    text = " ".join(d["title"] + " " + d["text"] for d in folder_docs)
+    # Only on a folder page (it is not among the most viewed or unused), yet found by search.
+    assert "Telemetry status by customer" in text
+    assert "Total searches, lines of code indexed" in text
+    assert (built_site / "looker/folders/120-company-metrics/index.html").is_file()
+    html = (built_site / "looker/index.html").read_text(encoding="utf-8")
+    assert 'href="folders/120-company-metrics/"' in html
+
+
+def test_notices_partial_for_bigquery_uses_the_freshness_check_time():
+    from handbook.model import FreshnessSnapshot
+    from handbook.render import environment
+
+    template = environment().from_string('{% include "_notices.md.j2" %}')
+    catalog = make_catalog(
+        snapshot(), notices=[Notice("bigquery", "BigQuery said no."), Notice("looker", "L")]
+    )
+    missing = template.render(catalog=catalog, notice_source="bigquery")
+    assert "No BigQuery freshness snapshot yet" in missing
+    assert "BigQuery said no." in missing and "L\n" not in missing
+    catalog.freshness = FreshnessSnapshot(checked_at=BUILT - timedelta(hours=5))
+    html = to_html(template.render(catalog=catalog, notice_source="bigquery"))
+    assert (
+        "BigQuery freshness data pulled at 2026-11-25 03:00 UTC (5 hours before this build)."
+        in html
+    )
+    assert html.count('class="admonition warning"') == 1
