@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,11 @@ from handbook.project import Project
 
 def read(site: Path, page: str) -> str:
     return (site / page).read_text(encoding="utf-8")
+
+
+def visible(site: Path, page: str) -> str:
+    """The page's text as a reader sees it (character references decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", read(site, page)))
 
 
 def test_strict_build_with_no_credentials_produces_every_generated_page(built_site: Path):
@@ -32,14 +38,15 @@ def test_strict_build_with_no_credentials_produces_every_generated_page(built_si
 
 
 def test_notable_reports_link_to_the_seed_looker_ids_with_live_titles(built_site: Path):
-    html = read(built_site, "reports/index.html")
-    assert 'href="https://sourcegraph.looker.com/looks/729"' in html
-    assert "Monthly users by instance type" in html
+    page = read(built_site, "reports/index.html")
+    text = visible(built_site, "reports/index.html")
+    assert 'href="https://sourcegraph.looker.com/looks/729"' in page
+    assert "Monthly users by instance type" in text
     # Filters typed in catalog/reports.yml stay on the link.
-    assert 'href="https://sourcegraph.looker.com/looks/971?toggle=fil,pik"' in html
-    assert "Customer support tickets" in html
+    assert 'href="https://sourcegraph.looker.com/looks/971?toggle=fil,pik"' in page
+    assert "Customer support tickets" in text
     for heading in ("Company-level metrics", "Customer-level metrics", "Full instance overview", "Feature dashboards"):
-        assert heading in html
+        assert heading in text
 
 
 def test_pages_have_edit_link_last_updated_and_dark_mode(built_site: Path):
@@ -60,7 +67,9 @@ def test_search_index_contains_handbook_and_catalog_text(built_site: Path):
 
 def test_bad_catalog_yaml_fails_the_build_naming_file_and_line(handbook_copy: Project):
     reports = handbook_copy.reports_file
-    reports.write_text(reports.read_text().replace("  - look: 729\n", "  - look: 729\n    titel: x\n", 1))
+    text = reports.read_text()
+    assert "      - look: 729\n" in text
+    reports.write_text(text.replace("      - look: 729\n", "      - look: 729\n        titel: x\n", 1))
     result = run_build(handbook_copy)
     assert result.returncode != 0
     assert "catalog/reports.yml:" in result.stderr

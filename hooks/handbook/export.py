@@ -1,0 +1,100 @@
+"""`catalog.json`: the published catalog as data, for tools that are not a web browser.
+
+Other teams' scripts, a Slack bot or a notebook can read metric definitions, source
+freshness and the published Looker content from one URL instead of scraping pages. It is
+built from the same `Catalog` the pages are, after the publishing policy, so it can never
+list content the site itself holds back: excluded and deleted Looker items are not in it.
+Times are ISO 8601 in UTC; every section says when its data was pulled or checked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from .catalog import Catalog
+from .freshness import evaluate
+
+EXPORT_VERSION = 1
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _metrics(catalog: Catalog) -> list[dict[str, Any]]:
+    out = []
+    for metric in catalog.metrics:
+        data = metric.model_dump(mode="json")
+        data["page"] = f"metrics/{metric.name}/"
+        out.append(data)
+    return out
+
+
+def _sources(catalog: Catalog) -> list[dict[str, Any]]:
+    out = []
+    for state in evaluate(catalog.sources, catalog.freshness):
+        source = state.source
+        data = source.model_dump(mode="json")
+        data["status"] = state.status
+        data["tables"] = [
+            {
+                **table.table.model_dump(mode="json"),
+                "status": table.status,
+                "loaded_at": _time(table.loaded_at),
+                "age_seconds": int(table.age.total_seconds()) if table.age is not None else None,
+                "reason": table.reason,
+            }
+            for table in state.tables
+        ]
+        out.append(data)
+    return out
+
+
+def _items(catalog: Catalog) -> list[dict[str, Any]]:
+    out = []
+    # `catalog.items` is the published view: the policy already removed excluded and
+    # deleted content, so nothing here can leak it.
+    for (kind, item_id), item in sorted(catalog.items.items()):
+        out.append(
+            {
+                "kind": kind,
+                "id": item_id,
+                "title": item.title,
+                "description": item.description,
+                "url": catalog.item_url(item),
+                "folder": [f.name for f in catalog.folder_paths.get(item.folder_id or "", [])],
+                "owner": item.owner,
+                "views": item.view_count,
+                "favorites": item.favorite_count,
+                "updated_at": _time(item.updated_at),
+                "last_viewed_at": _time(item.last_viewed_at),
+                "lookml_fields": [
+                    f"{item.model}.{item.explore}.{name}"
+                    for name in item.fields
+                    if item.model and item.explore
+                ],
+            }
+        )
+    return out
+
+
+def export(catalog: Catalog) -> dict[str, Any]:
+    """The JSON-ready catalog: metrics, sources with freshness, published Looker items."""
+    return {
+        "version": EXPORT_VERSION,
+        "generated_at": _time(catalog.built_at),
+        "looker": {
+            "base_url": catalog.base_url,
+            "pulled_at": _time(catalog.looker_pulled_at),
+            "items": _items(catalog),
+        },
+        "freshness": {
+            "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
+        },
+        "metrics": _metrics(catalog),
+        "sources": _sources(catalog),
+        "notices": [
+            {"source": n.source, "level": n.level, "message": n.message} for n in catalog.notices
+        ],
+    }

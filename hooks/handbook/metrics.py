@@ -1,0 +1,208 @@
+"""Metric definitions (`catalog/metrics/*.yml`): the team's agreed meaning of each number.
+
+Keys use dbt's metric vocabulary where dbt has a word for the idea (`name`, `label`,
+`description`, `type`, `meta`, `tags`), so an analyst who knows dbt reads the files without a
+guide. The rest is ours: `owner`, `domain`, `status`, `calculation`, `grain`, the one LookML
+field that implements the metric, the `sources` it is built from (names of
+`catalog/sources/*.yml` entries; dbt spells this `depends_on`, but a flat list is one less
+level of indentation to get wrong in a PR), the Looker content that shows it, `synonyms`
+so search finds "active users" for `mau`, and `caveats`.
+
+Each metric remembers its file and the line of each key it was written with (never
+exported), so `validate` can point at the exact line of, say, a wrong look id.
+
+A file looks like::
+
+    metrics:
+      - name: mau
+        label: Monthly active users
+        ...
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import CatalogError, Problem
+from .project import Project
+from .render import md_text
+from .yaml_source import YamlDoc, load_yaml, validation_problems
+
+MetricStatus = Literal["certified", "draft", "deprecated"]
+TimeGrain = Literal["day", "week", "month", "quarter", "year"]
+
+# `model.explore.view.field`, as Looker names a field inside an explore.
+LOOKML_FIELD = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$")
+
+
+class Grain(BaseModel):
+    """What one value of the metric is about: a time bucket, and optionally an entity."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time: TimeGrain
+    entity: str | None = None  # "instance", "customer", "user", ...
+
+    def __str__(self) -> str:
+        return f"{self.time} per {self.entity}" if self.entity else f"per {self.time}"
+
+
+class Metric(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    domain: str = Field(min_length=1)
+    status: MetricStatus = "draft"
+    # dbt's metric types; optional because a Looker-only metric need not pick one.
+    type: Literal["simple", "ratio", "cumulative", "derived", "conversion"] | None = None
+    calculation: str = Field(min_length=1)
+    grain: Grain
+    lookml_field: str | None = Field(default=None, pattern=LOOKML_FIELD.pattern)
+    sources: list[str] = Field(default_factory=list)
+    looks: list[str] = Field(default_factory=list)
+    dashboards: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    # For a deprecated metric: the metric readers should use instead.
+    replaced_by: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+    # Where it was written, for messages; not part of the definition, so never dumped.
+    file: str = Field(default="", exclude=True)
+    line: int | None = Field(default=None, exclude=True)
+    # Line of each key path below this metric, joined with dots: "looks.1" -> 12.
+    lines: dict[str, int] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("looks", "dashboards", mode="before")
+    @classmethod
+    def _ids_as_text(cls, value: object) -> object:
+        """YAML reads `729` as a number; Looker ids are text (`product::summary` too)."""
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return value
+
+    def line_of(self, *path: str | int) -> int | None:
+        """The line of a key (or list entry) in this metric, falling back to its parent."""
+        parts = [str(p) for p in path]
+        while parts:
+            found = self.lines.get(".".join(parts))
+            if found:
+                return found
+            parts.pop()
+        return self.line
+
+    @property
+    def deprecated(self) -> bool:
+        return self.status == "deprecated"
+
+
+class _MetricsFile(BaseModel):
+    """The top level of a metrics file: only `metrics:` is allowed, so typos surface."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metrics: list[Any] = Field(default_factory=list)
+
+
+def _lines_below(doc: YamlDoc, prefix: tuple[str | int, ...]) -> dict[str, int]:
+    n = len(prefix)
+    return {
+        ".".join(str(p) for p in loc[n:]): line
+        for loc, line in doc.lines.lines.items()
+        if len(loc) > n and loc[:n] == prefix
+    }
+
+
+def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
+    """Every valid metric of one file, and a problem per mistake (one bad metric hides none)."""
+    try:
+        top = _MetricsFile.model_validate(doc.data if doc.data is not None else {})
+    except ValidationError as exc:
+        return [], validation_problems(doc, exc)
+    metrics, problems = [], []
+    for i, raw in enumerate(top.metrics):
+        prefix = ("metrics", i)
+        try:
+            metric = Metric.model_validate(raw)
+        except ValidationError as exc:
+            # In the order they were typed, which is how the editor reads the file.
+            found = validation_problems(doc, exc, prefix)
+            problems.extend(sorted(found, key=lambda p: p.line or 0))
+            continue
+        metric.file = doc.display
+        metric.line = doc.lines.line_for(prefix)
+        metric.lines = _lines_below(doc, prefix)
+        metrics.append(metric)
+    return metrics, problems
+
+
+def metric_files(project: Project) -> list[Path]:
+    """The metric YAML files, in a stable order so messages and pages do not reshuffle."""
+    folder = project.metrics_dir
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+
+
+def load_metrics(project: Project) -> list[Metric]:
+    """All metrics from `catalog/metrics/*.yml`, or a CatalogError listing every mistake."""
+    problems: list[Problem] = []
+    metrics: list[Metric] = []
+    seen: dict[str, Metric] = {}
+    for path in metric_files(project):
+        try:
+            doc = load_yaml(path, project.relative(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded, file_problems = _load_file(doc)
+        problems.extend(file_problems)
+        for metric in loaded:
+            first = seen.get(metric.name)
+            if first is not None:
+                problems.append(
+                    Problem(
+                        metric.file,
+                        metric.line_of("name"),
+                        f"duplicate metric name '{metric.name}' "
+                        f"(also defined at {first.file}:{first.line_of('name')})",
+                        "metric names must be unique across catalog/metrics/; rename or "
+                        "remove one of the two",
+                    )
+                )
+                continue
+            seen[metric.name] = metric
+            metrics.append(metric)
+    if problems:
+        raise CatalogError(problems)
+    return sorted(metrics, key=lambda m: m.name)
+
+
+_STATUS_HELP = {
+    "certified": "Certified: reviewed by the Data & Analytics team; safe to quote.",
+    "draft": "Draft: the definition is still being agreed; check with the owner before quoting.",
+    "deprecated": "Deprecated: do not use for new work.",
+}
+
+
+def status_badge(status: str) -> Markup:
+    """A small inline badge for a metric's status, with a tooltip saying what it promises.
+
+    Shared by reference expansion and the metric pages so a reader sees the same badge
+    wherever a metric is mentioned. `status` is validated against `MetricStatus`, so the
+    text is safe; anything else is shown as plain, escaped text.
+    """
+    if status not in _STATUS_HELP:
+        return md_text(status)
+    return Markup(
+        f'<span class="hb-badge hb-badge--{status}" title="{_STATUS_HELP[status]}">{status}</span>'
+    )

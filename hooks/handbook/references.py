@@ -1,0 +1,305 @@
+"""Catalog references typed in handbook Markdown, resolved against this build's catalog.
+
+Analysts write what they mean, not a URL that will rot::
+
+    [[metric:mau]]                      the metric's page, with its status badge
+    [[look:729]]                        the look, titled as it is in Looker today
+    [[dashboard:177]]                   a dashboard by numeric id
+    [[dashboard:product::executive_summary]]   a LookML dashboard (model::name)
+    [[freshness:hubspot]]               the source's freshness badge and age
+    [[look:729|Monthly users]]          any of the above with your own link text
+
+Titles, owners, view counts and statuses come from the snapshot of this build, so a
+renamed look is renamed on every page that mentions it. A reference that does not resolve
+(unknown metric or source; look or dashboard missing, deleted or in an excluded folder)
+is logged as a WARNING naming `docs/<page>:<line>` and rendered as plain text: the page
+never links to content readers may not see, and `mkdocs build --strict` fails on it.
+
+Code is left alone, so the editors' guide can show the syntax: fenced blocks, indented
+code blocks and inline code spans are copied through untouched. Indented code is told
+apart from the 4-space-indented bodies of list items, admonitions and content tabs by
+remembering the container the previous lines opened (a heuristic, but the same rule
+Python-Markdown follows for those blocks). The page is read once, line by line, and each
+paragraph is searched with one regular expression, so the cost is linear in page size.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from .errors import Problem
+from .metrics import status_badge
+from .render import link, md_text, number
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+KINDS = ("metric", "look", "dashboard", "freshness")
+
+# In one pass over a paragraph: a code span (kept as is) or a reference. A code span is a
+# run of N backticks up to the next run of exactly N; it cannot cross a blank line, and
+# paragraphs are searched separately, so an unclosed backtick costs one paragraph at most.
+_INLINE = re.compile(
+    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`))"
+    r"|(?P<ref>\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\])",
+    re.DOTALL,
+)
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+# Lines that open a block whose body is indented 4 spaces: list items, admonitions and
+# collapsible blocks (`!!!`, `???`, `???+`), content tabs (`===`).
+_CONTAINER = re.compile(r"^(?:[-*+][ \t]|\d{1,9}[.)][ \t]|!!!|\?\?\?|===)")
+
+
+def _indent(line: str) -> int:
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+@dataclass
+class _Block:
+    text: str
+    line: int  # 1-based line of the block's first character in the page's Markdown
+    code: bool
+
+
+def _blocks(markdown: str) -> Iterator[_Block]:
+    """The page as alternating code and prose blocks; prose is split at blank lines."""
+    fence: tuple[str, int] | None = None  # (fence char, length) while inside a fence
+    container = 0  # indentation of the body of the innermost open list item/admonition
+    prev_blank = True
+    in_indented = False
+    current: list[str] = []
+    current_code = False
+    start = 1
+    for number_, line in enumerate(markdown.splitlines(keepends=True), start=1):
+        stripped = line.strip()
+        blank = not stripped
+        if fence is not None:
+            code = True
+            match = _FENCE.match(line)
+            if (
+                match
+                and match["fence"][0] == fence[0]
+                and len(match["fence"]) >= fence[1]
+                and not line[match.end() :].strip()
+            ):
+                fence = None
+        elif blank:
+            code = in_indented
+        else:
+            indent = _indent(line)
+            in_indented = indent >= container + 4 and (prev_blank or in_indented)
+            match = None if in_indented else _FENCE.match(line)
+            if in_indented:
+                code = True
+            elif match:
+                fence = (match["fence"][0], len(match["fence"]))
+                code = True
+            else:
+                code = False
+                if _CONTAINER.match(stripped):
+                    container = indent - indent % 4 + 4
+                elif prev_blank and indent < container:
+                    container = indent - indent % 4
+        # Prose paragraphs end at blank lines so an unclosed backtick stays local.
+        if current and (code != current_code or (not code and blank)):
+            yield _Block("".join(current), start, current_code)
+            current = []
+        if not current:
+            start, current_code = number_, code
+        current.append(line)
+        prev_blank = blank
+    if current:
+        yield _Block("".join(current), start, current_code)
+
+
+class _Resolver:
+    """Turns one page's references into Markdown; remembers how to name the page in warnings."""
+
+    def __init__(self, catalog: Catalog, src_uri: str, markdown: str) -> None:
+        self.catalog = catalog
+        self.src_uri = src_uri
+        self.markdown = markdown
+        self._offset: int | None = None
+        self.failed = False
+
+    def line_offset(self) -> int:
+        """Lines MkDocs removed above the Markdown it gave us (YAML front matter).
+
+        Only computed when a warning needs a line, so pages without problems never read
+        their source file again.
+        """
+        if self._offset is None:
+            self._offset = 0
+            path = self.catalog.project.docs_dir / self.src_uri
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return 0
+            if text.endswith(self.markdown) and self.markdown:
+                self._offset = text[: len(text) - len(self.markdown)].count("\n")
+        return self._offset
+
+    def warn(self, line: int, ref: str, message: str, hint: str) -> None:
+        self.failed = True
+        where = f"docs/{self.src_uri}"
+        problem = Problem(where, line + self.line_offset(), f"reference {ref}: {message}", hint)
+        log.warning("%s", str(problem).replace(": error: ", ": ", 1))
+
+    def resolve(self, match: re.Match[str], line: int) -> str:
+        """The Markdown for one reference; resolved ones are cached for the whole build.
+
+        Output depends only on the reference and the page's folder (relative links), so a
+        reference used on many pages costs one lookup; unresolved ones are never cached,
+        because each occurrence must be warned about at its own line.
+        """
+        key = (match["ref"], posixpath.dirname(self.src_uri))
+        cache = _cache_for(self.catalog)
+        if key in cache:
+            return cache[key]
+        self.failed = False
+        out = self._resolve(match, line)
+        if not self.failed:
+            cache[key] = out
+        return out
+
+    def _resolve(self, match: re.Match[str], line: int) -> str:
+        kind, target = match["kind"], match["target"].strip()
+        label = (match["label"] or "").strip() or None
+        ref = match["ref"]
+        if kind == "metric":
+            return self.metric(target, label, ref, line)
+        if kind in ("look", "dashboard"):
+            return self.item(kind, target, label, ref, line)
+        if kind == "freshness":
+            return self.freshness(target, label, ref, line)
+        self.warn(
+            line,
+            ref,
+            f"unknown reference kind '{kind}'",
+            "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]] or [[freshness:SOURCE]]",
+        )
+        return md_text(ref)
+
+    def metric(self, name: str, label: str | None, ref: str, line: int) -> str:
+        metric = self.catalog.metrics_by_name.get(name)
+        if metric is None:
+            self.warn(
+                line,
+                ref,
+                f"unknown metric '{name}'",
+                _suggest(name, self.catalog.metrics_by_name, "catalog/metrics/*.yml"),
+            )
+            return md_text(label or ref)
+        here = posixpath.dirname(self.src_uri) or "."
+        target = posixpath.relpath(f"metrics/{metric.name}.md", here)
+        return Markup(f"[{md_text(label or metric.label)}]({target}) {status_badge(metric.status)}")
+
+    def item(self, kind: str, item_id: str, label: str | None, ref: str, line: int) -> str:
+        catalog = self.catalog
+        item = catalog.items.get((kind, item_id))
+        if item is None:
+            view = catalog.view
+            if view and (kind, item_id) in view.excluded_items:
+                why = f"{kind} {item_id} is in a folder excluded from publishing"
+                hint = "link published content instead (see catalog/looker.yml)"
+            elif view and (kind, item_id) in view.deleted_items:
+                why = f"{kind} {item_id} is in Looker's trash (deleted)"
+                hint = "remove the reference, or restore the content in Looker"
+            else:
+                why = f"{kind} {item_id} is not in the Looker snapshot"
+                hint = "check the id (the number in its Looker URL), then run `handbook refresh`"
+            self.warn(line, ref, why, hint)
+            return md_text(label or ref)
+        note = [kind]
+        if label:
+            note.append(item.title)
+        if item.owner:
+            note.append(item.owner)
+        views = f"{number(item.view_count)} view{'s' if item.view_count != 1 else ''}"
+        note.append(views)
+        shown = Markup(" · ").join(md_text(part) for part in note)
+        text = link(label or item.title, catalog.item_url(item))
+        return Markup(f'{text} <small class="hb-ref-note">({shown})</small>')
+
+    def freshness(self, name: str, label: str | None, ref: str, line: int) -> str:
+        source = self.catalog.sources_by_name.get(name)
+        if source is None:
+            self.warn(
+                line,
+                ref,
+                f"unknown data source '{name}'",
+                _suggest(name, self.catalog.sources_by_name, "catalog/sources/*.yml"),
+            )
+            return md_text(label or ref)
+        from .freshness import source_summary
+
+        here = posixpath.dirname(self.src_uri) or "."
+        target = posixpath.relpath("data/freshness.md", here)
+        return Markup(
+            f"[{md_text(label or source.label)}]({target}) "
+            f"{source_summary(self.catalog, source.name)}"
+        )
+
+
+# One build's resolved references: (catalog, {(reference, page folder): Markdown}). A new
+# catalog (the next `mkdocs serve` rebuild) starts a new cache.
+_CACHE: list[tuple[Catalog, dict[tuple[str, str], str]]] = []
+
+
+def _cache_for(catalog: Catalog) -> dict[tuple[str, str], str]:
+    if not _CACHE or _CACHE[0][0] is not catalog:
+        _CACHE[:] = [(catalog, {})]
+    return _CACHE[0][1]
+
+
+def _suggest(name: str, known: dict[str, object], where: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.6)
+    guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return f"{guess}names are defined in {where}"
+
+
+def expand_page(markdown: str, src_uri: str, catalog: Catalog) -> str:
+    """`markdown` with every `[[kind:target]]` outside code replaced by live catalog content.
+
+    `src_uri` is the page's path below docs/ (MkDocs' `page.file.src_uri`); links to metric
+    pages are made relative to it so MkDocs checks and rewrites them like hand-typed ones.
+    """
+    if "[[" not in markdown:
+        return markdown
+    resolver = _Resolver(catalog, src_uri, markdown)
+    out: list[str] = []
+    for block in _blocks(markdown):
+        if block.code or "[[" not in block.text:
+            out.append(block.text)
+            continue
+        line, pos = block.line, 0
+
+        def replace(match: re.Match[str], block: _Block = block) -> str:
+            nonlocal line, pos
+            if match["code"] is not None:
+                return match[0]
+            line += block.text.count("\n", pos, match.start())
+            pos = match.start()
+            return resolver.resolve(match, line)
+
+        out.append(_INLINE.sub(replace, block.text))
+    return "".join(out)

@@ -1,0 +1,186 @@
+"""Cross-checks between the curated YAML and the Looker snapshot.
+
+Each YAML file is valid on its own once it loads; what can still be wrong is how files
+point at each other and at Looker: a metric naming a source nobody defined, a look id that
+was deleted or sits in an excluded folder, a LookML field that was renamed. Those are
+errors, reported at the line the analyst typed, and they fail both `handbook validate` and
+the build. A LookML description that no longer matches ours is only a warning: someone
+should look, but an edit in Looker must not break the handbook's build.
+
+Nothing here writes a file; the same checks run in CI, in `mkdocs build` and on a laptop.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .catalog import Catalog, load_catalog
+from .errors import CatalogError, Problem
+from .metrics import Metric
+from .project import Project
+from .reports import check_reports
+
+_SPACE = re.compile(r"\s+")
+
+
+def _normal(text: str) -> str:
+    """Text compared for drift: case, whitespace and a final full stop do not count."""
+    return _SPACE.sub(" ", text).strip().rstrip(".").casefold()
+
+
+def _did_you_mean(word: str, options: list[str], cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, options, n=3, cutoff=cutoff)
+    return " or ".join(f"'{c}'" for c in close)
+
+
+def _check_sources(metric: Metric, catalog: Catalog) -> list[Problem]:
+    known = sorted(catalog.sources_by_name)
+    problems = []
+    for i, name in enumerate(metric.sources):
+        if name in catalog.sources_by_name:
+            continue
+        guess = _did_you_mean(name, known)
+        hint = f"did you mean {guess}? " if guess else ""
+        hint += (
+            "sources are defined in catalog/sources/*.yml: " + ", ".join(known)
+            if known
+            else "no sources are defined yet; add it to catalog/sources/*.yml"
+        )
+        problems.append(
+            Problem(
+                metric.file,
+                metric.line_of("sources", i),
+                f"metric '{metric.name}': unknown source '{name}'",
+                hint,
+            )
+        )
+    return problems
+
+
+def _check_items(metric: Metric, catalog: Catalog) -> list[Problem]:
+    problems = []
+    view = catalog.view
+    for kind, key in (("look", "looks"), ("dashboard", "dashboards")):
+        ids: list[str] = getattr(metric, key)
+        for i, item_id in enumerate(ids):
+            if (kind, item_id) in catalog.items:
+                continue
+            if view and (kind, item_id) in view.excluded_items:
+                message = f"{kind} {item_id} is in a folder excluded from publishing"
+                hint = (
+                    "link published content instead, or change exclude_folders in "
+                    "catalog/looker.yml"
+                )
+            elif view and (kind, item_id) in view.deleted_items:
+                message = f"{kind} {item_id} is in Looker's trash (deleted)"
+                hint = "remove it, or restore it in Looker and run `handbook refresh`"
+            else:
+                message = f"{kind} {item_id} is not in the Looker snapshot"
+                hint = (
+                    "check the id in Looker (it is the number in the URL), then run "
+                    "`handbook refresh`; or remove it"
+                )
+            problems.append(
+                Problem(
+                    metric.file,
+                    metric.line_of(key, i),
+                    f"metric '{metric.name}': {message}",
+                    hint,
+                )
+            )
+    return problems
+
+
+def _check_field(metric: Metric, catalog: Catalog) -> list[Problem]:
+    name = metric.lookml_field
+    if not name:
+        return []
+    line = metric.line_of("lookml_field")
+    found = catalog.fields.get(name)
+    if found is None:
+        # Field names share long prefixes, so only near-identical ones are worth suggesting.
+        guess = _did_you_mean(name, sorted(catalog.fields), cutoff=0.9)
+        hint = f"did you mean {guess}? " if guess else ""
+        hint += (
+            "fields are `model.explore.view.field` as on the Looker catalog's explores page; "
+            "run `handbook refresh` if the field is new in LookML"
+        )
+        return [
+            Problem(
+                metric.file,
+                line,
+                f"metric '{metric.name}': LookML field '{name}' is not in any explore of the "
+                "Looker snapshot",
+                hint,
+            )
+        ]
+    _, field = found
+    theirs = getattr(field, "description", None)
+    if theirs and _normal(theirs) not in _normal(metric.description):
+        return [
+            Problem(
+                metric.file,
+                metric.line_of("description"),
+                f"metric '{metric.name}': the LookML description of '{name}' has drifted from "
+                f"ours: LookML says {theirs.strip()!r}",
+                "agree on one definition: put LookML's sentence in our description, or fix "
+                "the description in LookML",
+                severity="warning",
+            )
+        ]
+    return []
+
+
+def _check_replacement(metric: Metric, catalog: Catalog) -> list[Problem]:
+    if metric.replaced_by is None or metric.replaced_by in catalog.metrics_by_name:
+        return []
+    guess = _did_you_mean(metric.replaced_by, sorted(catalog.metrics_by_name))
+    return [
+        Problem(
+            metric.file,
+            metric.line_of("replaced_by"),
+            f"metric '{metric.name}': replaced_by names unknown metric '{metric.replaced_by}'",
+            f"did you mean {guess}?" if guess else "use the name of a metric in catalog/metrics/",
+        )
+    ]
+
+
+def validate_catalog(catalog: Catalog) -> list[Problem]:
+    """Every cross-reference problem in a loaded catalog: errors, then warnings, by place.
+
+    Looker ids and fields are only checked against a Looker snapshot: without one (a fresh
+    clone before the first `handbook refresh`) there is nothing to check them against, and
+    one warning says so instead of an error per id.
+    """
+    problems: list[Problem] = []
+    has_looker = catalog.looker is not None
+    for metric in catalog.metrics:
+        problems += _check_sources(metric, catalog)
+        problems += _check_replacement(metric, catalog)
+        if has_looker:
+            problems += _check_items(metric, catalog)
+            problems += _check_field(metric, catalog)
+    if has_looker:
+        excluded = set(catalog.view.excluded_items) if catalog.view else set()
+        problems += check_reports(catalog.reports, set(catalog.items), excluded)
+    else:
+        problems.append(
+            Problem(
+                catalog.project.relative(catalog.project.looker_snapshot),
+                None,
+                "no Looker snapshot, so Looker ids and LookML fields were not checked",
+                "run `handbook refresh` with Looker credentials",
+                severity="warning",
+            )
+        )
+    return sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line or 0))
+
+
+def validate_project(project: Project) -> list[Problem]:
+    """Load and cross-check the catalog; YAML mistakes come back as problems, not raised."""
+    try:
+        catalog = load_catalog(project)
+    except CatalogError as exc:
+        return list(exc.problems)
+    return validate_catalog(catalog)

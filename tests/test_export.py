@@ -1,0 +1,55 @@
+"""catalog.json: the published catalog as data, never more than the site publishes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from handbook.catalog import load_catalog
+from handbook.export import export
+from handbook.project import Project
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    return json.loads(json.dumps(export(load_catalog(Project(REPO)))))  # JSON round trip
+
+
+def test_excluded_and_deleted_looker_items_are_not_exported(data: dict):
+    keys = {(i["kind"], i["id"]) for i in data["looker"]["items"]}
+    assert ("look", "729") in keys and ("dashboard", "product::executive_summary") in keys
+    assert ("look", "1500") not in keys  # Finance (restricted) folder
+    assert ("look", "1600") not in keys  # personal folder
+    assert ("look", "1290") not in keys and ("dashboard", "101") not in keys  # trash
+    assert "Quarterly ARR bridge" not in json.dumps(data)
+
+
+def test_items_have_title_url_folder_owner_views_updated(data: dict):
+    look = next(i for i in data["looker"]["items"] if i["id"] == "729")
+    assert look["title"] == "Monthly users by instance type"
+    assert look["url"] == "https://sourcegraph.looker.com/looks/729"
+    assert look["folder"] == ["Shared", "Company Metrics"]
+    assert look["owner"] == "Eric Brody-Moore"
+    assert isinstance(look["views"], int) and look["updated_at"].endswith("Z")
+
+
+def test_metrics_and_sources_with_times(data: dict):
+    mau = next(m for m in data["metrics"] if m["name"] == "mau")
+    assert mau["lookml_field"] == "product.instance_usage.monthly_usage.mau"
+    assert mau["grain"] == {"time": "month", "entity": "instance"}
+    assert "file" not in mau and "lines" not in mau
+    hubspot = next(s for s in data["sources"] if s["name"] == "hubspot")
+    assert hubspot["status"] in {"pass", "warn", "error", "runtime error", "not checked"}
+    assert all("status" in t for t in hubspot["tables"])
+    assert data["looker"]["pulled_at"] == "2026-11-22T06:00:00Z"
+    assert data["freshness"]["checked_at"].startswith("2026-11-22T06:10")
+    assert data["generated_at"].endswith("Z")
+
+
+@pytest.mark.slow
+def test_built_site_serves_catalog_json(built_site: Path):
+    data = json.loads((built_site / "catalog.json").read_text(encoding="utf-8"))
+    assert {m["name"] for m in data["metrics"]} >= {"mau", "nps", "support_tickets"}
+    assert "1500" not in {i["id"] for i in data["looker"]["items"]}

@@ -1,0 +1,186 @@
+"""`[[kind:target]]` references in handbook Markdown, expanded against the build's catalog."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_build
+from handbook.catalog import Catalog, load_catalog
+from handbook.project import Project
+from handbook.references import expand_page
+
+LOGGER = "mkdocs.plugins.handbook"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(Project(REPO))  # reads only
+
+
+def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == LOGGER and r.levelname == "WARNING"]
+
+
+def test_metric_links_to_its_page_relative_to_the_page_with_status(catalog: Catalog):
+    out = expand_page("Usage is [[metric:mau]].\n", "team/index.md", catalog)
+    assert out.startswith(
+        "Usage is [Monthly active users](../metrics/mau.md) "
+        '<span class="hb-badge hb-badge--certified"'
+    )
+    assert ">certified</span>." in out
+    assert expand_page("[[metric:nps]]", "index.md", catalog).startswith(
+        "[Net Promoter Score](metrics/nps.md) "
+    )
+    draft = expand_page("[[metric:lines_of_code_indexed|LOC]]", "data/index.md", catalog)
+    assert draft.startswith("[LOC](../metrics/lines_of_code_indexed.md) ")
+    assert ">draft</span>" in draft
+
+
+def test_looks_and_dashboards_show_live_title_owner_and_views(catalog: Catalog):
+    out = expand_page("See [[look:729]].", "index.md", catalog)
+    assert out == (
+        "See [Monthly users by instance type](<https://sourcegraph.looker.com/looks/729>) "
+        '<small class="hb-ref-note">(look · Eric Brody&#45;Moore · '
+        f"{catalog.items[('look', '729')].view_count:,} views)</small>."
+    )
+    labelled = expand_page("[[dashboard:177|Support]]", "index.md", catalog)
+    assert labelled.startswith("[Support](<https://sourcegraph.looker.com/dashboards/177>) ")
+    assert "dashboard · Customer support tickets · Kelsey Brown" in labelled
+    lookml = expand_page("[[dashboard:product::executive_summary]]", "index.md", catalog)
+    assert lookml.startswith(
+        "[Executive summary &#40;LookML&#41;]"
+        "(<https://sourcegraph.looker.com/dashboards/product::executive_summary>)"
+    )
+
+
+def test_freshness_shows_the_source_badge_and_links_to_the_freshness_page(catalog: Catalog):
+    out = expand_page("HubSpot: [[freshness:hubspot]]", "tools/looker.md", catalog)
+    assert out.startswith(
+        'HubSpot: [HubSpot](../data/freshness.md) <span class="hb-badge hb-badge--'
+    )
+    assert "SLA: warn after 8 days, error after 15 days" in out
+
+
+def test_code_spans_fences_and_indented_code_are_untouched(catalog: Catalog, caplog):
+    page = (
+        "Inline `[[metric:mau]]` and ``a ` [[metric:nope]] `` stay.\n"
+        "\n"
+        "```markdown\n"
+        "[[metric:nope]]\n"
+        "```\n"
+        "\n"
+        "~~~~\n"
+        "```\n"
+        "[[look:1]]\n"
+        "~~~~\n"
+        "\n"
+        "    [[metric:nope]] is indented code\n"
+        "\n"
+        "!!! note\n"
+        "\n"
+        "    Inside an admonition [[metric:dau_mau]] is expanded.\n"
+    )
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        out = expand_page(page, "editing/index.md", catalog)
+    assert warnings(caplog) == []
+    expected = page.replace(
+        "[[metric:dau_mau]]", out.split("admonition ", 1)[1].split(" is expanded")[0]
+    )
+    assert out == expected
+    assert "[DAU/MAU ratio](../metrics/dau_mau.md)" in out
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        (
+            "[[metric:maus]]",
+            "docs/team/index.md:3: reference [[metric:maus]]: unknown metric 'maus'\n"
+            "    fix: did you mean 'mau'? names are defined in catalog/metrics/*.yml",
+        ),
+        (
+            "[[look:1290]]",
+            "docs/team/index.md:3: reference [[look:1290]]: look 1290 is in Looker's trash "
+            "(deleted)\n    fix: remove the reference, or restore the content in Looker",
+        ),
+        (
+            "[[look:1500|ARR]]",
+            "docs/team/index.md:3: reference [[look:1500|ARR]]: look 1500 is in a folder "
+            "excluded from publishing\n"
+            "    fix: link published content instead (see catalog/looker.yml)",
+        ),
+        (
+            "[[dashboard:4242]]",
+            "docs/team/index.md:3: reference [[dashboard:4242]]: dashboard 4242 is not in the "
+            "Looker snapshot\n"
+            "    fix: check the id (the number in its Looker URL), then run `handbook refresh`",
+        ),
+        (
+            "[[freshness:hubspt]]",
+            "docs/team/index.md:3: reference [[freshness:hubspt]]: unknown data source "
+            "'hubspt'\n    fix: did you mean 'hubspot'? names are defined in "
+            "catalog/sources/*.yml",
+        ),
+    ],
+)
+def test_unresolved_reference_warns_with_file_line_and_renders_inert(
+    catalog: Catalog, caplog, ref: str, message: str
+):
+    page = f"# Team\n\nSee {ref} here.\n"
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        out = expand_page(page, "team/index.md", catalog)
+    assert warnings(caplog) == [message]
+    line = out.splitlines()[2]
+    assert "](" not in line and "[[" not in line  # no link, and not a reference any more
+    assert "Quarterly ARR" not in out  # an excluded item's title never leaks
+
+
+def test_line_numbers_count_front_matter_mkdocs_strips(tmp_path: Path, caplog):
+    project = Project(REPO)
+    catalog = load_catalog(project)
+    docs = tmp_path / "docs"
+    (docs / "team").mkdir(parents=True)
+    source = "---\ntitle: Team\n---\n\n# Team\n\n[[metric:nope]]\n"
+    (docs / "team" / "x.md").write_text(source, encoding="utf-8")
+    catalog.project = Project(tmp_path)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        expand_page("# Team\n\n[[metric:nope]]\n", "team/x.md", catalog)
+    assert warnings(caplog)[0].startswith("docs/team/x.md:7: ")
+
+
+def test_expansion_is_linear_in_page_size(catalog: Catalog):
+    paragraph = "Text with [[metric:mau]] and `code [[look:1]]` and [[look:729]].\n\n"
+    small, large = paragraph * 200, paragraph * 2000
+    start = time.perf_counter()
+    expand_page(small, "a.md", catalog)
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    out = expand_page(large, "a.md", catalog)
+    t_large = time.perf_counter() - start
+    assert out.count("../") == 0 and out.count("metrics/mau.md") == 2000
+    assert t_large < 30 * max(t_small, 1e-3)  # 10x the text, not 100x the time
+    # A page with no reference is returned as is, without scanning.
+    assert expand_page("plain " * 10000, "a.md", catalog) == "plain " * 10000
+
+
+def test_strict_build_fails_on_an_unknown_reference_naming_the_page(handbook_copy: Project):
+    page = handbook_copy.docs_dir / "team" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [[metric:maus]].\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").count("\n")
+    result = run_build(handbook_copy)
+    assert result.returncode != 0
+    assert (
+        f"docs/team/index.md:{line}: reference [[metric:maus]]: unknown metric 'maus'"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_built_editing_guide_shows_the_syntax_literally(built_site: Path):
+    html = (built_site / "editing" / "index.html").read_text(encoding="utf-8")
+    assert "<code>[[metric:mau]]</code>" in html
+    assert "<code>[[look:729|Monthly users]]</code>" in html
