@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import os
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +32,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 @pytest.fixture
 def page(tmp_path: Path):
     if not Path(CHROMIUM).exists():
-        message = "Debian's Chromium is not installed: `apt-get install -y chromium` (no browser downloads)"
+        message = "Debian's Chromium is missing: `apt-get install -y chromium`"
         if os.environ.get("CI"):
             pytest.fail(message)  # CI installs it in .ci/run; missing there is a real failure
         pytest.skip(message)

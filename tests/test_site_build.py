@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 from conftest import run_build
-
 from handbook.project import Project
 
 
@@ -45,7 +44,12 @@ def test_notable_reports_link_to_the_seed_looker_ids_with_live_titles(built_site
     # Filters typed in catalog/reports.yml stay on the link.
     assert 'href="https://sourcegraph.looker.com/looks/971?toggle=fil,pik"' in page
     assert "Customer support tickets" in text
-    for heading in ("Company-level metrics", "Customer-level metrics", "Full instance overview", "Feature dashboards"):
+    for heading in (
+        "Company-level metrics",
+        "Customer-level metrics",
+        "Full instance overview",
+        "Feature dashboards",
+    ):
         assert heading in text
 
 
@@ -69,7 +73,9 @@ def test_bad_catalog_yaml_fails_the_build_naming_file_and_line(handbook_copy: Pr
     reports = handbook_copy.reports_file
     text = reports.read_text()
     assert "      - look: 729\n" in text
-    reports.write_text(text.replace("      - look: 729\n", "      - look: 729\n        titel: x\n", 1))
+    reports.write_text(
+        text.replace("      - look: 729\n", "      - look: 729\n        titel: x\n", 1)
+    )
     result = run_build(handbook_copy)
     assert result.returncode != 0
     assert "catalog/reports.yml:" in result.stderr

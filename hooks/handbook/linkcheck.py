@@ -1,0 +1,389 @@
+"""`handbook check-links`: Looker links in the handbook that no longer lead anywhere useful.
+
+A handbook page that links to a deleted look, a dashboard that never existed, or content in
+a restricted folder sends readers to an error page (or shows them something they may not
+share). `linkscan` finds the URLs; this module decides each one's status and reports it:
+
+- `ok`: the snapshot has it, published;
+- `deleted`: it is in Looker's trash;
+- `missing`: Looker does not know it (never existed, or purged from the trash);
+- `excluded`: it lives in a folder the publishing policy holds back (`catalog/looker.yml`,
+  personal folders);
+- `unverifiable`: the snapshot cannot say (boards and `/x/` short links are not pulled),
+  with the reason.
+
+The first three are *stale* and fail the check (exit 1). By default the answer comes from the
+committed snapshot, so the check runs offline in CI in well under a second. `--live` asks
+Looker about every look and dashboard id instead, in a few batched searches for the whole
+run (never one request per URL); folders and explores still come from the snapshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import CatalogError, PullError
+from .linkscan import (
+    BOARD,
+    DASHBOARD,
+    EXPLORE,
+    FOLDER,
+    LOOK,
+    SHORT_LINK,
+    FoundLink,
+    HostMatcher,
+    scan_text,
+)
+from .model import LookerFolder, LookerItem, LookerSnapshot
+from .policy import LookerPolicy, PublishedView, apply_policy, load_policy
+from .project import Project
+from .snapshot_store import load
+
+OK, DELETED, MISSING, EXCLUDED, UNVERIFIABLE = (
+    "ok",
+    "deleted",
+    "missing",
+    "excluded",
+    "unverifiable",
+)
+STALE = frozenset({DELETED, MISSING, EXCLUDED})
+STATUSES = (OK, DELETED, MISSING, EXCLUDED, UNVERIFIABLE)
+
+_UNVERIFIABLE_REASONS = {
+    BOARD: "boards are not in the Looker snapshot",
+    SHORT_LINK: "short links (/x/…) resolve only on the Looker server",
+}
+
+# verify_ids' shape: ids by kind in, known items (deleted ones too) and a request count out.
+Verifier = Callable[[dict[str, set[str]]], tuple[dict[tuple[str, str], LookerItem], int]]
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """One Looker URL with its verdict; the JSON output is exactly these fields."""
+
+    file: str
+    line: int
+    column: int
+    url: str
+    kind: str
+    id: str
+    status: str
+    title: str | None = None
+    reason: str | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.status in STALE
+
+
+@dataclass
+class CheckReport:
+    results: list[LinkResult] = field(default_factory=list)
+    files: int = 0
+    live_requests: int | None = None  # set when --live asked Looker
+
+    @property
+    def stale(self) -> list[LinkResult]:
+        return [r for r in self.results if r.stale]
+
+    def summary(self) -> str:
+        counts = Counter(r.status for r in self.results)
+        parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+        text = f"{len(self.results)} Looker link(s) in {self.files} file(s)"
+        if parts:
+            text += f": {parts}"
+        if self.live_requests is not None:
+            text += f" (looks and dashboards verified live in {self.live_requests} request(s))"
+        return text
+
+
+class Resolver:
+    """Statuses from the snapshot with the publishing policy applied, plus live answers.
+
+    `live` (when given) holds what Looker said about every look and dashboard id in the
+    run; for those kinds it replaces the snapshot, since the point of --live is to catch
+    content deleted or restored after the last pull.
+    """
+
+    def __init__(
+        self,
+        view: PublishedView | None,
+        policy: LookerPolicy,
+        live: dict[tuple[str, str], LookerItem] | None = None,
+        *,
+        folders: Iterable[LookerFolder] = (),
+    ) -> None:
+        self.view = view
+        self.live = live
+        snapshot = view.snapshot if view else None
+        self.items = {(i.kind, i.id): i for i in snapshot.items} if snapshot else {}
+        # The published view drops held-back folders; `folders` is the whole pull's list,
+        # so an excluded folder can still be named in the report.
+        self.all_folders = {f.id: f for f in folders}
+        self.explores = {f"{e.model}/{e.name}": e for e in snapshot.explores} if snapshot else {}
+        self.excluded_folders = set(policy.exclude_folders) | (
+            view.excluded_folder_ids if view else set()
+        )
+
+    def resolve(self, kind: str, item_id: str) -> tuple[str, str | None, str | None]:
+        """(status, title, reason) for one target."""
+        if kind in _UNVERIFIABLE_REASONS:
+            return UNVERIFIABLE, None, _UNVERIFIABLE_REASONS[kind]
+        if kind in (LOOK, DASHBOARD):
+            return self._item(kind, item_id)
+        if self.view is None:
+            return UNVERIFIABLE, None, "there is no Looker snapshot; run `handbook refresh`"
+        if kind == FOLDER:
+            folder = self.all_folders.get(item_id)
+            title = folder.name if folder else None
+            if item_id in self.excluded_folders:
+                return EXCLUDED, title, None
+            return (OK, title, None) if folder else (MISSING, None, None)
+        if kind == EXPLORE:
+            explore = self.explores.get(item_id)
+            if explore is None:
+                return MISSING, None, None
+            return OK, explore.label or explore.name, None
+        return UNVERIFIABLE, None, f"unknown kind {kind!r}"
+
+    def _item(self, kind: str, item_id: str) -> tuple[str, str | None, str | None]:
+        key = (kind, item_id)
+        if self.live is not None:
+            item = self.live.get(key)
+            if item is None:
+                return MISSING, None, None
+            if item.folder_id in self.excluded_folders:
+                return EXCLUDED, item.title, None
+            return (DELETED if item.deleted else OK), item.title, None
+        if self.view is None:
+            return UNVERIFIABLE, None, "there is no Looker snapshot; run `handbook refresh`"
+        if key in self.view.excluded_items:
+            return EXCLUDED, self.view.excluded_items[key].title, None
+        if key in self.view.deleted_items:
+            return DELETED, self.view.deleted_items[key].title, None
+        if key in self.items:
+            return OK, self.items[key].title, None
+        return MISSING, None, None
+
+
+def markdown_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named on the command line as given; folders searched for `*.md`, sorted.
+
+    Each argument is resolved once (not each file found under it): on a thousand-page
+    handbook per-file `resolve()` calls cost more than scanning the files.
+    """
+    out: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.resolve().rglob("*.md")):
+                if found.is_file():
+                    out.setdefault(found)
+        elif path.is_file():
+            out.setdefault(path.resolve())
+        else:
+            raise FileNotFoundError(path)
+    return list(out)
+
+
+def load_view(
+    project: Project,
+) -> tuple[LookerPolicy, LookerSnapshot | None, PublishedView | None]:
+    """The policy, the raw snapshot, and the snapshot as `load_catalog` publishes it.
+
+    Read directly rather than through `load_catalog` so that a typo in a metric's YAML
+    (which `handbook validate` reports) does not stop the link check from running.
+    """
+    policy = load_policy(project.looker_policy, project.relative(project.looker_policy))
+    snapshot = load(project.looker_snapshot, LookerSnapshot)
+    return policy, snapshot, (apply_policy(snapshot, policy) if snapshot else None)
+
+
+def scan_files(files: Sequence[Path], matcher: HostMatcher) -> list[tuple[Path, FoundLink]]:
+    found: list[tuple[Path, FoundLink]] = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found.extend((path, link) for link in scan_text(text, matcher))
+    return found
+
+
+def check_links(
+    project: Project,
+    paths: Sequence[Path] | None = None,
+    *,
+    verify: Verifier | None = None,
+) -> CheckReport:
+    """Scan `paths` (default: docs/) and resolve every Looker link.
+
+    With `verify` (looker_pull.verify_ids in --live), all look and dashboard ids of the
+    whole run are sent to it in one call, so the request count depends on the number of
+    distinct ids and the batch size, never on the number of URLs.
+    """
+    policy, snapshot, view = load_view(project)
+    files = markdown_files(paths or [project.docs_dir])
+    base_url = view.snapshot.base_url if view else policy.base_url
+    found = scan_files(files, HostMatcher(base_url))
+
+    live, requests = None, None
+    if verify is not None:
+        ids: dict[str, set[str]] = {LOOK: set(), DASHBOARD: set()}
+        for _, link in found:
+            if link.kind in ids:
+                ids[link.kind].add(link.id)
+        if any(ids.values()):
+            live, requests = verify(ids)
+        else:
+            live, requests = {}, 0
+    resolver = Resolver(view, policy, live, folders=snapshot.folders if snapshot else ())
+    shown = _display_names(project, files)
+    results = []
+    for path, link in found:
+        status, title, reason = resolver.resolve(link.kind, link.id)
+        results.append(
+            LinkResult(
+                shown[path],
+                link.line,
+                link.column,
+                link.url,
+                link.kind,
+                link.id,
+                status,
+                title,
+                reason,
+            )
+        )
+    return CheckReport(results, len(files), requests)
+
+
+def _display_names(project: Project, files: Sequence[Path]) -> dict[Path, str]:
+    """Paths as users see them: relative to the handbook root when inside it.
+
+    The root is resolved once; the files are already resolved by `markdown_files`.
+    """
+    root = project.root.resolve()
+    out = {}
+    for path in files:
+        try:
+            out[path] = path.relative_to(root).as_posix()
+        except ValueError:
+            out[path] = str(path)
+    return out
+
+
+# --- Output ----------------------------------------------------------------------------------
+def format_text(report: CheckReport, *, verbose: bool = False) -> str:
+    """`file:line:col: status kind id url — title`, problems only unless `verbose`."""
+    lines = []
+    for r in report.results:
+        if r.status == OK and not verbose:
+            continue
+        text = f"{r.file}:{r.line}:{r.column}: {r.status} {r.kind} {r.id} {r.url}"
+        if r.title:
+            text += f" — {r.title}"
+        if r.reason:
+            text += f" ({r.reason})"
+        lines.append(text)
+    lines.append(report.summary())
+    return "\n".join(lines) + "\n"
+
+
+def format_json(report: CheckReport) -> str:
+    return json.dumps([asdict(r) for r in report.results], indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    """GitHub workflow-command escaping; properties also escape `:` and `,`."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(report: CheckReport) -> str:
+    """Annotations on the pull request's diff: errors for stale links, warnings for unverifiable."""
+    lines = []
+    for r in report.results:
+        if r.status == OK:
+            continue
+        level = "error" if r.stale else "warning"
+        message = f"{r.status} Looker {r.kind} {r.id}: {r.url}"
+        if r.title:
+            message += f" — {r.title}"
+        if r.reason:
+            message += f" ({r.reason})"
+        where = f"file={_gh_escape(r.file, prop=True)},line={r.line},col={r.column}"
+        lines.append(f"::{level} {where}::{_gh_escape(message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+# --- CLI -------------------------------------------------------------------------------------
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Report Looker links in Markdown that point at deleted, missing or excluded content "
+        "(exit 1), resolved against catalog/snapshot/looker.json. Links in code blocks and "
+        "inline code are examples and are not checked."
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=Path,
+        help="Markdown files or folders (default: docs/)",
+    )
+    parser.add_argument(
+        "--format", choices=["text", "json", "github"], default="text", help="output format"
+    )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="ask Looker about every look and dashboard (batched) instead of the snapshot",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="text format: list ok links too"
+    )
+
+
+def _live_verifier() -> Verifier:
+    from .looker_pull import verify_ids
+
+    return lambda ids: verify_ids(ids)
+
+
+def run_cli(args: argparse.Namespace, project: Project) -> int:
+    """Exit 0 when no link is stale, 1 when one is, 2 when the check itself could not run."""
+    paths = [p if p.is_absolute() else Path.cwd() / p for p in args.paths]
+    try:
+        report = check_links(project, paths or None, verify=_live_verifier() if args.live else None)
+    except FileNotFoundError as exc:
+        print(f"error: no such file or folder: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except CatalogError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except PullError as exc:
+        print(f"error: the live check could not ask Looker: {exc}", file=sys.stderr)
+        print("run without --live to check against the snapshot", file=sys.stderr)
+        return 2
+    if report.live_requests is None and not _has_snapshot(project):
+        print(
+            "warning: no Looker snapshot at "
+            f"{project.relative(project.looker_snapshot)}; run `handbook refresh`",
+            file=sys.stderr,
+        )
+    if args.format == "json":
+        sys.stdout.write(format_json(report))
+    elif args.format == "github":
+        sys.stdout.write(format_github(report))
+    else:
+        sys.stdout.write(format_text(report, verbose=args.verbose))
+    return 1 if report.stale else 0
+
+
+def _has_snapshot(project: Project) -> bool:
+    return project.looker_snapshot.is_file()

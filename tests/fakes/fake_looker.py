@@ -1,0 +1,602 @@
+"""A small Looker API 4.0 server on 127.0.0.1, for driving the real looker-sdk over HTTP.
+
+It serves what `handbook.looker_pull` uses, with the paths, parameters and JSON shapes of
+the published spec (../shared/looker-api/Looker.4.0.oas.json): `POST /login`, `GET
+/folders`, `/dashboards` (all_dashboards), `/dashboards/search`, `/looks/search`, `/users`,
+`/lookml_models` and `/lookml_models/{model}/explores/{explore}`. Every JSON answer is
+checked against the spec's component schema (OAS30Validator, `$ref`s resolved in the spec)
+and its property names against the schema's `properties`; a `fields=` projection naming a
+property the schema lacks is a 400, so a typo in the client fails loudly.
+
+Faults are scripted per path (`inject`): an HTTP status burst (503, 429 + Retry-After), a
+slow answer, a truncated JSON body, a connection reset; `match` limits a fault to requests
+with given query values (e.g. one page's offset). `latency` delays every answer, for the
+benchmark. `log` records every request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import secrets
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "looker-api" / "Looker.4.0.oas.json"
+PREFIX = "/api/4.0"
+Row = dict[str, Any]
+
+
+# ----------------------------------------------------------------------------- the contract
+
+
+@cache
+def spec() -> dict[str, Any]:
+    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(schema_name: str) -> Any:
+    from openapi_schema_validator import OAS30Validator
+
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec()["components"]}
+    return OAS30Validator(schema)
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = spec()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def unknown_properties(obj: Any, schema: dict[str, Any], where: str = "") -> list[str]:
+    """Property names in `obj` that the schema does not declare (schemas allow extras)."""
+    schema = _resolve(schema)
+    if isinstance(obj, list):
+        items = schema.get("items")
+        return [p for x in obj for p in unknown_properties(x, items, where)] if items else []
+    if not isinstance(obj, dict) or "properties" not in schema:
+        return []
+    bad = []
+    for key, value in obj.items():
+        prop = schema["properties"].get(key)
+        if prop is None:
+            bad.append(f"{where}{key}")
+        else:
+            bad += unknown_properties(value, prop, f"{where}{key}.")
+    return bad
+
+
+def contract_errors(obj: Any, schema_name: str) -> list[str]:
+    """Why `obj` is not a valid `components.schemas.<schema_name>`; empty when it is."""
+    errors = [
+        f"{'/'.join(map(str, e.path))}: {e.message}"
+        for e in _validator(schema_name).iter_errors(obj)
+    ]
+    errors += [
+        f"{p}: not a property of {schema_name}"
+        for p in unknown_properties(obj, {"$ref": f"#/components/schemas/{schema_name}"})
+    ]
+    return errors
+
+
+# ----------------------------------------------------------------------------- projections
+
+
+def parse_fields(text: str) -> dict[str, Any]:
+    """Looker's `fields=a,b(c,d)` → {"a": None, "b": {"c": None, "d": None}}."""
+    out: dict[str, Any] = {}
+    stack = [out]
+    name = ""
+    last = ""
+    for ch in text + ",":
+        if ch in ",()":
+            if name.strip():
+                last = name.strip()
+                stack[-1][last] = None
+            name = ""
+            if ch == "(":
+                stack[-1][last] = {}
+                stack.append(stack[-1][last])
+            elif ch == ")":
+                stack.pop()
+        else:
+            name += ch
+    return out
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def project(obj: Any, fields: dict[str, Any] | None, schema: dict[str, Any]) -> Any:
+    """`obj` cut to `fields` (all declared properties when None), checked against `schema`."""
+    schema = _resolve(schema)
+    if isinstance(obj, list):
+        return [project(x, fields, schema.get("items", {})) for x in obj]
+    if not isinstance(obj, dict):
+        return obj
+    props = schema.get("properties", {})
+    if fields is None:
+        return {k: project(v, None, props[k]) for k, v in obj.items() if k in props}
+    out = {}
+    for key, sub in fields.items():
+        if key not in props:
+            raise _BadRequest(f"unknown field {key!r}")
+        if key in obj:
+            out[key] = project(obj[key], sub, props[key])
+    return out
+
+
+# ----------------------------------------------------------------------------- data
+
+
+@dataclass
+class Dataset:
+    """Looker's content as wire objects (the spec's property names and types)."""
+
+    folders: list[Row] = field(default_factory=list)
+    dashboards: list[Row] = field(default_factory=list)  # user-defined and LookML (`m::n`)
+    looks: list[Row] = field(default_factory=list)
+    users: list[Row] = field(default_factory=list)
+    models: list[Row] = field(default_factory=list)
+    explores: dict[tuple[str, str], Row] = field(default_factory=dict)
+
+
+def _wire_time(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat(timespec="milliseconds")
+
+
+def from_snapshot(path: Path) -> Dataset:
+    """The seed snapshot served as Looker would send it."""
+    snap = json.loads(path.read_text(encoding="utf-8"))
+    owners = sorted({i["owner"] for i in snap["items"] if i.get("owner")})
+    user_ids = {name: str(100 + n) for n, name in enumerate(owners)}
+    data = Dataset()
+    data.users = [
+        {"id": uid, "display_name": name, "first_name": name.split()[0]}
+        for name, uid in user_ids.items()
+    ]
+    data.folders = [dict(f) for f in snap["folders"]]
+    for item in snap["items"]:
+        row: Row = {
+            "id": item["id"],
+            "title": item["title"],
+            "description": item.get("description"),
+            "folder_id": item.get("folder_id"),
+            "user_id": user_ids.get(item.get("owner")),
+            "created_at": _wire_time(item.get("created_at")),
+            "updated_at": _wire_time(item.get("updated_at")),
+            "last_viewed_at": _wire_time(item.get("last_viewed_at")),
+            "view_count": item.get("view_count"),
+            "favorite_count": item.get("favorite_count"),
+            "deleted": item.get("deleted", False),
+        }
+        if item.get("model"):
+            row["model"] = {"id": item["model"], "label": item["model"].title()}
+        if item["kind"] == "look":
+            row["query_id"] = str(5000 + len(data.looks))
+            data.looks.append(row)
+        else:
+            if item.get("folder_id"):
+                row["folder"] = {"id": item["folder_id"], "name": "folder"}
+            data.dashboards.append(row)
+    _explores_from(snap["explores"], data)
+    return data
+
+
+def _explores_from(explores: list[Row], data: Dataset) -> None:
+    by_model: dict[str, list[Row]] = {}
+    plural = {
+        "dimension": "dimensions",
+        "measure": "measures",
+        "filter": "filters",
+        "parameter": "parameters",
+    }
+    for e in explores:
+        by_model.setdefault(e["model"], []).append({"name": e["name"], "label": e.get("label")})
+        fieldset: dict[str, list[Row]] = {v: [] for v in plural.values()}
+        for f in e.get("fields", []):
+            fieldset[plural[f.get("category", "dimension")]].append(
+                {
+                    "name": f["name"],
+                    "label": f.get("label") or f["name"],
+                    "description": f.get("description"),
+                    "type": f.get("type"),
+                    "category": f.get("category", "dimension"),
+                    "hidden": f.get("hidden", False),
+                    "view": f["name"].split(".")[0],
+                }
+            )
+        data.explores[(e["model"], e["name"])] = {
+            "id": f"{e['model']}::{e['name']}",
+            "name": e["name"],
+            "label": e.get("label"),
+            "description": e.get("description"),
+            "model_name": e["model"],
+            "fields": fieldset,
+        }
+    data.models = [
+        {"name": m, "label": m.title(), "has_content": True, "explores": ex}
+        for m, ex in by_model.items()
+    ]
+
+
+def synthetic(
+    items: int,
+    *,
+    folders: int = 300,
+    users: int = 200,
+    seed: int = 7,
+    deleted_share: float = 0.02,
+    lookml_dashboards: int = 5,
+) -> Dataset:
+    """`items` dashboards and looks (half each) in `folders` folders, deterministic."""
+    rnd = random.Random(seed)
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    data = Dataset()
+    data.users = [{"id": str(u + 1), "display_name": f"User {u + 1}"} for u in range(users)]
+    data.folders = [
+        {
+            "id": "1",
+            "name": "Shared",
+            "parent_id": None,
+            "is_personal": False,
+            "is_personal_descendant": False,
+        }
+    ]
+    for n in range(2, folders + 1):
+        data.folders.append(
+            {
+                "id": str(n),
+                "name": f"Folder {n}",
+                "parent_id": str(rnd.randint(1, n - 1)),
+                "is_personal": False,
+                "is_personal_descendant": False,
+            }
+        )
+    for n in range(items):
+        when = base + timedelta(hours=n)
+        row: Row = {
+            "id": str(n + 1),
+            "title": f"Item {n + 1}",
+            "description": f"About item {n + 1}",
+            "folder_id": str(rnd.randint(1, folders)),
+            "user_id": str(rnd.randint(1, users)),
+            "created_at": when.isoformat(),
+            "updated_at": when.isoformat(),
+            "last_viewed_at": (when + timedelta(days=3)).isoformat(),
+            "view_count": rnd.randint(0, 5000),
+            "favorite_count": rnd.randint(0, 50),
+            "deleted": rnd.random() < deleted_share,
+        }
+        if n % 2:
+            row["model"] = {"id": "product", "label": "Product"}
+            data.looks.append(row)
+        else:
+            data.dashboards.append(row)
+    for n in range(lookml_dashboards):
+        data.dashboards.append(
+            {
+                "id": f"product::board_{n}",
+                "title": f"LookML board {n}",
+                "description": None,
+                "folder": {"id": "1", "name": "Shared"},
+                "user_id": "1",
+                "model": {"id": "product", "label": "Product"},
+            }
+        )
+    _explores_from(
+        [
+            {
+                "model": "product",
+                "name": "usage",
+                "label": "Usage",
+                "fields": [
+                    {"name": "usage.month", "category": "dimension", "type": "date_month"},
+                    {"name": "usage.users", "category": "measure", "type": "count"},
+                ],
+            }
+        ],
+        data,
+    )
+    return data
+
+
+# ----------------------------------------------------------------------------- faults & log
+
+
+@dataclass
+class Fault:
+    """One scripted misbehaviour. `times=None` repeats forever."""
+
+    kind: str  # "status" | "slow" | "truncated" | "reset"
+    status: int = 503
+    times: int | None = 1
+    retry_after: str | None = None
+    delay: float = 0.0
+    match: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoggedRequest:
+    method: str
+    path: str  # below /api/4.0
+    query: dict[str, str]
+    at: float
+    status: int | None = None
+
+
+# ----------------------------------------------------------------------------- the server
+
+
+_SEARCH_SCHEMA = {"/dashboards/search": "Dashboard", "/looks/search": "Look"}
+
+
+class FakeLooker:
+    """Start with `with FakeLooker(dataset) as looker:`; `looker.base_url` is the root."""
+
+    def __init__(
+        self,
+        data: Dataset | None = None,
+        *,
+        client_id: str = "fake-client-id",
+        client_secret: str = "fake-client-secret-do-not-leak",
+        latency: float = 0.0,
+        validate: bool = True,
+        validate_sample: int | None = None,
+    ) -> None:
+        self.data = data or Dataset()
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.latency = latency
+        self.validate = validate
+        # Check only the first N objects of each list (the benchmark's 20,000 rows would
+        # otherwise measure the validator, not the client).
+        self.validate_sample = validate_sample
+        self.tokens: set[str] = set()
+        self.log: list[LoggedRequest] = []
+        self.violations: list[str] = []
+        self._faults: dict[str, list[Fault]] = {}
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- lifecycle
+    def __enter__(self) -> FakeLooker:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._server.handle_error = lambda *a: None  # type: ignore[method-assign]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._server
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """LOOKERSDK_* variables pointing the SDK at this server."""
+        return {
+            "LOOKERSDK_BASE_URL": self.base_url,
+            "LOOKERSDK_CLIENT_ID": self.client_id,
+            "LOOKERSDK_CLIENT_SECRET": self.client_secret,
+            "LOOKERSDK_VERIFY_SSL": "false",
+            **extra,
+        }
+
+    # -- faults and log
+    def inject(self, path: str, fault: Fault) -> None:
+        """Script `fault` for requests to `path` (below /api/4.0, e.g. "/looks/search")."""
+        with self._lock:
+            self._faults.setdefault(path, []).append(fault)
+
+    def _take_fault(self, path: str, query: dict[str, str]) -> Fault | None:
+        with self._lock:
+            for fault in self._faults.get(path, []):
+                if all(query.get(k) == v for k, v in fault.match.items()):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self._faults[path].remove(fault)
+                    return fault
+        return None
+
+    def requests_to(self, path: str) -> list[LoggedRequest]:
+        return [r for r in self.log if r.path == path]
+
+    # -- answers
+    def answer(
+        self, method: str, path: str, query: dict[str, str], form: dict[str, str], auth: str | None
+    ) -> tuple[int, Any, str | None]:
+        """(status, JSON body, schema name to check it against) for one request."""
+        if method == "POST" and path == "/login":
+            if (form.get("client_id"), form.get("client_secret")) != (
+                self.client_id,
+                self.client_secret,
+            ):
+                return 404, _error("Not found"), "Error"
+            token = secrets.token_hex(16)
+            self.tokens.add(token)
+            return (
+                200,
+                {
+                    "access_token": token,
+                    "token_type": "Bearer",
+                    "expires_in": 3600,
+                    "refresh_token": None,
+                },
+                "AccessToken",
+            )
+        if not auth or auth.split(" ", 1)[-1] not in self.tokens:
+            return 401, _error("Requires authentication."), "Error"
+        if method != "GET":
+            return 404, _error("Not found"), "Error"
+        fields = parse_fields(query["fields"]) if query.get("fields") else None
+        try:
+            return self._get(path, query, fields)
+        except _BadRequest as exc:
+            return 400, _error(str(exc)), "Error"
+
+    def _get(
+        self, path: str, query: dict[str, str], fields: dict[str, Any] | None
+    ) -> tuple[int, Any, str | None]:
+        d = self.data
+        if path == "/folders":
+            return 200, self._list(d.folders, fields, "FolderBase"), "FolderBase"
+        if path == "/dashboards":
+            live = [r for r in d.dashboards if not r.get("deleted")]
+            return 200, self._list(live, fields, "DashboardBase"), "DashboardBase"
+        if path in _SEARCH_SCHEMA:
+            rows = d.dashboards if path == "/dashboards/search" else d.looks
+            rows = [r for r in rows if "::" not in str(r["id"])]  # no LookML dashboards
+            if query.get("deleted") in ("true", "false"):
+                want = query["deleted"] == "true"
+                rows = [r for r in rows if bool(r.get("deleted")) == want]
+            if query.get("id"):
+                ids = set(query["id"].split(","))
+                rows = [r for r in rows if str(r["id"]) in ids]
+            rows = _page(sorted(rows, key=lambda r: int(r["id"])), query)
+            name = _SEARCH_SCHEMA[path]
+            return 200, self._list(rows, fields, name), name
+        if path == "/users":
+            rows = d.users
+            if query.get("ids"):
+                ids = set(query["ids"].split(","))
+                rows = [r for r in rows if r["id"] in ids]
+            return 200, self._list(_page(rows, query), fields, "User"), "User"
+        if path == "/lookml_models":
+            return 200, self._list(_page(d.models, query), fields, "LookmlModel"), "LookmlModel"
+        parts = path.split("/")
+        if len(parts) == 5 and parts[1] == "lookml_models" and parts[3] == "explores":
+            explore = d.explores.get((unquote(parts[2]), unquote(parts[4])))
+            if explore is None:
+                return 404, _error("Not found"), "Error"
+            schema = {"$ref": "#/components/schemas/LookmlModelExplore"}
+            return 200, project(explore, fields, schema), "LookmlModelExplore"
+        return 404, _error("Not found"), "Error"
+
+    @staticmethod
+    def _list(rows: list[Row], fields: dict[str, Any] | None, schema: str) -> list[Row]:
+        return project(
+            rows, fields, {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}
+        )
+
+    def check(self, body: Any, schema: str) -> None:
+        """Record (and return as 500) any answer that breaks the published contract."""
+        objs = body if isinstance(body, list) else [body]
+        if self.validate_sample is not None:
+            objs = objs[: self.validate_sample]
+        problems = [f"{schema}: {p}" for obj in objs for p in contract_errors(obj, schema)]
+        if problems:
+            with self._lock:
+                self.violations += problems
+            raise AssertionError(problems[0])
+
+
+def _error(message: str) -> Row:
+    return {"message": message, "documentation_url": "https://cloud.google.com/looker/docs/"}
+
+
+def _page(rows: list[Row], query: dict[str, str]) -> list[Row]:
+    offset = int(query.get("offset") or 0)
+    limit = query.get("limit")
+    return rows[offset : offset + int(limit)] if limit else rows[offset:]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeLooker
+    protocol_version = "HTTP/1.1"
+    # Headers and body are separate writes: without this, Nagle's algorithm and delayed
+    # ACKs add ~40 ms to every answer and the benchmark would measure TCP, not the client.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        fake = self.fake
+        url = urlsplit(self.path)
+        path = url.path[len(PREFIX) :] if url.path.startswith(PREFIX) else url.path
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode() if length else ""
+        form = {k: v[-1] for k, v in parse_qs(raw).items()}
+        entry = LoggedRequest(method, path, dict(query), time.monotonic())
+        with fake._lock:
+            fake.log.append(entry)
+        if fake.latency:
+            time.sleep(fake.latency)
+        fault = fake._take_fault(path, query)
+        if fault and fault.kind == "reset":
+            entry.status = -1
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if fault and fault.kind == "slow":
+            time.sleep(fault.delay)
+        if fault and fault.kind == "status":
+            entry.status = fault.status
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            self._send(fault.status, json.dumps(_error("fault")).encode(), headers)
+            return
+        status, body, schema = fake.answer(
+            method, path, query, form, self.headers.get("Authorization")
+        )
+        if fake.validate and schema:
+            try:
+                fake.check(body, schema)
+            except AssertionError as exc:
+                status, body = 500, _error(f"fake: answer breaks the spec: {exc}")
+        entry.status = status
+        data = json.dumps(body).encode()
+        if fault and fault.kind == "truncated":
+            data = data[: max(1, len(data) // 2)]
+        self._send(status, data, {})
+
+    def _send(self, status: int, data: bytes, headers: dict[str, str]) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()

@@ -1,0 +1,250 @@
+"""The Looker pull, driven through the real looker-sdk over HTTP against `FakeLooker`.
+
+Nothing of ours is mocked: the fake speaks the published API 4.0 wire format and checks
+every answer against the spec's schemas, so these tests fail if the client asks for a
+field Looker does not have or the fake drifts from the contract.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, _clean_env, run_cli
+from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
+from handbook.errors import PullError
+from handbook.looker_pull import PullSettings, pull_snapshot, verify_ids
+from handbook.project import Project
+
+SEED = REPO / "catalog" / "snapshot" / "looker.json"
+SECRET = "fake-client-secret-do-not-leak"
+
+
+def settings_for(fake: FakeLooker, **extra: object) -> PullSettings:
+    return PullSettings(
+        base_url=fake.base_url,
+        client_id=fake.client_id,
+        client_secret=fake.client_secret,
+        retry_base_seconds=0.01,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def seed_looker():
+    with FakeLooker(from_snapshot(SEED), client_secret=SECRET) as fake:
+        yield fake
+
+
+def test_pull_reads_folders_dashboards_looks_owners_and_explores_through_the_sdk(seed_looker):
+    snap = pull_snapshot(settings=settings_for(seed_looker), base_url_hint="https://x.looker")
+    seed = from_snapshot(SEED)
+    assert seed_looker.violations == []
+    assert snap.base_url == "https://x.looker"
+    assert {f.id for f in snap.folders} == {f["id"] for f in seed.folders}
+    by_key = {(i.kind, i.id): i for i in snap.items}
+    assert len(by_key) == len(seed.dashboards) + len(seed.looks)
+    look = by_key[("look", "729")]
+    assert look.owner == "Eric Brody-Moore"
+    assert look.folder_id == "120"
+    assert look.view_count == 5210 and look.favorite_count == 48
+    assert look.model == "product"
+    assert look.created_at is not None and look.last_viewed_at is not None
+    assert {(e.model, e.name) for e in snap.explores} == set(seed.explores)
+    fields = {f.name: f for e in snap.explores for f in e.fields}
+    assert fields["monthly_usage.mau"].category == "measure"
+    assert fields["monthly_usage.usage_month"].category == "dimension"
+
+
+def test_lookml_dashboards_keep_their_model_colon_colon_name_ids(seed_looker):
+    data = synthetic(20, lookml_dashboards=2)
+    with FakeLooker(data) as fake:
+        snap = pull_snapshot(settings=settings_for(fake))
+    lookml = [i for i in snap.items if i.lookml]
+    assert {i.id for i in lookml} == {"product::board_0", "product::board_1"}
+    assert all(i.kind == "dashboard" and i.model == "product" for i in lookml)
+    assert all(i.folder_id == "1" and i.owner == "User 1" for i in lookml)
+
+
+def test_trashed_items_are_in_the_snapshot_marked_deleted():
+    data = synthetic(200, deleted_share=0.2)
+    trashed = {r["id"] for r in data.dashboards + data.looks if r.get("deleted")}
+    with FakeLooker(data) as fake:
+        snap = pull_snapshot(settings=settings_for(fake))
+    assert trashed
+    assert {i.id for i in snap.items if i.deleted} == trashed
+
+
+def test_two_thousand_items_take_a_bounded_number_of_requests_using_fields_and_deleted_false():
+    with FakeLooker(synthetic(2000)) as fake:
+        snap = pull_snapshot(settings=settings_for(fake, page_size=500))
+        log = list(fake.log)
+    assert len(snap.items) == 2005
+    # login, folders, users, models, all_dashboards, 1 explore, 3 pages each of live
+    # dashboards and looks (1,000 each at 500 a page), 1 page each of trashed ones.
+    assert snap.requests == len(log) <= 16
+    searches = [r for r in log if r.path in ("/dashboards/search", "/looks/search")]
+    assert all(r.query.get("fields") for r in log if r.method == "GET")
+    assert {r.query["deleted"] for r in searches} == {"true", "false"}
+    assert all(r.query.get("limit") == "500" for r in searches)
+
+
+def test_request_count_does_not_grow_with_the_number_of_items():
+    counts = []
+    for n in (100, 900):
+        with FakeLooker(synthetic(n)) as fake:
+            counts.append(pull_snapshot(settings=settings_for(fake)).requests)
+    assert counts[0] == counts[1]
+
+
+def test_retries_survive_a_503_burst(seed_looker):
+    seed_looker.inject("/folders", Fault("status", status=503, times=3))
+    snap = pull_snapshot(settings=settings_for(seed_looker))
+    assert len(seed_looker.requests_to("/folders")) == 4
+    assert snap.folders
+
+
+def test_retries_honour_retry_after_on_a_429(seed_looker):
+    seed_looker.inject("/users", Fault("status", status=429, retry_after="1"))
+    pull_snapshot(settings=settings_for(seed_looker))
+    first, second = seed_looker.requests_to("/users")[:2]
+    assert first.status == 429
+    assert second.at - first.at >= 0.95
+
+
+def test_a_failed_page_mid_pagination_fails_the_whole_pull():
+    with FakeLooker(synthetic(300)) as fake:
+        fake.inject(
+            "/looks/search",
+            Fault("status", status=500, times=None, match={"deleted": "false", "offset": "100"}),
+        )
+        with pytest.raises(PullError, match="after 2 attempt"):
+            pull_snapshot(settings=settings_for(fake, page_size=50, retry_attempts=2))
+
+
+def test_garbage_json_becomes_a_pull_error_not_a_crash(seed_looker):
+    seed_looker.inject("/dashboards/search", Fault("truncated"))
+    with pytest.raises(PullError, match="not JSON"):
+        pull_snapshot(settings=settings_for(seed_looker))
+
+
+def test_verify_ids_batches_ids_and_reports_trashed_ones():
+    data = synthetic(400, deleted_share=0.3)
+    looks = {r["id"] for r in data.looks}
+    gone = {r["id"] for r in data.looks if r.get("deleted")}
+    with FakeLooker(data) as fake:
+        found, requests = verify_ids(
+            {"look": looks | {"999999"}, "dashboard": {"product::board_1", "1"}},
+            settings=settings_for(fake, id_batch=100),
+        )
+    assert {i for (k, i) in found if k == "look"} == looks
+    assert {i for (k, i), item in found.items() if k == "look" and item.deleted} == gone
+    assert ("dashboard", "product::board_1") in found and ("dashboard", "1") in found
+    # login + 2 look batches (+ trashed follow-ups) + 1 dashboard batch (+1) + all_dashboards
+    assert requests <= 9
+
+
+# ----------------------------------------------------------------------------- the CLI
+
+
+def _env(fake: FakeLooker, **extra: str) -> dict[str, str]:
+    env = _clean_env()
+    env.pop("HANDBOOK_OFFLINE")
+    settings = {
+        "HANDBOOK_RETRY_BASE_SECONDS": "0.01",
+        "HANDBOOK_RETRY_ATTEMPTS": "3",
+        "LOOKERSDK_TIMEOUT": "20",
+        **extra,
+    }
+    env.update(fake.env(**settings))
+    return env
+
+
+def _refresh(project: Project, fake: FakeLooker, **extra: str):
+    return run_cli(project, "refresh", "--only", "looker", env=_env(fake, **extra))
+
+
+FAULTS = {
+    "503 forever": ("/folders", Fault("status", status=503, times=None), "HTTP 503"),
+    "timeout": (
+        "/lookml_models",
+        Fault("slow", delay=2.5, times=None),
+        "no answer within 1 s",
+        {"LOOKERSDK_TIMEOUT": "1"},
+    ),
+    "truncated JSON": ("/looks/search", Fault("truncated", times=None), "not JSON"),
+    "401 on login": (
+        "/login",
+        Fault("status", status=401, times=None),
+        "Looker rejected the credentials (401): check LOOKERSDK_CLIENT_ID",
+    ),
+    "failed page": (
+        "/dashboards/search",
+        Fault("status", status=502, times=None, match={"offset": "1000"}),
+        "HTTP 502",
+    ),
+    "connection reset": ("/users", Fault("reset", times=None), "connection failed or was reset"),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_each_fault_makes_refresh_exit_1_keep_the_snapshot_and_record_the_attempt(
+    handbook_copy: Project, fault: str
+):
+    path, injected, message, *env = FAULTS[fault]
+    before = handbook_copy.looker_snapshot.read_bytes()
+    with FakeLooker(synthetic(2500), client_secret=SECRET, validate_sample=20) as fake:
+        fake.inject(path, injected)
+        started = time.monotonic()
+        result = _refresh(handbook_copy, fake, **(env[0] if env else {}))
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert handbook_copy.looker_snapshot.read_bytes() == before
+    attempt = handbook_copy.attempt_file("looker")
+    assert attempt.is_file() and message in attempt.read_text()
+    for text in (result.stdout, result.stderr, attempt.read_text()):
+        assert SECRET not in text and not any(t in text for t in fake.tokens)
+
+
+def test_wrong_credentials_say_which_variables_to_check(handbook_copy: Project):
+    with FakeLooker(synthetic(10), client_secret=SECRET) as fake:
+        result = _refresh(handbook_copy, fake, LOOKERSDK_CLIENT_SECRET="wrong-" + SECRET)
+    assert result.returncode == 1
+    assert "check LOOKERSDK_CLIENT_ID / LOOKERSDK_CLIENT_SECRET" in result.stderr
+    assert SECRET not in result.stderr + result.stdout
+
+
+def test_a_successful_refresh_rewrites_the_snapshot_and_removes_the_attempt_file(
+    handbook_copy: Project,
+):
+    attempt = handbook_copy.attempt_file("looker")
+    attempt.write_text('{"source": "looker"}', encoding="utf-8")
+    with FakeLooker(from_snapshot(SEED), client_secret=SECRET) as fake:
+        result = _refresh(handbook_copy, fake)
+        served = len(fake.log)
+        violations = list(fake.violations)
+    assert result.returncode == 0, result.stderr
+    assert violations == []
+    assert not attempt.exists()
+    text = handbook_copy.looker_snapshot.read_text(encoding="utf-8")
+    assert SECRET not in text + result.stdout + result.stderr
+    assert f"in {served} requests" in result.stdout
+    assert '"729"' in text and '"requests": ' + str(served) in text
+
+
+def test_the_secret_is_never_in_a_pull_error_message(seed_looker):
+    seed_looker.inject("/folders", Fault("status", status=403, times=None))
+    with pytest.raises(PullError) as info:
+        pull_snapshot(settings=settings_for(seed_looker))
+    assert info.value.status == 403
+    assert SECRET not in str(info.value)
+    assert not any(t in str(info.value) for t in seed_looker.tokens)
+
+
+def test_the_fake_answers_match_the_published_spec(seed_looker):
+    pull_snapshot(settings=settings_for(seed_looker))
+    assert seed_looker.violations == []
+    assert Path(seed_looker.log[0].path) == Path("/login")
