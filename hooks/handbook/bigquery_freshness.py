@@ -22,6 +22,7 @@ client at another server with anonymous credentials: tests and local fakes use i
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from .progress import Progress
 from .sources import Source
 
 MAX_WORKERS = 8
+MAX_ATTEMPTS = 4  # tries per API call, first one included
 MAX_TABLES_PER_QUERY = 50
 DEFAULT_TIMEOUT = 30.0
 
@@ -159,7 +161,7 @@ class _Checker:
         self.timeout = timeout
         # Bounded retries: transient 5xx/connection errors get a few tries within 2x the
         # call timeout, never the library's default ten minutes.
-        self.retry = DEFAULT_RETRY.with_timeout(2 * timeout).with_delay(
+        self._base_retry = DEFAULT_RETRY.with_timeout(2 * timeout).with_delay(
             initial=min(0.25, timeout / 4), maximum=min(2.0, timeout), multiplier=2.0
         )
         self.progress = progress
@@ -168,6 +170,21 @@ class _Checker:
         self.results: dict[str, TableFreshness] = {}
         self.failures: dict[str, _Failure] = {}
         self.lock = threading.Lock()
+
+    @property
+    def retry(self) -> Any:
+        """A fresh retry policy for one call: the deadline above *and* at most
+        `MAX_ATTEMPTS` tries. The library's backoff has full jitter, so a deadline alone
+        allows any number of tries when the jitter draws short sleeps; the count cap keeps
+        an outage's cost to a known number of requests per table.
+        """
+        base = self._base_retry._predicate
+        tries = itertools.count(2)  # the predicate is asked after each failed try
+
+        def predicate(exc: Exception) -> bool:
+            return base(exc) and next(tries) <= MAX_ATTEMPTS
+
+        return self._base_retry.with_predicate(predicate)
 
     def _done(self, table: str, result: TableFreshness, failure: _Failure | None) -> None:
         with self.lock:

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from .markdown_code import code_lines
+
 # Kinds of Looker content a URL can point at, in Looker's own vocabulary.
 LOOK, DASHBOARD, EXPLORE, FOLDER, BOARD, SHORT_LINK = (
     "look",
@@ -47,10 +49,6 @@ _URL = re.compile(r"https?://([^\s<>\"'`|/?#]*)[^\s<>\"'`|]*", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~'\""
 _CLOSERS = {")": "(", "]": "["}
 _DIGITS = re.compile(r"\d+")
-_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
-# MkDocs containers whose body is indented by four spaces: admonitions, collapsible
-# details (pymdownx.details) and content tabs.
-_INDENTED_CONTAINERS = ("!!!", "???", "===")
 
 
 @dataclass(frozen=True)
@@ -177,68 +175,13 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
             j = k
 
 
-def _indent(line: str) -> int:
-    """Leading whitespace width, a tab counting to the next multiple of four (CommonMark)."""
-    width = 0
-    for ch in line:
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
-
-
 def prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(1-based line number, line) for every line that is not inside a code block.
-
-    Keeps a stack of open containers' content indents (list items, admonitions, tabs) so
-    that a four-space indented admonition body is prose, while a block indented four more
-    than its container, after a blank line, is indented code.
-    """
-    containers: list[int] = []
-    fence: tuple[str, int] | None = None  # (fence character, length) while inside one
-    blank_before = True
-    in_indented_code = False
+    """(1-based line number, line) for every line that is not inside a code block."""
     # split("\n"), not splitlines(): form feeds and U+2028 are not line breaks to an editor.
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.removesuffix("\r")
-        stripped = line.lstrip(" \t")
-        while stripped.startswith(">"):  # blockquotes: look through the markers
-            stripped = stripped[1:].lstrip(" \t")
-        if fence is not None:
-            char, length = fence
-            if stripped.startswith(char * length) and not stripped.strip(char).strip():
-                fence = None
-            continue
-        if not stripped:
-            blank_before = True
-            continue
-        indent = _indent(line)
-        if blank_before:
-            while containers and indent < containers[-1]:
-                containers.pop()
-        base = containers[-1] if containers else 0
-        if indent >= base + 4 and (blank_before or in_indented_code):
-            in_indented_code = True
-            blank_before = False
-            continue
-        in_indented_code = False
-        blank_before = False
-        if stripped.startswith(("```", "~~~")):
-            char = stripped[0]
-            length = len(stripped) - len(stripped.lstrip(char))
-            # A backtick fence's info string may not contain backticks (CommonMark).
-            if char == "~" or "`" not in stripped[length:]:
-                fence = (char, length)
-                continue
-        item = _LIST_ITEM.match(stripped)
-        if item:
-            containers.append(indent + max(item.end(), 2))
-        elif stripped.startswith(_INDENTED_CONTAINERS):
-            containers.append(indent + 4)
-        yield number, line
+    lines = text.split("\n")
+    for number, (line, is_code) in enumerate(zip(lines, code_lines(lines), strict=True), 1):
+        if not is_code:
+            yield number, line.removesuffix("\r")
 
 
 def scan_text(text: str, is_looker_host: HostMatcher) -> list[FoundLink]:

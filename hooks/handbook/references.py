@@ -16,10 +16,8 @@ is logged as a WARNING naming `docs/<page>:<line>` and rendered as plain text: t
 never links to content readers may not see, and `mkdocs build --strict` fails on it.
 
 Code is left alone, so the editors' guide can show the syntax: fenced blocks, indented
-code blocks and inline code spans are copied through untouched. Indented code is told
-apart from the 4-space-indented bodies of list items, admonitions and content tabs by
-remembering the container the previous lines opened (a heuristic, but the same rule
-Python-Markdown follows for those blocks). The page is read once, line by line, and each
+code blocks (both as `markdown_code` defines them, shared with the link check) and inline
+code spans are copied through untouched. The page is read once, line by line, and each
 paragraph is searched with one regular expression, so the cost is linear in page size.
 """
 
@@ -35,6 +33,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from .errors import Problem
+from .markdown_code import code_lines
 from .metrics import status_badge
 from .render import link, md_text, number
 
@@ -53,22 +52,6 @@ _INLINE = re.compile(
     r"|(?P<ref>\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\])",
     re.DOTALL,
 )
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
-# Lines that open a block whose body is indented 4 spaces: list items, admonitions and
-# collapsible blocks (`!!!`, `???`, `???+`), content tabs (`===`).
-_CONTAINER = re.compile(r"^(?:[-*+][ \t]|\d{1,9}[.)][ \t]|!!!|\?\?\?|===)")
-
-
-def _indent(line: str) -> int:
-    width = 0
-    for char in line:
-        if char == " ":
-            width += 1
-        elif char == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
 
 
 @dataclass
@@ -79,44 +62,16 @@ class _Block:
 
 
 def _blocks(markdown: str) -> Iterator[_Block]:
-    """The page as alternating code and prose blocks; prose is split at blank lines."""
-    fence: tuple[str, int] | None = None  # (fence char, length) while inside a fence
-    container = 0  # indentation of the body of the innermost open list item/admonition
-    prev_blank = True
-    in_indented = False
+    """The page as alternating code and prose blocks; prose is split at blank lines.
+
+    What counts as code is `markdown_code.code_lines`, the rule the link check uses too.
+    """
+    lines = markdown.splitlines(keepends=True)
     current: list[str] = []
     current_code = False
     start = 1
-    for number_, line in enumerate(markdown.splitlines(keepends=True), start=1):
-        stripped = line.strip()
-        blank = not stripped
-        if fence is not None:
-            code = True
-            match = _FENCE.match(line)
-            if (
-                match
-                and match["fence"][0] == fence[0]
-                and len(match["fence"]) >= fence[1]
-                and not line[match.end() :].strip()
-            ):
-                fence = None
-        elif blank:
-            code = in_indented
-        else:
-            indent = _indent(line)
-            in_indented = indent >= container + 4 and (prev_blank or in_indented)
-            match = None if in_indented else _FENCE.match(line)
-            if in_indented:
-                code = True
-            elif match:
-                fence = (match["fence"][0], len(match["fence"]))
-                code = True
-            else:
-                code = False
-                if _CONTAINER.match(stripped):
-                    container = indent - indent % 4 + 4
-                elif prev_blank and indent < container:
-                    container = indent - indent % 4
+    for number_, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True), start=1):
+        blank = not line.strip()
         # Prose paragraphs end at blank lines so an unclosed backtick stays local.
         if current and (code != current_code or (not code and blank)):
             yield _Block("".join(current), start, current_code)
@@ -124,7 +79,6 @@ def _blocks(markdown: str) -> Iterator[_Block]:
         if not current:
             start, current_code = number_, code
         current.append(line)
-        prev_blank = blank
     if current:
         yield _Block("".join(current), start, current_code)
 
