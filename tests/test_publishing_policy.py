@@ -229,3 +229,4 @@ def test_search_index_and_export_hold_no_excluded_ids(policy_site: Path):
     for doc in index["docs"]:
         for secret in SECRET_TITLES:
             assert secret not in doc["title"] + doc["text"], doc["location"]
+

@@ -9,12 +9,24 @@ with a clear message instead of a KeyError deep in a template.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+
+
+def _as_utc(value: datetime) -> datetime:
+    """Times without a zone are read as UTC (Looker and BigQuery report UTC).
+
+    Every age on the site is a difference of two of these; one naive value would make
+    that subtraction raise in the middle of a build.
+    """
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 ItemKind = Literal["dashboard", "look"]
 
@@ -42,9 +54,9 @@ class LookerItem(_Data):
     description: str | None = None
     folder_id: str | None = None
     owner: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    last_viewed_at: datetime | None = None
+    created_at: UtcDatetime | None = None
+    updated_at: UtcDatetime | None = None
+    last_viewed_at: UtcDatetime | None = None
     view_count: int = 0
     favorite_count: int = 0
     deleted: bool = False
@@ -77,7 +89,7 @@ class LookerSnapshot(_Data):
     """One complete pull of the Looker content catalog."""
 
     schema_version: int = SCHEMA_VERSION
-    pulled_at: datetime
+    pulled_at: UtcDatetime
     base_url: str
     folders: list[LookerFolder] = Field(default_factory=list)
     items: list[LookerItem] = Field(default_factory=list)
@@ -90,14 +102,14 @@ class TableFreshness(_Data):
     """What BigQuery said about one table at `checked_at`."""
 
     table: str  # project.dataset.table
-    loaded_at: datetime | None = None
+    loaded_at: UtcDatetime | None = None
     method: Literal["metadata", "max_field"] = "metadata"
     error: str | None = None  # set when the check itself failed: dbt's "runtime error"
 
 
 class FreshnessSnapshot(_Data):
     schema_version: int = SCHEMA_VERSION
-    checked_at: datetime
+    checked_at: UtcDatetime
     tables: list[TableFreshness] = Field(default_factory=list)
 
 
@@ -108,5 +120,5 @@ class PullAttempt(_Data):
     """
 
     source: Literal["looker", "bigquery"]
-    attempted_at: datetime
+    attempted_at: UtcDatetime
     error: str
