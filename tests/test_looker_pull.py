@@ -7,14 +7,18 @@ field Looker does not have or the fake drifts from the contract.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import pytest
 from conftest import REPO, _clean_env, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
+from handbook import looker_pull
+from handbook.catalog import load_catalog
 from handbook.errors import PullError
 from handbook.looker_pull import PullSettings, pull_snapshot, verify_ids
+from handbook.pages.metric_pages import pages as metric_pages
 from handbook.project import Project
 
 SEED = REPO / "catalog" / "snapshot" / "looker.json"
@@ -82,10 +86,12 @@ def test_two_thousand_items_take_a_bounded_number_of_requests_using_fields_and_d
         log = list(fake.log)
     assert len(snap.items) == 2005
     # login, folders, users, models, all_dashboards, 1 explore, 3 pages each of live
-    # dashboards and looks (1,000 each at 500 a page), 1 page each of trashed ones.
+    # dashboards and looks (1,000 each at 500 a page), 1 page each of trashed ones, and
+    # one System Activity query each for looks and dashboards.
     assert snap.requests == len(log) <= 16
     searches = [r for r in log if r.path in ("/dashboards/search", "/looks/search")]
     assert all(r.query.get("fields") for r in log if r.method == "GET")
+    assert len([r for r in log if r.path == "/queries/run/json"]) == 2
     assert {r.query["deleted"] for r in searches} == {"true", "false"}
     assert all(r.query.get("limit") == "500" for r in searches)
 
@@ -248,3 +254,165 @@ def test_the_fake_answers_match_the_published_spec(seed_looker):
     pull_snapshot(settings=settings_for(seed_looker))
     assert seed_looker.violations == []
     assert Path(seed_looker.log[0].path) == Path("/login")
+
+
+# ----------------------------------------------------------------------------- System Activity
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def step(self, message: str) -> None:
+        self.messages.append(message)
+
+
+def _seed_items() -> dict[tuple[str, str], dict]:
+    return {(i["kind"], i["id"]): i for i in json.loads(SEED.read_text())["items"]}
+
+
+def test_a_pull_fills_explore_and_fields_of_looks_and_dashboards_from_system_activity_as_the_seed(
+    seed_looker,
+):
+    snap = pull_snapshot(settings=settings_for(seed_looker))
+    assert seed_looker.violations == []
+    queries = seed_looker.requests_to("/queries/run/json")
+    assert [(q.body["model"], q.body["view"]) for q in queries] in (
+        [("system__activity", "look"), ("system__activity", "dashboard")],
+        [("system__activity", "dashboard"), ("system__activity", "look")],
+    )
+    assert all(
+        q.body["fields"][1:] == ["query.model", "query.view", "query.formatted_fields"]
+        for q in queries
+    )
+    got = {(i.kind, i.id): i for i in snap.items}
+    compared = 0
+    for key, want in _seed_items().items():
+        item = got[key]
+        if want.get("lookml"):  # not in System Activity: keeps its model, no fields
+            assert (item.model, item.explore, item.fields) == (want["model"], None, [])
+            continue
+        assert (item.model, item.explore) == (want.get("model"), want.get("explore")), key
+        if key[0] == "look":  # one query: its fields in the query's order
+            assert item.fields == want.get("fields", []), key
+        else:  # the union over the dashboard's tiles
+            assert sorted(item.fields) == sorted(want.get("fields", [])), key
+        compared += bool(want.get("fields"))
+    assert compared >= 30
+    assert snap.requests == len(seed_looker.log)
+
+
+def test_a_dashboard_on_several_explores_keeps_the_most_used_one_and_the_union_of_its_fields():
+    with FakeLooker(synthetic(20)) as fake:
+        snap = pull_snapshot(settings=settings_for(fake))
+    boards = [i for i in snap.items if i.kind == "dashboard" and not i.lookml]
+    assert boards
+    for board in boards:  # two tiles on product.usage, one on product.accounts
+        assert (board.model, board.explore) == ("product", "usage")
+        assert sorted(board.fields) == ["usage.month", "usage.users"]
+    looks = [i for i in snap.items if i.kind == "look"]
+    assert all(i.fields == ["usage.month", "usage.users"] for i in looks)
+
+
+def test_the_request_count_stays_the_same_for_2000_items_as_for_200_with_system_activity():
+    counts, queries = [], []
+    for n in (200, 2000):
+        with FakeLooker(synthetic(n)) as fake:
+            snap = pull_snapshot(settings=settings_for(fake))
+            counts.append(snap.requests)
+            queries.append(len(fake.requests_to("/queries/run/json")))
+        assert all(i.fields for i in snap.items if not i.lookml and not i.deleted)
+    assert counts[0] == counts[1]
+    assert queries == [2, 2]
+
+
+def test_system_activity_rows_past_the_row_limit_are_paged_by_id_without_losing_any(monkeypatch):
+    with FakeLooker(synthetic(60)) as fake:
+        whole = pull_snapshot(settings=settings_for(fake))
+        monkeypatch.setattr(looker_pull, "USAGE_LIMIT", 7)
+        paged = pull_snapshot(settings=settings_for(fake))
+        bodies = [r.body for r in fake.requests_to("/queries/run/json")][2:]
+        violations = list(fake.violations)
+    assert violations == []
+    assert len(bodies) > 4 and all(b["limit"] == "7" for b in bodies)
+    assert any(b["filters"].get("dashboard.id", "").startswith(">=") for b in bodies)
+    assert [(i.kind, i.id, i.explore, i.fields) for i in paged.items] == [
+        (i.kind, i.id, i.explore, i.fields) for i in whole.items
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        ("403", "refused the look query (HTTP 403); the API user needs the see_system_activity"),
+        ("404", "(HTTP 404)"),
+        ("503 forever", "after 3 attempt(s): HTTP 503"),
+        ("truncated JSON", "not JSON"),
+    ],
+)
+def test_a_system_activity_failure_still_gives_a_full_snapshot_with_empty_fields_and_a_warning(
+    fault: str, says: str
+):
+    data = from_snapshot(SEED)
+    refuse = int(fault) if fault.isdigit() else None
+    with FakeLooker(data, refuse_system_activity=refuse) as fake:
+        if fault == "503 forever":
+            fake.inject("/queries/run/json", Fault("status", status=503, times=None))
+        if fault == "truncated JSON":
+            fake.inject("/queries/run/json", Fault("truncated", times=None))
+        progress = Recorder()
+        snap = pull_snapshot(settings=settings_for(fake, retry_attempts=3), progress=progress)
+        served = len(fake.log)
+    assert len(snap.items) == len(data.looks) + len(data.dashboards)
+    assert {f.id for f in snap.folders} == {f["id"] for f in data.folders} and snap.explores
+    assert all(i.explore is None and i.fields == [] for i in snap.items)
+    assert next(i for i in snap.items if i.id == "729").model == "product"
+    warnings = [m for m in progress.messages if "warning" in m]
+    assert len(warnings) == 2 and says in warnings[0] + warnings[1]
+    assert snap.requests == served
+
+
+def test_a_403_on_system_activity_lets_refresh_write_the_snapshot_and_warn(handbook_copy: Project):
+    with FakeLooker(from_snapshot(SEED), client_secret=SECRET, refuse_system_activity=403) as fake:
+        result = _refresh(handbook_copy, fake)
+    assert result.returncode == 0, result.stderr
+    assert "see_system_activity" in result.stderr
+    snapshot = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    assert len(snapshot["items"]) == len(_seed_items())
+    assert not any(i.get("fields") for i in snapshot["items"])
+    assert not handbook_copy.attempt_file("looker").exists()
+
+
+def test_refresh_only_looker_keeps_metric_pages_listing_the_looker_content_using_their_field(
+    handbook_copy: Project,
+):
+    with FakeLooker(from_snapshot(SEED), client_secret=SECRET) as fake:
+        result = _refresh(handbook_copy, fake)
+    assert result.returncode == 0, result.stderr
+    catalog = load_catalog(handbook_copy)
+    users = catalog.items_by_field["product.instance_usage.monthly_usage.mau"]
+    assert {(i.kind, i.id) for i in users} == {
+        ("look", "1065"),
+        ("dashboard", "167"),
+        ("dashboard", "94"),
+    }
+    # Look 436 is on this metric's page only because it queries the metric's field.
+    page = {p.path: p for p in metric_pages(catalog)}["metrics/instances_by_deployment_type.md"]
+    assert "https://sourcegraph.looker.com/looks/436>" in page.content
+
+
+@pytest.mark.parametrize(
+    ("value", "fields"),
+    [
+        ('["a.x", "b.y_date"]', ["a.x", "b.y_date"]),
+        (["a.x", "a.x", "b.y"], ["a.x", "b.y"]),
+        ('["a.x", "calculation_1", "b.y"]', ["a.x", "b.y"]),  # table calcs are not LookML
+        ('["a.x", "b.y", "c.zz', ["a.x", "b.y"]),  # cut short: only whole names
+        ("a.x, b.y", ["a.x", "b.y"]),
+        ("", []),
+        (None, []),
+        (42, []),
+    ],
+)
+def test_formatted_fields_are_parsed_leniently(value: object, fields: list[str]):
+    assert looker_pull._parse_fields(value) == fields

@@ -15,6 +15,11 @@ Why it looks like this:
   a `PullError`, never a crash and never a partial snapshot.
 - No message ever contains the client secret or the access token: messages are built from
   the method, the path and the status only.
+- Which explore and LookML fields each look and dashboard queries comes from System
+  Activity (`_usage`): searches never return an item's query and per-item GETs are out of
+  budget, so two inline queries (one per kind, paged only past 50,000 rows) answer it for
+  all items at once. That part is optional: without the see_system_activity permission the
+  snapshot is written without it, with a warning (see `_usage`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -63,6 +69,17 @@ EXPLORE_FIELDS = (
 )
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# System Activity (model `system__activity`): which explore and fields each item queries.
+# Explore `look` joins `query` on look.query_id; explore `dashboard` joins `query` on the
+# tile's own query, else its look's query, else a merged query's sources (COALESCE), so
+# one row per (dashboard, distinct tile query). `query.view` is the explore's name and
+# `query.formatted_fields` the query's field list as JSON text (`["v.a", "v.b"]`).
+SYSTEM_ACTIVITY = "system__activity"
+USAGE_QUERIES = {"look": ("look", "look.id"), "dashboard": ("dashboard", "dashboard.id")}
+USAGE_MODEL, USAGE_EXPLORE, USAGE_FIELDS = "query.model", "query.view", "query.formatted_fields"
+USAGE_LIMIT = 50_000
+_FIELD_NAME = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -343,6 +360,29 @@ class _Client:
                 SOURCE, f"Looker answered GET {path} with a body that is not JSON (truncated?)"
             ) from None
 
+    def run_query(self, explore: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows of an inline System Activity query (`run_inline_query`, result format json)."""
+        from looker_sdk.error import SDKError
+        from looker_sdk.sdk.api40.models import WriteQuery
+
+        where = f"POST /queries/run/json ({SYSTEM_ACTIVITY}.{explore})"
+        try:
+            text = self.sdk.run_inline_query(
+                "json", WriteQuery(model=SYSTEM_ACTIVITY, view=explore, **body)
+            )
+        except SDKError as exc:
+            raise PullError(SOURCE, f"{where}: {_sdk_text(exc)}") from None
+        try:
+            data = json.loads(text.decode() if isinstance(text, bytes) else text or "")
+        except (ValueError, TypeError):
+            raise PullError(
+                SOURCE, f"Looker answered {where} with a body that is not JSON"
+            ) from None
+        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+            # A query error comes back as one object ({"looker_error": ...}), not rows.
+            raise PullError(SOURCE, f"Looker answered {where} with something not a list of rows")
+        return data
+
     def get_list(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         data = self.get(path, params)
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
@@ -533,6 +573,176 @@ def _id_key(value: str) -> tuple[int, int, str]:
     return (0, int(value), "") if value.isdigit() else (1, 0, value)
 
 
+@dataclass(frozen=True)
+class _Usage:
+    """What one look or dashboard queries: one model and explore, and their fields."""
+
+    model: str
+    explore: str
+    fields: list[str]
+
+
+def _usage(client: _Client, kind: str) -> tuple[dict[str, _Usage], str | None]:
+    """Explore and fields of every look (or dashboard), by id, from System Activity.
+
+    One inline query per kind, whatever the number of items (a further one per 50,000 rows,
+    see `_usage_rows`). Never raises: it answers ({}, warning) when it cannot, because the
+    rest of the snapshot is good without it and only the metric pages' "content using this
+    field" lists shrink. That covers
+    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible), or
+      any other HTTP error such as a 400/422 on a field this Looker version lacks;
+    - garbage: a body that is not JSON, not a list of rows, or rows without the asked
+      fields (a query error comes back as one `looker_error` object);
+    - transport faults: a 5xx, a 429, a timeout or a reset is first retried by the shared
+      transport exactly like every other call (attempts, backoff, Retry-After, budget), and
+      only what is still failing after that degrades here. Degrading rather than failing
+      the pull keeps an optional, slow, internal-database query from costing the whole
+      refresh; retrying first keeps a blip from silently dropping the links.
+    If another call fails the pull, this one is abandoned with it (the pull fails anyway).
+
+    LookML dashboards (`model::name`) are not rows of System Activity's `dashboard`
+    explore (it reads the application database's dashboards, numeric ids), so they keep
+    whatever the search gave (their model) and no fields.
+    """
+    explore, id_field = USAGE_QUERIES[kind]
+    try:
+        rows = _usage_rows(client, explore, id_field)
+    except PullError as exc:
+        if exc.status in (403, 404):
+            why = (
+                f"refused the {kind} query (HTTP {exc.status}); the API user needs the "
+                "see_system_activity permission"
+            )
+        else:
+            why = f"could not answer the {kind} query: {exc.message}"
+        return {}, (
+            f"looker: warning: System Activity {why}. The snapshot is written without the "
+            f"explore and fields of {kind}s, so metric pages will not list them as using "
+            "their field until a refresh can read them."
+        )
+    return _usage_by_item(rows), None
+
+
+def _usage_rows(
+    client: _Client, explore: str, id_field: str
+) -> list[tuple[int, str, str, list[str], str]]:
+    """(id, model, explore, fields, raw fields text) rows, page by page if the limit is hit.
+
+    Inline queries have no offset, so pages are keyed on the id: rows come sorted by id, a
+    full page drops its last id (its rows may continue) and the next page asks `>=` it.
+    The limit is explicit (USAGE_LIMIT rows): without one Looker stops at 5,000 silently.
+    """
+    limit = USAGE_LIMIT
+    wanted = [id_field, USAGE_MODEL, USAGE_EXPLORE, USAGE_FIELDS]
+    parsed: dict[str, list[str]] = {}  # many items query the same fields
+    out: list[tuple[int, str, str, list[str], str]] = []
+    lower: int | None = None
+    for _ in range(10_000):
+        filters = {USAGE_MODEL: "-NULL"}  # text and button tiles have no query
+        if lower is not None:
+            filters[id_field] = f">={lower}"
+        body = {"fields": wanted, "filters": filters, "sorts": [id_field], "limit": str(limit)}
+        page = []
+        for row in client.run_query(explore, body):
+            if any(name not in row for name in wanted):
+                raise PullError(SOURCE, f"System Activity rows lack {', '.join(wanted)}")
+            item_id = _int_id(row[id_field])
+            model, view = row[USAGE_MODEL], row[USAGE_EXPLORE]
+            if item_id is None or not isinstance(model, str) or not isinstance(view, str):
+                continue  # e.g. a LookML dashboard's id, a tile without a query
+            raw = row[USAGE_FIELDS]
+            text = raw if isinstance(raw, str) else json.dumps(raw)
+            if text not in parsed:
+                parsed[text] = _parse_fields(raw)
+            page.append((item_id, model, view, parsed[text], text))
+        ids = [r[0] for r in page]
+        if lower is not None and any(i < lower for i in ids):
+            raise PullError(SOURCE, f"System Activity ignored the {id_field} filter")
+        if len(page) < limit:
+            return out + page
+        if ids != sorted(ids) or ids[-1] == lower:
+            raise PullError(SOURCE, f"System Activity rows cannot be paged by {id_field}")
+        out += [r for r in page if r[0] != ids[-1]]
+        lower = ids[-1]
+    raise PullError(SOURCE, "System Activity pages never end")
+
+
+def _int_id(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _parse_fields(value: object) -> list[str]:
+    """`view.field` names from `query.formatted_fields`, JSON text like `["v.a", "v.b"]`.
+
+    Leniently: a real list is taken as is; text that is not JSON (cut short, or a plain
+    comma list) yields only whole names, quoted ones when there are quotes. Custom fields
+    and table calculations (no `view.` prefix) are not LookML fields and are dropped.
+    """
+    if isinstance(value, list):
+        candidates: list[Any] = value
+    elif isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            candidates = parsed
+        elif '"' in value:
+            candidates = re.findall(r'"([^"]*)"', value)
+        else:
+            candidates = re.split(r"[\s,\[\]]+", value)
+    else:
+        return []
+    out: list[str] = []
+    for name in candidates:
+        text = name.strip() if isinstance(name, str) else ""
+        if _FIELD_NAME.fullmatch(text) and text not in out:
+            out.append(text)
+    return out
+
+
+def _usage_by_item(rows: list[tuple[int, str, str, list[str], str]]) -> dict[str, _Usage]:
+    """One `_Usage` per item: its most used explore and the union of that explore's fields.
+
+    A dashboard's tiles may query several explores, but an item holds one model and
+    explore (fields are keyed `model.explore.view.field`), so it keeps the explore most of
+    its tile queries use (ties: more fields, then by name) and every field those tiles
+    query. Fields of its other explores cannot be attributed to that explore and are left
+    out rather than linked to the wrong one. The kept queries are sorted by their field text,
+    so the result does not depend on the order Looker sends them in.
+    """
+    by_item: dict[int, dict[tuple[str, str], list[tuple[str, list[str]]]]] = {}
+    for item_id, model, view, fields, raw in rows:
+        by_item.setdefault(item_id, {}).setdefault((model, view), []).append((raw, fields))
+    out: dict[str, _Usage] = {}
+    for item_id, explores in by_item.items():
+        if len(explores) == 1:
+            (model, view), queries = next(iter(explores.items()))
+        else:
+            model, view = min(
+                explores,
+                key=lambda k: (
+                    -len(explores[k]),
+                    -len({f for _, fields in explores[k] for f in fields}),
+                    k,
+                ),
+            )
+            queries = explores[(model, view)]
+        if len(queries) > 1:
+            queries = sorted(queries, key=lambda q: q[0])
+        union = list(dict.fromkeys(f for _, fields in queries for f in fields))
+        out[str(item_id)] = _Usage(model, view, union)
+    return out
+
+
 class _Pool:
     """A thread pool where the first failure stops everything and is re-raised."""
 
@@ -587,6 +797,8 @@ def pull_snapshot(
     pool = _Pool(client, settings.max_workers)
     deleted = {"deleted": "true", "fields": DELETED_FIELDS}
     try:
+        # First: System Activity queries are the slowest answers, so they start first.
+        usage = {kind: pool.submit(_usage, client, kind) for kind in USAGE_QUERIES}
         folders = pool.submit(client.get_list, "/folders", {"fields": FOLDER_FIELDS})
         models = pool.submit(client.get_list, "/lookml_models", {"fields": MODEL_FIELDS})
         users = pool.submit(client.paginate, "/users", {"fields": USER_FIELDS}, progress, "users")
@@ -652,6 +864,14 @@ def pull_snapshot(
         str(u.get("id")): str(u["display_name"]) for u in users.result() if u.get("display_name")
     }
     _with_owners(items.values(), owners)
+    for kind, fut in usage.items():
+        found, warning = fut.result()
+        if warning:
+            progress.step(warning)
+        for item_id, use in found.items():
+            item = items.get((kind, item_id))
+            if item is not None:
+                item.model, item.explore, item.fields = use.model, use.explore, list(use.fields)
     explores = []
     for (m, e), fut in zip(pairs, explore_futs, strict=True):
         row = fut.result()

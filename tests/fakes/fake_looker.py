@@ -3,27 +3,36 @@
 It serves what `handbook.looker_pull` uses, with the paths, parameters and JSON shapes of
 the published spec (../shared/looker-api/Looker.4.0.oas.json): `POST /login`, `GET
 /folders`, `/dashboards` (all_dashboards), `/dashboards/search`, `/looks/search`, `/users`,
-`/lookml_models` and `/lookml_models/{model}/explores/{explore}`. Every JSON answer is
-checked against the spec's component schema (OAS30Validator, `$ref`s resolved in the spec)
-and its property names against the schema's `properties`; a `fields=` projection naming a
-property the schema lacks is a 400, so a typo in the client fails loudly.
+`/lookml_models` and `/lookml_models/{model}/explores/{explore}`, and `POST
+/queries/run/json` (run_inline_query) on the System Activity model's `look` and `dashboard`
+explores. Every JSON answer is checked against the spec's component schema (OAS30Validator,
+`$ref`s resolved in the spec) and its property names against the schema's `properties`; a
+`fields=` projection naming a property the schema lacks is a 400, so a typo in the client
+fails loudly. An inline query's body is checked against the spec's request body (`Query`,
+without its read-only properties: the SDK's WriteQuery) and is a 422 when it breaks it; its
+fields, filters and sorts must be ones System Activity has (`SYSTEM_ACTIVITY`), else 400.
+The spec types that answer as a bare string, so its shape is checked here instead: a list
+of flat rows keyed by exactly the asked fields.
 
 Faults are scripted per path (`inject`): an HTTP status burst (503, 429 + Retry-After), a
 slow answer, a truncated JSON body, a connection reset; `match` limits a fault to requests
-with given query values (e.g. one page's offset). `latency` delays every answer, for the
-benchmark. `log` records every request.
+with given query values (e.g. one page's offset). `refuse_system_activity=403` (or 404)
+plays an API user without the see_system_activity permission. `latency` delays every
+answer, for the benchmark. `log` records every request (with a POST's JSON body).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import random
 import secrets
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -151,6 +160,9 @@ class Dataset:
     users: list[Row] = field(default_factory=list)
     models: list[Row] = field(default_factory=list)
     explores: dict[tuple[str, str], Row] = field(default_factory=dict)
+    # What System Activity knows of each item's queries, by (kind, id): a look's query, a
+    # dashboard's tile queries; each {"model", "view" (the explore), "fields"}.
+    queries: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
 
 
 def _wire_time(value: str | None) -> str | None:
@@ -186,6 +198,17 @@ def from_snapshot(path: Path) -> Dataset:
         }
         if item.get("model"):
             row["model"] = {"id": item["model"], "label": item["model"].title()}
+        if item.get("explore") and item.get("fields") and not item.get("lookml"):
+            # A look is one query; a dashboard's fields are spread over tiles of two fields.
+            size = len(item["fields"]) if item["kind"] == "look" else 2
+            data.queries[(item["kind"], item["id"])] = [
+                {
+                    "model": item["model"],
+                    "view": item["explore"],
+                    "fields": item["fields"][n : n + size],
+                }
+                for n in range(0, len(item["fields"]), size)
+            ]
         if item["kind"] == "look":
             row["query_id"] = str(5000 + len(data.looks))
             data.looks.append(row)
@@ -282,11 +305,19 @@ def synthetic(
             "favorite_count": rnd.randint(0, 50),
             "deleted": rnd.random() < deleted_share,
         }
+        usage = {"model": "product", "view": "usage", "fields": ["usage.month", "usage.users"]}
         if n % 2:
             row["model"] = {"id": "product", "label": "Product"}
             data.looks.append(row)
+            data.queries[("look", row["id"])] = [usage]
         else:
             data.dashboards.append(row)
+            # Tiles on two explores: the pull keeps the one most tiles use (`usage`).
+            data.queries[("dashboard", row["id"])] = [
+                {**usage, "fields": ["usage.month"]},
+                {**usage, "fields": ["usage.users", "usage.month"]},
+                {"model": "product", "view": "accounts", "fields": ["accounts.count"]},
+            ]
     for n in range(lookml_dashboards):
         data.dashboards.append(
             {
@@ -337,6 +368,94 @@ class LoggedRequest:
     query: dict[str, str]
     at: float
     status: int | None = None
+    body: Any = None  # a POST's JSON body, parsed
+
+
+# ----------------------------------------------------------------------------- System Activity
+
+SYSTEM_ACTIVITY_MODEL = "system__activity"
+# The fields of System Activity's `look` and `dashboard` explores that the fake serves, with
+# their types: `query` is joined to the look's query, and on `dashboard` to each tile's query
+# (a look tile's look's query); `query.view` is the explore, `query.formatted_fields` the
+# field list as JSON text. Asking for anything else is a 400, as an unknown field is.
+SYSTEM_ACTIVITY: dict[str, dict[str, str]] = {
+    "look": {
+        "look.id": "number",
+        "look.title": "string",
+        "query.id": "number",
+        "query.model": "string",
+        "query.view": "string",
+        "query.formatted_fields": "string",
+    },
+    "dashboard": {
+        "dashboard.id": "number",
+        "dashboard.title": "string",
+        "dashboard_element.id": "number",
+        "look.id": "number",
+        "query.id": "number",
+        "query.model": "string",
+        "query.view": "string",
+        "query.formatted_fields": "string",
+    },
+}
+_QUERY_PATH = "/queries/run/json"
+_DEFAULT_ROW_LIMIT = 5000  # what Looker applies when a query names no limit
+
+
+def _system_activity_rows(data: Dataset, explore: str) -> list[Row]:
+    """Every row of the explore, all fields, before filters, grouping, sorts and limit."""
+    rows: list[Row] = []
+    kind = "look" if explore == "look" else "dashboard"
+    items = data.looks if kind == "look" else data.dashboards
+    element = 0
+    for item in items:
+        if "::" in str(item["id"]):  # LookML dashboards are not in the application database
+            continue
+        queries: list[Row | None] = list(data.queries.get((kind, str(item["id"])), []))
+        if kind == "dashboard":
+            queries.append(None)  # a text tile: no query
+        for n, q in enumerate(queries):
+            element += 1
+            row: Row = {
+                f"{kind}.id": int(item["id"]),
+                f"{kind}.title": item.get("title"),
+                "query.id": None if q is None else 10_000 + element,
+                "query.model": None if q is None else q["model"],
+                "query.view": None if q is None else q["view"],
+                # REPLACE(fields, ',', ', ') over the stored JSON array
+                "query.formatted_fields": None if q is None else json.dumps(q["fields"]),
+            }
+            if kind == "dashboard":
+                row["dashboard_element.id"] = element
+                row["look.id"] = None if n % 2 == 0 else 20_000 + element
+            rows.append(row)
+    return rows
+
+
+def _predicate(expression: str, kind: str) -> Callable[[Any], bool]:
+    """A Looker filter expression, the few forms the fake understands; else a 400."""
+    expr = expression.strip()
+    if expr.upper() == "NULL":
+        return lambda v: v is None
+    if expr.upper() == "-NULL":
+        return lambda v: v is not None
+    if kind != "number":
+        return lambda v: v == expr
+    for op, test in (
+        (">=", operator.ge),
+        ("<=", operator.le),
+        (">", operator.gt),
+        ("<", operator.lt),
+        ("=", operator.eq),
+        ("", operator.eq),
+    ):
+        if expr.startswith(op):
+            try:
+                bound = float(expr[len(op) :])
+            except ValueError:
+                break
+            return lambda v, t=test, b=bound: v is not None and t(v, b)
+    raise _BadRequest(f"filter expression {expression!r} is not understood by the fake")
 
 
 # ----------------------------------------------------------------------------- the server
@@ -357,8 +476,15 @@ class FakeLooker:
         latency: float = 0.0,
         validate: bool = True,
         validate_sample: int | None = None,
+        refuse_system_activity: int | None = None,
     ) -> None:
         self.data = data or Dataset()
+        # 403 or 404: answer inline queries on System Activity so, as Looker does for an API
+        # user without the see_system_activity permission.
+        self.refuse_system_activity = refuse_system_activity
+        # System Activity's tables, built from `data` on the first query of each explore
+        # (so change `data` before that, not after).
+        self._activity: dict[str, list[Row]] = {}
         self.client_id = client_id
         self.client_secret = client_secret
         self.latency = latency
@@ -431,7 +557,13 @@ class FakeLooker:
 
     # -- answers
     def answer(
-        self, method: str, path: str, query: dict[str, str], form: dict[str, str], auth: str | None
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        form: dict[str, str],
+        auth: str | None,
+        body: Any = None,
     ) -> tuple[int, Any, str | None]:
         """(status, JSON body, schema name to check it against) for one request."""
         if method == "POST" and path == "/login":
@@ -454,6 +586,11 @@ class FakeLooker:
             )
         if not auth or auth.split(" ", 1)[-1] not in self.tokens:
             return 401, _error("Requires authentication."), "Error"
+        if method == "POST" and path == _QUERY_PATH:
+            try:
+                return self._run_query(query, body)
+            except _BadRequest as exc:
+                return 400, _error(str(exc)), "Error"
         if method != "GET":
             return 404, _error("Not found"), "Error"
         fields = parse_fields(query["fields"]) if query.get("fields") else None
@@ -500,6 +637,57 @@ class FakeLooker:
             return 200, project(explore, fields, schema), "LookmlModelExplore"
         return 404, _error("Not found"), "Error"
 
+    def _run_query(self, query: dict[str, str], body: Any) -> tuple[int, Any, str | None]:
+        """run_inline_query, result format json: rows keyed by field name, as Looker sends."""
+        problems = [] if isinstance(body, dict) else ["the body is not a JSON object"]
+        if not problems:
+            problems = contract_errors(body, "Query")
+            props = _resolve({"$ref": "#/components/schemas/Query"})["properties"]
+            problems += [
+                f"{k}: read-only, not a property of WriteQuery"
+                for k in body
+                if props.get(k, {}).get("readOnly")
+            ]
+        if problems:
+            with self._lock:
+                self.violations += [f"WriteQuery: {p}" for p in problems]
+            return 422, _validation_error(problems), "ValidationError"
+        if body["model"] != SYSTEM_ACTIVITY_MODEL or body["view"] not in SYSTEM_ACTIVITY:
+            return 404, _error(f"model {body['model']!r} or explore not found"), "Error"
+        if self.refuse_system_activity == 403:
+            return 403, _validation_error(["see_system_activity is required"]), "ValidationError"
+        if self.refuse_system_activity:
+            return self.refuse_system_activity, _error("Not found"), "Error"
+        known = SYSTEM_ACTIVITY[body["view"]]
+        fields = list(body.get("fields") or [])
+        unknown = [f for f in fields if f not in known]
+        if unknown or not fields:
+            raise _BadRequest(f"unknown or missing fields: {unknown}")
+        rows = self.system_activity(body["view"])
+        for name, expression in (body.get("filters") or {}).items():
+            if name not in known:
+                raise _BadRequest(f"unknown filter field {name!r}")
+            keep = _predicate(expression, known[name])
+            rows = [r for r in rows if keep(r[name])]
+        # Dimensions only: Looker groups by them, so equal rows come once.
+        values = operator.itemgetter(*fields)
+        grouped = dict.fromkeys(values(r) if len(fields) > 1 else (values(r),) for r in rows)
+        out = [dict(zip(fields, key, strict=True)) for key in grouped]
+        for sort in reversed(body.get("sorts") or []):
+            name, _, order = sort.partition(" ")
+            if name not in fields:
+                raise _BadRequest(f"sort {sort!r} is not on a field of the query")
+            out.sort(key=lambda r, n=name: (r[n] is None, r[n]), reverse=order.strip() == "desc")
+        limit = int(query.get("limit") or body.get("limit") or _DEFAULT_ROW_LIMIT)
+        return 200, out if limit < 0 else out[:limit], "rows:" + ",".join(fields)
+
+    def system_activity(self, explore: str) -> list[Row]:
+        """The explore's rows (built once; the benchmark builds them before its clock)."""
+        with self._lock:
+            if explore not in self._activity:
+                self._activity[explore] = _system_activity_rows(self.data, explore)
+            return self._activity[explore]
+
     @staticmethod
     def _list(rows: list[Row], fields: dict[str, Any] | None, schema: str) -> list[Row]:
         return project(
@@ -511,7 +699,10 @@ class FakeLooker:
         objs = body if isinstance(body, list) else [body]
         if self.validate_sample is not None:
             objs = objs[: self.validate_sample]
-        problems = [f"{schema}: {p}" for obj in objs for p in contract_errors(obj, schema)]
+        if schema.startswith("rows:"):
+            problems = [f"query rows: {p}" for p in _row_errors(objs, schema[5:].split(","))]
+        else:
+            problems = [f"{schema}: {p}" for obj in objs for p in contract_errors(obj, schema)]
         if problems:
             with self._lock:
                 self.violations += problems
@@ -520,6 +711,34 @@ class FakeLooker:
 
 def _error(message: str) -> Row:
     return {"message": message, "documentation_url": "https://cloud.google.com/looker/docs/"}
+
+
+def _validation_error(problems: list[str]) -> Row:
+    return {
+        **_error("Validation Failed"),
+        "errors": [
+            {
+                "field": p.split(":", 1)[0],
+                "code": "invalid",
+                "message": p,
+                "documentation_url": "https://cloud.google.com/looker/docs/",
+            }
+            for p in problems
+        ],
+    }
+
+
+def _row_errors(body: Any, fields: list[str]) -> list[str]:
+    """A json-format query result: a list of flat objects keyed by exactly the fields."""
+    if not isinstance(body, list):
+        return ["not a list"]
+    bad = []
+    for n, row in enumerate(body):
+        if not isinstance(row, dict) or sorted(row) != sorted(fields):
+            bad.append(f"row {n}: keys are not {fields}")
+        elif not all(v is None or isinstance(v, str | int | float | bool) for v in row.values()):
+            bad.append(f"row {n}: a value is not a scalar")
+    return bad
 
 
 def _page(rows: list[Row], query: dict[str, str]) -> list[Row]:
@@ -552,7 +771,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode() if length else ""
         form = {k: v[-1] for k, v in parse_qs(raw).items()}
-        entry = LoggedRequest(method, path, dict(query), time.monotonic())
+        try:
+            body = json.loads(raw) if raw and path != "/login" else None
+        except ValueError:
+            body = None
+        entry = LoggedRequest(method, path, dict(query), time.monotonic(), body=body)
         with fake._lock:
             fake.log.append(entry)
         if fake.latency:
@@ -572,7 +795,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(fault.status, json.dumps(_error("fault")).encode(), headers)
             return
         status, body, schema = fake.answer(
-            method, path, query, form, self.headers.get("Authorization")
+            method, path, query, form, self.headers.get("Authorization"), body
         )
         if fake.validate and schema:
             try:
