@@ -7,10 +7,15 @@ snapshot or add pages and see exactly what an analyst would.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -31,10 +36,9 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def handbook_copy(tmp_path: Path) -> Project:
-    root = tmp_path / "handbook"
-    root.mkdir()
+def copy_handbook(root: Path) -> Project:
+    """A copy of the repository's handbook (config, pages, catalog, hooks) at `root`."""
+    root.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for name in ("docs", "catalog", "hooks"):
         shutil.copytree(
@@ -43,6 +47,27 @@ def handbook_copy(tmp_path: Path) -> Project:
             ignore=shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp"),
         )
     return Project(root)
+
+
+@contextmanager
+def serve_directory(
+    directory: Path, handler: type[SimpleHTTPRequestHandler] = SimpleHTTPRequestHandler
+) -> Iterator[str]:
+    """`directory` on http://127.0.0.1:<free port>/ for the duration of the block."""
+    bound = functools.partial(handler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), bound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def handbook_copy(tmp_path: Path) -> Project:
+    return copy_handbook(tmp_path / "handbook")
 
 
 def run_build(
@@ -76,15 +101,7 @@ def run_cli(
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's handbook built once per test session (strict, offline)."""
-    root = tmp_path_factory.mktemp("site-build") / "handbook"
-    root.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("docs", "catalog", "hooks"):
-        shutil.copytree(
-            REPO / name,
-            root / name,
-            ignore=shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp"),
-        )
-    result = run_build(Project(root))
+    project = copy_handbook(tmp_path_factory.mktemp("site-build") / "handbook")
+    result = run_build(project)
     assert result.returncode == 0, result.stderr
-    return root / "site"
+    return project.root / "site"

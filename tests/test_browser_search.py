@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import serve_directory
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
@@ -17,16 +16,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(built_site, QuietHandler) as url:
+        yield url
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 @pytest.fixture
@@ -60,7 +56,16 @@ def page(tmp_path: Path):
 def test_searching_hubspot_finds_the_data_pages(site_url: str, page):
     page.goto(site_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("HubSpot")
+    # Material builds the index in a web worker and says "Initializing search" until it is
+    # ready; a query typed before then is not run again, so wait as a reader would.
+    meta = page.locator(".md-search-result__meta")
+    meta.wait_for(timeout=15_000)
+    page.wait_for_function(
+        "() => !document.querySelector('.md-search-result__meta')"
+        ".textContent.includes('Initializing')",
+        timeout=30_000,
+    )
+    page.locator("input.md-search__input").press_sequentially("HubSpot", delay=30)
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15_000)
     assert results.count() >= 1

@@ -7,14 +7,12 @@ Unit tests check `apply_policy`; the built-site tests grep every file of a stric
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_build
+from conftest import copy_handbook, run_build
 from handbook.model import LookerItem, LookerSnapshot
 from handbook.policy import LookerPolicy, apply_policy, load_policy
-from handbook.project import Project
 from test_looker_pages import folder, item, looker_pages_by_path, make_catalog, snapshot
 
 
@@ -137,16 +135,7 @@ SECRET_FOLDERS = {"Finance (restricted)", "Board reporting", "Eric Brody-Moore's
 @pytest.fixture(scope="module")
 def policy_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The handbook built from the seed snapshot plus a few more private items."""
-    root = tmp_path_factory.mktemp("policy") / "handbook"
-    root.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("docs", "catalog", "hooks"):
-        shutil.copytree(
-            REPO / name,
-            root / name,
-            ignore=shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp"),
-        )
-    project = Project(root)
+    project = copy_handbook(tmp_path_factory.mktemp("policy") / "handbook")
     snap = LookerSnapshot.model_validate_json(project.looker_snapshot.read_text(encoding="utf-8"))
     snap.folders.append(folder("7001", "Eric Brody-Moore's zebra folder", "200"))
     snap.items.extend(
@@ -165,7 +154,7 @@ def policy_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project.looker_snapshot.write_text(snap.model_dump_json(indent=2), encoding="utf-8")
     result = run_build(project)
     assert result.returncode == 0, result.stderr
-    return root / "site"
+    return project.root / "site"
 
 
 def _site_text(site: Path) -> dict[str, str]:
@@ -229,4 +218,3 @@ def test_search_index_and_export_hold_no_excluded_ids(policy_site: Path):
     for doc in index["docs"]:
         for secret in SECRET_TITLES:
             assert secret not in doc["title"] + doc["text"], doc["location"]
-

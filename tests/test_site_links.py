@@ -20,20 +20,17 @@ Two quirks of LinkChecker 10.6 are handled here, not hidden:
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from conftest import serve_directory
 
 CONFIG = """\
 [checking]
@@ -65,20 +62,6 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """The folder on http://127.0.0.1:<free port>/ for the duration of the block."""
-    handler = functools.partial(_Handler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @dataclass(frozen=True)
 class Failure:
     url: str
@@ -107,7 +90,7 @@ def check_site(site: Path, tmp_path: Path) -> list[Failure]:
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     pages = [p for p in pages if p != "404.html"]  # 404.html is written for a web server root
     assert pages, f"no HTML pages in {site}"
-    with serve(site) as root:
+    with serve_directory(site, _Handler) as root:
         host = root.removesuffix("/")
         result = subprocess.run(
             [

@@ -13,13 +13,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_build
+from conftest import copy_handbook, run_build
 from handbook.model import LookerExplore, LookerField, LookerFolder, LookerItem, LookerSnapshot
-from handbook.project import Project
 from test_looker_pages import (
     Html,
     front_matter,
@@ -163,22 +161,10 @@ def test_hostile_notice_message_is_inert():
 
 
 # --- the real build ------------------------------------------------------------------------
-def _copy_handbook(root: Path) -> Project:
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("docs", "catalog", "hooks"):
-        shutil.copytree(
-            REPO / name,
-            root / name,
-            ignore=shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp"),
-        )
-    return Project(root)
-
-
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The handbook built (strict) from the seed snapshot plus hostile folders and items."""
-    project = _copy_handbook(tmp_path_factory.mktemp("hostile") / "handbook")
+    project = copy_handbook(tmp_path_factory.mktemp("hostile") / "handbook")
     snap = LookerSnapshot.model_validate_json(project.looker_snapshot.read_text(encoding="utf-8"))
     folders, items, explores = hostile_parts()
     for i in items:
