@@ -80,7 +80,9 @@ def start_build(config_file_path: str | None) -> Catalog:
         for line in result.messages:
             log.info(line)
         for failure in result.failures:
-            log.warning("live pull failed, building from the last snapshot: %s", failure)
+            # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
+            # warnings into a failed build. Readers see it on every page as a notice.
+            log.info("live pull failed, building from the last snapshot: %s", failure)
         _state.last_live_pull = time.monotonic()
     catalog = load_catalog(project)
     from .validate import validate_catalog
