@@ -30,3 +30,11 @@ def test_indented_line_continuing_a_paragraph_is_not_code():
 
 def test_fence_inside_a_blockquote_is_code():
     assert mask("> ```\n> x\n> ```\nafter") == [True, True, True, False]
+
+
+def test_pages_without_fences_or_indented_lines_are_known_to_hold_no_code():
+    from handbook.markdown_code import may_contain_code
+
+    assert not may_contain_code("# Title\n\nA [link](https://x.looker.com/looks/1).\n- item\n")
+    for text in ("```\nx\n```", "~~~\nx\n~~~", "para\n\n    code", "\tcode", "a\n\tb"):
+        assert may_contain_code(text), text

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .markdown_code import code_lines
+from .markdown_code import code_lines, may_contain_code
 
 # Kinds of Looker content a URL can point at, in Looker's own vocabulary.
 LOOK, DASHBOARD, EXPLORE, FOLDER, BOARD, SHORT_LINK = (
@@ -187,9 +187,15 @@ def prose_lines(text: str) -> Iterator[tuple[int, str]]:
 def scan_text(text: str, is_looker_host: HostMatcher) -> list[FoundLink]:
     """Every Looker content URL in `text`, in reading order."""
     found: list[FoundLink] = []
-    for number, line in prose_lines(text):
-        if "://" not in line:
+    if "://" not in text:
+        return found
+    lines = text.split("\n")
+    # The code pass is only needed when the file has something that could open code.
+    code = code_lines(lines) if may_contain_code(text) else None
+    for number, line in enumerate(lines, 1):
+        if "://" not in line or (code is not None and code[number - 1]):
             continue
+        line = line.removesuffix("\r")
         spans = _code_spans(line) if "`" in line else []
         for match in _URL.finditer(line):
             start = match.start()

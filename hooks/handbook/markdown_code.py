@@ -37,6 +37,21 @@ def indent_width(line: str) -> int:
     return width
 
 
+def may_contain_code(text: str) -> bool:
+    """False when `text` certainly has no code block: no fence, no indented line.
+
+    A few substring searches in C, so callers can skip the per-line pass for the many pages
+    that are plain prose.
+    """
+    return (
+        "```" in text
+        or "~~~" in text
+        or "\n    " in text
+        or "\n\t" in text
+        or text.startswith(("    ", "\t"))
+    )
+
+
 def code_lines(lines: Sequence[str]) -> list[bool]:
     """For each line (with or without its line ending), whether it is inside code.
 
