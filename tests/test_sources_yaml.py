@@ -103,7 +103,8 @@ def test_duplicate_source_name_across_files(tmp_path: Path) -> None:
     assert _error(tmp_path, **{"a.yml": GOOD, "b.yml": other}) == (
         "catalog/sources/b.yml:4: error: duplicate source name 'hubspot' "
         "(also defined at catalog/sources/a.yml:2)\n"
-        "    fix: source names must be unique across catalog/sources/; rename one"
+        "    fix: source names must be unique across catalog/sources/; rename or remove one "
+        "of the two"
     )
 
 

@@ -22,7 +22,6 @@ A file looks like::
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, Literal
 
 from markupsafe import Markup
@@ -31,7 +30,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import CatalogError, Problem
 from .project import Project
 from .render import md_text
-from .yaml_source import YamlDoc, load_yaml, validation_problems
+from .yaml_source import (
+    YamlDoc,
+    first_definitions,
+    load_yaml,
+    validation_problems,
+    yaml_files,
+)
 
 MetricStatus = Literal["certified", "draft", "deprecated"]
 TimeGrain = Literal["day", "week", "month", "quarter", "year"]
@@ -145,43 +150,27 @@ def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
     return metrics, problems
 
 
-def metric_files(project: Project) -> list[Path]:
-    """The metric YAML files, in a stable order so messages and pages do not reshuffle."""
-    folder = project.metrics_dir
-    if not folder.is_dir():
-        return []
-    return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
-
-
 def load_metrics(project: Project) -> list[Metric]:
     """All metrics from `catalog/metrics/*.yml`, or a CatalogError listing every mistake."""
     problems: list[Problem] = []
-    metrics: list[Metric] = []
-    seen: dict[str, Metric] = {}
-    for path in metric_files(project):
+    loaded: list[Metric] = []
+    for path in yaml_files(project.metrics_dir):
         try:
             doc = load_yaml(path, project.relative(path))
         except CatalogError as exc:
             problems.extend(exc.problems)
             continue
-        loaded, file_problems = _load_file(doc)
+        in_file, file_problems = _load_file(doc)
         problems.extend(file_problems)
-        for metric in loaded:
-            first = seen.get(metric.name)
-            if first is not None:
-                problems.append(
-                    Problem(
-                        metric.file,
-                        metric.line_of("name"),
-                        f"duplicate metric name '{metric.name}' "
-                        f"(also defined at {first.file}:{first.line_of('name')})",
-                        "metric names must be unique across catalog/metrics/; rename or "
-                        "remove one of the two",
-                    )
-                )
-                continue
-            seen[metric.name] = metric
-            metrics.append(metric)
+        loaded.extend(in_file)
+    metrics, duplicates = first_definitions(
+        loaded,
+        kind="metric",
+        folder="catalog/metrics/",
+        name=lambda m: m.name,
+        where=lambda m: (m.file, m.line_of("name")),
+    )
+    problems.extend(duplicates)
     if problems:
         raise CatalogError(problems)
     return sorted(metrics, key=lambda m: m.name)

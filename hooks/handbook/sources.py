@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import CatalogError, Problem
 from .project import Project
-from .yaml_source import load_yaml, validate
+from .yaml_source import first_definitions, load_yaml, validate, yaml_files
 
 Period = Literal["minute", "hour", "day"]
 
@@ -191,34 +191,21 @@ def _load_file(path, display: str) -> list[Source]:
 
 def load_sources(project: Project) -> list[Source]:
     """Every source in `catalog/sources/*.yml`, in file order; CatalogError lists all problems."""
-    folder = project.sources_dir
-    if not folder.is_dir():
-        return []
-    sources: list[Source] = []
     problems: list[Problem] = []
-    by_name: dict[str, Source] = {}
-    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
-        display = project.relative(path)
+    loaded: list[Source] = []
+    for path in yaml_files(project.sources_dir):
         try:
-            loaded = _load_file(path, display)
+            loaded.extend(_load_file(path, project.relative(path)))
         except CatalogError as exc:
             problems.extend(exc.problems)
-            continue
-        for source in loaded:
-            first = by_name.get(source.name)
-            if first is not None:
-                problems.append(
-                    Problem(
-                        source.file,
-                        source.line,
-                        f"duplicate source name '{source.name}' "
-                        f"(also defined at {first.file}:{first.line})",
-                        "source names must be unique across catalog/sources/; rename one",
-                    )
-                )
-                continue
-            by_name[source.name] = source
-            sources.append(source)
+    sources, duplicates = first_definitions(
+        loaded,
+        kind="source",
+        folder="catalog/sources/",
+        name=lambda s: s.name,
+        where=lambda s: (s.file, s.line),
+    )
+    problems.extend(duplicates)
     if problems:
         raise CatalogError(problems)
     return sources

@@ -10,10 +10,10 @@ the last of, are reported as errors here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import CatalogError, Problem
 
 Loc = tuple[str | int, ...]
+T = TypeVar("T")
 
 
 @dataclass
@@ -154,3 +155,45 @@ def validation_problems(doc: YamlDoc, exc: ValidationError, loc_prefix: Loc = ()
         message, hint = _describe(error)
         problems.append(Problem(doc.display, doc.lines.line_for(loc), message, hint))
     return problems
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The `*.yml` and `*.yaml` files of a catalog folder, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+
+
+def first_definitions(
+    entries: Iterable[T],
+    *,
+    kind: str,
+    folder: str,
+    name: Callable[[T], str],
+    where: Callable[[T], tuple[str, int | None]],
+) -> tuple[list[T], list[Problem]]:
+    """Entries with unique names, and a problem for each later entry reusing a name.
+
+    Metrics and sources are looked up by name from Markdown and from each other, so a name
+    defined twice (usually in two files) must name both places.
+    """
+    kept: list[T] = []
+    problems: list[Problem] = []
+    first: dict[str, T] = {}
+    for entry in entries:
+        key = name(entry)
+        if key in first:
+            file, line = where(entry)
+            first_file, first_line = where(first[key])
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"duplicate {kind} name '{key}' (also defined at {first_file}:{first_line})",
+                    f"{kind} names must be unique across {folder}; rename or remove one of the two",
+                )
+            )
+            continue
+        first[key] = entry
+        kept.append(entry)
+    return kept, problems
