@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, _clean_env, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
-from handbook import looker_pull
+from handbook import looker_activity
 from handbook.catalog import load_catalog
 from handbook.errors import PullError
 from handbook.looker_pull import PullSettings, pull_snapshot, verify_ids
@@ -329,7 +329,7 @@ def test_the_request_count_stays_the_same_for_2000_items_as_for_200_with_system_
 def test_system_activity_rows_past_the_row_limit_are_paged_by_id_without_losing_any(monkeypatch):
     with FakeLooker(synthetic(60)) as fake:
         whole = pull_snapshot(settings=settings_for(fake))
-        monkeypatch.setattr(looker_pull, "USAGE_LIMIT", 7)
+        monkeypatch.setattr(looker_activity, "USAGE_LIMIT", 7)
         paged = pull_snapshot(settings=settings_for(fake))
         bodies = [r.body for r in fake.requests_to("/queries/run/json")][2:]
         violations = list(fake.violations)
@@ -415,4 +415,4 @@ def test_refresh_only_looker_keeps_metric_pages_listing_the_looker_content_using
     ],
 )
 def test_formatted_fields_are_parsed_leniently(value: object, fields: list[str]):
-    assert looker_pull._parse_fields(value) == fields
+    assert looker_activity._parse_fields(value) == fields

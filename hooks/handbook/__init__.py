@@ -10,13 +10,17 @@ functions here. Modules, one job each:
 - `policy`: which Looker folders may be published (`catalog/looker.yml`).
 - `metrics`, `sources`, `reports`: the curated YAML analysts edit.
 - `freshness`: dbt's pass / warn / error rules.
-- `looker_pull`, `bigquery_freshness`: the only modules that talk to the outside.
+- `looker_client` (HTTP, retries, request counting), `looker_pull` (the catalog),
+  `looker_activity` (System Activity), `bigquery_freshness`: the only modules that talk to
+  the outside.
 - `refresh`: a whole pull, written atomically.
 - `catalog`: snapshot + policy + curated YAML joined into what the site publishes.
 - `render`, `pages`: Jinja2 templates into Markdown pages.
 - `references`: `[[metric:…]]`-style references in handbook Markdown.
-- `linkcheck`: stale Looker URLs in Markdown.
-- `cli`: the `handbook` command.
+- `markdown_code`: which lines of a page are code (shared by references and link checks).
+- `linkscan`, `linkcheck`: Looker URLs found in Markdown, and their status.
+- `validate`, `export`: cross-checks of the catalog, and `catalog.json`.
+- `site`, `progress`, `cli`: the build's entry points, progress output, the `handbook` command.
 """
 
 __version__ = "0.1.0"

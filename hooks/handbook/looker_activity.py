@@ -1,0 +1,202 @@
+"""Which explore and LookML fields each look and dashboard queries, from System Activity.
+
+Searches never return an item's query and per-item GETs are out of the API budget, so two
+inline queries on the `system__activity` model (one per kind, paged by id only past the row
+limit) answer it for every item at once. The part is optional: without the
+see_system_activity permission the snapshot is written without it, with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import PullError
+from .looker_client import SOURCE, _Client
+
+# System Activity (model `system__activity`): which explore and fields each item queries.
+# Explore `look` joins `query` on look.query_id; explore `dashboard` joins `query` on the
+# tile's own query, else its look's query, else a merged query's sources (COALESCE), so
+# one row per (dashboard, distinct tile query). `query.view` is the explore's name and
+# `query.formatted_fields` the query's field list as JSON text (`["v.a", "v.b"]`).
+SYSTEM_ACTIVITY = "system__activity"
+USAGE_QUERIES = {"look": ("look", "look.id"), "dashboard": ("dashboard", "dashboard.id")}
+USAGE_MODEL, USAGE_EXPLORE, USAGE_FIELDS = "query.model", "query.view", "query.formatted_fields"
+USAGE_LIMIT = 50_000
+_FIELD_NAME = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
+
+
+def _id_key(value: str) -> tuple[int, int, str]:
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+@dataclass(frozen=True)
+class _Usage:
+    """What one look or dashboard queries: one model and explore, and their fields."""
+
+    model: str
+    explore: str
+    fields: list[str]
+
+
+def _usage(client: _Client, kind: str) -> tuple[dict[str, _Usage], str | None]:
+    """Explore and fields of every look (or dashboard), by id, from System Activity.
+
+    One inline query per kind, whatever the number of items (a further one per 50,000 rows,
+    see `_usage_rows`). Never raises: it answers ({}, warning) when it cannot, because the
+    rest of the snapshot is good without it and only the metric pages' "content using this
+    field" lists shrink. That covers
+    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible), or
+      any other HTTP error such as a 400/422 on a field this Looker version lacks;
+    - garbage: a body that is not JSON, not a list of rows, or rows without the asked
+      fields (a query error comes back as one `looker_error` object);
+    - transport faults: a 5xx, a 429, a timeout or a reset is first retried by the shared
+      transport exactly like every other call (attempts, backoff, Retry-After, budget), and
+      only what is still failing after that degrades here. Degrading rather than failing
+      the pull keeps an optional, slow, internal-database query from costing the whole
+      refresh; retrying first keeps a blip from silently dropping the links.
+    If another call fails the pull, this one is abandoned with it (the pull fails anyway).
+
+    LookML dashboards (`model::name`) are not rows of System Activity's `dashboard`
+    explore (it reads the application database's dashboards, numeric ids), so they keep
+    whatever the search gave (their model) and no fields.
+    """
+    explore, id_field = USAGE_QUERIES[kind]
+    try:
+        rows = _usage_rows(client, explore, id_field)
+    except PullError as exc:
+        if exc.status in (403, 404):
+            why = (
+                f"refused the {kind} query (HTTP {exc.status}); the API user needs the "
+                "see_system_activity permission"
+            )
+        else:
+            why = f"could not answer the {kind} query: {exc.message}"
+        return {}, (
+            f"looker: warning: System Activity {why}. The snapshot is written without the "
+            f"explore and fields of {kind}s, so metric pages will not list them as using "
+            "their field until a refresh can read them."
+        )
+    return _usage_by_item(rows), None
+
+
+def _usage_rows(
+    client: _Client, explore: str, id_field: str
+) -> list[tuple[int, str, str, list[str], str]]:
+    """(id, model, explore, fields, raw fields text) rows, page by page if the limit is hit.
+
+    Inline queries have no offset, so pages are keyed on the id: rows come sorted by id, a
+    full page drops its last id (its rows may continue) and the next page asks `>=` it.
+    The limit is explicit (USAGE_LIMIT rows): without one Looker stops at 5,000 silently.
+    """
+    limit = USAGE_LIMIT
+    wanted = [id_field, USAGE_MODEL, USAGE_EXPLORE, USAGE_FIELDS]
+    parsed: dict[str, list[str]] = {}  # many items query the same fields
+    out: list[tuple[int, str, str, list[str], str]] = []
+    lower: int | None = None
+    for _ in range(10_000):
+        filters = {USAGE_MODEL: "-NULL"}  # text and button tiles have no query
+        if lower is not None:
+            filters[id_field] = f">={lower}"
+        body = {"fields": wanted, "filters": filters, "sorts": [id_field], "limit": str(limit)}
+        page = []
+        for row in client.run_query(SYSTEM_ACTIVITY, explore, body):
+            if any(name not in row for name in wanted):
+                raise PullError(SOURCE, f"System Activity rows lack {', '.join(wanted)}")
+            item_id = _int_id(row[id_field])
+            model, view = row[USAGE_MODEL], row[USAGE_EXPLORE]
+            if item_id is None or not isinstance(model, str) or not isinstance(view, str):
+                continue  # e.g. a LookML dashboard's id, a tile without a query
+            raw = row[USAGE_FIELDS]
+            text = raw if isinstance(raw, str) else json.dumps(raw)
+            if text not in parsed:
+                parsed[text] = _parse_fields(raw)
+            page.append((item_id, model, view, parsed[text], text))
+        ids = [r[0] for r in page]
+        if lower is not None and any(i < lower for i in ids):
+            raise PullError(SOURCE, f"System Activity ignored the {id_field} filter")
+        if len(page) < limit:
+            return out + page
+        if ids != sorted(ids) or ids[-1] == lower:
+            raise PullError(SOURCE, f"System Activity rows cannot be paged by {id_field}")
+        out += [r for r in page if r[0] != ids[-1]]
+        lower = ids[-1]
+    raise PullError(SOURCE, "System Activity pages never end")
+
+
+def _int_id(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _parse_fields(value: object) -> list[str]:
+    """`view.field` names from `query.formatted_fields`, JSON text like `["v.a", "v.b"]`.
+
+    Leniently: a real list is taken as is; text that is not JSON (cut short, or a plain
+    comma list) yields only whole names, quoted ones when there are quotes. Custom fields
+    and table calculations (no `view.` prefix) are not LookML fields and are dropped.
+    """
+    if isinstance(value, list):
+        candidates: list[Any] = value
+    elif isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            candidates = parsed
+        elif '"' in value:
+            candidates = re.findall(r'"([^"]*)"', value)
+        else:
+            candidates = re.split(r"[\s,\[\]]+", value)
+    else:
+        return []
+    out: list[str] = []
+    for name in candidates:
+        text = name.strip() if isinstance(name, str) else ""
+        if _FIELD_NAME.fullmatch(text) and text not in out:
+            out.append(text)
+    return out
+
+
+def _usage_by_item(rows: list[tuple[int, str, str, list[str], str]]) -> dict[str, _Usage]:
+    """One `_Usage` per item: its most used explore and the union of that explore's fields.
+
+    A dashboard's tiles may query several explores, but an item holds one model and
+    explore (fields are keyed `model.explore.view.field`), so it keeps the explore most of
+    its tile queries use (ties: more fields, then by name) and every field those tiles
+    query. Fields of its other explores cannot be attributed to that explore and are left
+    out rather than linked to the wrong one. The kept queries are sorted by their field text,
+    so the result does not depend on the order Looker sends them in.
+    """
+    by_item: dict[int, dict[tuple[str, str], list[tuple[str, list[str]]]]] = {}
+    for item_id, model, view, fields, raw in rows:
+        by_item.setdefault(item_id, {}).setdefault((model, view), []).append((raw, fields))
+    out: dict[str, _Usage] = {}
+    for item_id, explores in by_item.items():
+        if len(explores) == 1:
+            (model, view), queries = next(iter(explores.items()))
+        else:
+            model, view = min(
+                explores,
+                key=lambda k: (
+                    -len(explores[k]),
+                    -len({f for _, fields in explores[k] for f in fields}),
+                    k,
+                ),
+            )
+            queries = explores[(model, view)]
+        if len(queries) > 1:
+            queries = sorted(queries, key=lambda q: q[0])
+        union = list(dict.fromkeys(f for _, fields in queries for f in fields))
+        out[str(item_id)] = _Usage(model, view, union)
+    return out

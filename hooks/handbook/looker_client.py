@@ -1,0 +1,372 @@
+"""Talk to Looker's API 4.0 with retries, request counting and errors people can act on.
+
+The looker-sdk's own error path is unusable for a pull that must never lose data: `SDKError`
+carries no HTTP status and its error-doc lookup makes more network calls. So retries, status
+checks and request counting live in `_Transport`, a `RequestsTransport` subclass that never
+hands a failed response back to the SDK: it retries what is transient (429 honouring
+Retry-After, 5xx, timeouts, resets) and raises `PullError` otherwise. Answers are read with
+`sdk.get(..., structure=str)` and parsed here, leniently, because some `fields=` projections
+do not deserialize into the SDK's models. No message ever contains the client secret or the
+access token: messages are built from the method, the path and the status only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from .errors import PullError
+from .progress import Progress
+
+SOURCE = "looker"
+API_VERSION = "4.0"
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class PullSettings:
+    """Where Looker is and how hard to try; `from_env()` reads what a user configures.
+
+    Credentials left as None come from the looker-sdk's own configuration (LOOKERSDK_* or
+    looker.ini), so the SDK's documented setup keeps working; tests pass them explicitly.
+    """
+
+    base_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    verify_ssl: bool | None = None
+    timeout: int | None = None
+    config_file: str = "looker.ini"
+    page_size: int = 1000
+    max_workers: int = 6
+    retry_attempts: int = 5
+    retry_base_seconds: float = 1.0
+    retry_max_delay: float = 30.0
+    retry_budget_seconds: float = 300.0
+    id_batch: int = 100
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> PullSettings:
+        """Retry knobs from HANDBOOK_RETRY_*, so tests and CI can make failures fast."""
+
+        def num(name: str, default: float) -> float:
+            raw = os.environ.get(name)
+            try:
+                return float(raw) if raw else default
+            except ValueError:
+                raise PullError(SOURCE, f"{name} must be a number, got {raw!r}") from None
+
+        values: dict[str, Any] = {
+            "retry_attempts": int(num("HANDBOOK_RETRY_ATTEMPTS", 5)),
+            "retry_base_seconds": num("HANDBOOK_RETRY_BASE_SECONDS", 1.0),
+            "retry_budget_seconds": num("HANDBOOK_RETRY_BUDGET_SECONDS", 300.0),
+        }
+        values.update(overrides)
+        return cls(**values)
+
+
+def _api_settings(settings: PullSettings) -> Any:
+    """The SDK's ApiSettings: its file/env reading, with our explicit values on top."""
+    from looker_sdk.rtl.api_settings import ApiSettings
+    from looker_sdk.sdk import constants
+
+    explicit = {
+        k: v
+        for k, v in {
+            "base_url": settings.base_url,
+            "client_id": settings.client_id,
+            "client_secret": settings.client_secret,
+            "verify_ssl": None if settings.verify_ssl is None else str(settings.verify_ssl),
+            "timeout": None if settings.timeout is None else str(settings.timeout),
+        }.items()
+        if v is not None
+    }
+
+    class _Settings(ApiSettings):
+        def read_config(self) -> Any:
+            data = dict(super().read_config())
+            data.update(explicit)
+            return data
+
+    try:
+        return _Settings(
+            filename=settings.config_file,
+            sdk_version=constants.sdk_version,
+            env_prefix=constants.environment_prefix,
+        )
+    except (OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+        raise PullError(SOURCE, f"cannot read the Looker configuration: {exc}") from None
+
+
+class _Transport:
+    """Factory for the retrying transport; a function so looker_sdk imports stay lazy."""
+
+    @staticmethod
+    def make(api: Any, settings: PullSettings) -> Any:
+        from looker_sdk.rtl import transport as sdk_transport
+        from looker_sdk.rtl.requests_transport import NullAuth, RequestsTransport
+
+        class RetryingTransport(RequestsTransport):
+            """Counts every HTTP attempt, retries transient faults, raises PullError."""
+
+            def __init__(self) -> None:
+                super().__init__(api, requests.Session())
+                self.requests = 0
+                self.abort = threading.Event()
+                self._lock = threading.Lock()
+                self._started = time.monotonic()
+
+            def request(  # type: ignore[override]
+                self,
+                method: Any,
+                path: str,
+                query_params: Any = None,
+                body: bytes | None = None,
+                authenticator: Any = None,
+                transport_options: Any = None,
+            ) -> Any:
+                headers: dict[str, str] = {}
+                if authenticator:
+                    headers.update(authenticator(transport_options or {}))
+                if transport_options and transport_options.get("headers"):
+                    headers.update(transport_options["headers"])
+                where = f"{method.name} {urlsplit(path).path}"
+                attempt = 0
+                while True:
+                    if self.abort.is_set():
+                        raise PullError(SOURCE, "pull abandoned after another request failed")
+                    attempt += 1
+                    with self._lock:
+                        self.requests += 1
+                    problem, retry_after = self._once(
+                        method.name, path, query_params, body, headers, where
+                    )
+                    if isinstance(problem, sdk_transport.Response):
+                        return problem
+                    self._wait_or_fail(attempt, where, problem, retry_after)
+
+            def _once(
+                self, verb: str, path: str, params: Any, body: Any, headers: Any, where: str
+            ) -> tuple[Any, float | None]:
+                """One attempt: a Response to hand back, or (why it failed, Retry-After)."""
+                try:
+                    resp = self.session.request(
+                        verb,
+                        path,
+                        auth=NullAuth(),
+                        params=params,
+                        data=body,
+                        headers=headers,
+                        timeout=api.timeout,
+                    )
+                except requests.Timeout:
+                    return f"no answer within {api.timeout} s", None
+                except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                    return "the connection failed or was reset", None
+                except requests.RequestException as exc:
+                    raise PullError(SOURCE, f"{where}: {type(exc).__name__}") from None
+                # Looker answers a bad API key on /login with 404, not 401.
+                if resp.status_code in (401, 403) or (
+                    resp.status_code == 404 and where.endswith("/login")
+                ):
+                    raise _auth_error(resp.status_code, where)
+                if resp.status_code in _RETRY_STATUSES:
+                    return f"HTTP {resp.status_code}", _retry_after(resp)
+                if not resp.ok:
+                    raise PullError(
+                        SOURCE,
+                        f"Looker answered {where} with HTTP {resp.status_code}"
+                        f"{_looker_message(resp)}",
+                        status=resp.status_code,
+                    )
+                out = sdk_transport.Response(
+                    True,
+                    resp.content,
+                    sdk_transport.response_mode(resp.headers.get("content-type")),
+                )
+                out.encoding = requests.utils.get_encoding_from_headers(resp.headers) or "utf-8"
+                return out, None
+
+            def _wait_or_fail(
+                self, attempt: int, where: str, problem: str, retry_after: float | None
+            ) -> None:
+                delay = min(
+                    settings.retry_max_delay,
+                    settings.retry_base_seconds * 2 ** (attempt - 1) * (0.5 + random.random() / 2),
+                )
+                if retry_after is not None:
+                    delay = max(delay, retry_after)
+                spent = time.monotonic() - self._started
+                if (
+                    attempt >= settings.retry_attempts
+                    or spent + delay > settings.retry_budget_seconds
+                ):
+                    raise PullError(
+                        SOURCE,
+                        f"Looker did not answer {where} after {attempt} attempt(s): {problem}",
+                    )
+                if self.abort.wait(delay):
+                    raise PullError(SOURCE, "pull abandoned after another request failed")
+
+        return RetryingTransport()
+
+
+def _auth_error(status: int, where: str) -> PullError:
+    if where.endswith("/login"):
+        text = (
+            f"Looker rejected the credentials ({status}): check LOOKERSDK_CLIENT_ID / "
+            "LOOKERSDK_CLIENT_SECRET"
+        )
+    elif status == 401:
+        text = f"Looker rejected the access token ({status}) on {where}: log in again"
+    else:
+        text = (
+            f"Looker refused {where} ({status}): the API user needs permission to see "
+            "all content (e.g. the see_looks, see_user_dashboards and explore permissions)"
+        )
+    return PullError(SOURCE, text, status=status)
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    raw = resp.headers.get("Retry-After")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(raw) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def _looker_message(resp: requests.Response) -> str:
+    """Looker's own `message`, short; it never holds credentials (they travel in bodies)."""
+    try:
+        msg = resp.json().get("message")
+    except (ValueError, AttributeError):
+        return ""
+    return f": {str(msg)[:200]}" if msg else ""
+
+
+class _Client:
+    """The real looker-sdk client with our transport; every GET returns parsed JSON."""
+
+    def __init__(self, settings: PullSettings) -> None:
+        from looker_sdk.rtl import auth_session, serialize
+        from looker_sdk.sdk.api40.methods import Looker40SDK
+
+        self.settings = settings
+        api = _api_settings(settings)
+        if not api.base_url:
+            raise PullError(
+                SOURCE,
+                "Looker is not configured: set LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID and "
+                "LOOKERSDK_CLIENT_SECRET (or a looker.ini)",
+            )
+        self.base_url = api.base_url.rstrip("/")
+        self.transport = _Transport.make(api, settings)
+        auth = auth_session.AuthSession(api, self.transport, serialize.deserialize40, API_VERSION)
+        self.sdk = Looker40SDK(
+            auth, serialize.deserialize40, serialize.serialize40, self.transport, API_VERSION
+        )
+
+    @property
+    def requests(self) -> int:
+        return self.transport.requests
+
+    def login(self) -> None:
+        """Log in once up front, so worker threads never race to refresh the token."""
+        from looker_sdk.error import SDKError
+
+        try:
+            self.sdk.auth.authenticate({})
+        except SDKError as exc:
+            raise PullError(SOURCE, f"cannot log in to Looker: {_sdk_text(exc)}") from None
+        except (ValueError, TypeError, AssertionError):
+            raise PullError(SOURCE, "Looker answered the login with an unexpected body") from None
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        from looker_sdk.error import SDKError
+
+        try:
+            text = self.sdk.get(path, structure=str, query_params=params)
+        except SDKError as exc:
+            raise PullError(SOURCE, f"GET {path}: {_sdk_text(exc)}") from None
+        try:
+            return json.loads(text or "")
+        except (ValueError, TypeError):
+            raise PullError(
+                SOURCE, f"Looker answered GET {path} with a body that is not JSON (truncated?)"
+            ) from None
+
+    def run_query(self, model: str, explore: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows of an inline query (`run_inline_query`, result format json)."""
+        from looker_sdk.error import SDKError
+        from looker_sdk.sdk.api40.models import WriteQuery
+
+        where = f"POST /queries/run/json ({model}.{explore})"
+        try:
+            text = self.sdk.run_inline_query("json", WriteQuery(model=model, view=explore, **body))
+        except SDKError as exc:
+            raise PullError(SOURCE, f"{where}: {_sdk_text(exc)}") from None
+        try:
+            data = json.loads(text.decode() if isinstance(text, bytes) else text or "")
+        except (ValueError, TypeError):
+            raise PullError(
+                SOURCE, f"Looker answered {where} with a body that is not JSON"
+            ) from None
+        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+            # A query error comes back as one object ({"looker_error": ...}), not rows.
+            raise PullError(SOURCE, f"Looker answered {where} with something not a list of rows")
+        return data
+
+    def get_list(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        data = self.get(path, params)
+        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+            raise PullError(SOURCE, f"Looker answered GET {path} with something not a list")
+        return data
+
+    def paginate(
+        self,
+        path: str,
+        params: dict[str, Any],
+        progress: Progress,
+        what: str,
+        convert: Callable[[dict[str, Any]], Any] = lambda row: row,
+    ) -> list[Any]:
+        """Every row of a search, page by page; any failed page fails the whole pull.
+
+        Each page is converted (`convert`) as soon as it arrives, on this worker thread,
+        so the CPU work overlaps the other streams' network waits instead of following them.
+        """
+        size = self.settings.page_size
+        rows: list[Any] = []
+        previous_first: object = object()
+        for page in range(100_000):
+            batch = self.get_list(path, {**params, "limit": size, "offset": page * size})
+            if batch and batch[0].get("id") == previous_first:
+                raise PullError(SOURCE, f"GET {path} ignores offset: the same page came twice")
+            rows.extend(convert(row) for row in batch)
+            if len(batch) < size:
+                break
+            previous_first = batch[0].get("id")
+            progress.step(f"looker: {len(rows):,} {what} so far")
+        return rows
+
+
+def _sdk_text(exc: Exception) -> str:
+    text = str(getattr(exc, "message", "") or exc)
+    return text[:200]
