@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_build
+from conftest import REPO, run_build, run_cli
 from handbook.catalog import Catalog, load_catalog
 from handbook.project import Project
 from handbook.references import expand_page
@@ -167,9 +167,34 @@ def test_strict_build_fails_on_an_unknown_reference_naming_the_page(handbook_cop
     result = run_build(handbook_copy)
     assert result.returncode != 0
     assert (
-        f"docs/team/index.md:{line}: reference [[metric:maus]]: unknown metric 'maus'"
-        in result.stderr
-    )
+        f"docs/team/index.md:{line}: error: reference [[metric:maus]]: unknown metric 'maus'\n"
+        "    fix: did you mean 'mau'? names are defined in catalog/metrics/*.yml"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_reference_stops_the_build_before_the_last_good_site_is_touched(
+    handbook_copy: Project,
+):
+    assert run_build(handbook_copy).returncode == 0
+    home = handbook_copy.root / "site" / "index.html"
+    good = home.read_bytes()
+    page = handbook_copy.docs_dir / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[[look:999999]]\n", encoding="utf-8")
+    assert run_build(handbook_copy).returncode != 0
+    assert home.read_bytes() == good
+
+
+def test_handbook_validate_reports_broken_references_in_pages(handbook_copy: Project):
+    page = handbook_copy.docs_dir / "tools" / "looker.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOld: [[look:1290]]\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").count("\n")
+    result = run_cli(handbook_copy, "validate")
+    assert result.returncode == 1
+    assert (
+        f"docs/tools/looker.md:{line}: error: reference [[look:1290]]: "
+        "look 1290 is in Looker's trash (deleted)"
+    ) in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,37 +84,26 @@ def _blocks(markdown: str) -> Iterator[_Block]:
 
 
 class _Resolver:
-    """Turns one page's references into Markdown; remembers how to name the page in warnings."""
+    """Turns one page's references into Markdown; reports the ones that do not resolve."""
 
-    def __init__(self, catalog: Catalog, src_uri: str, markdown: str) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        src_uri: str,
+        report: Callable[[Problem], None],
+        line_offset: Callable[[], int] = lambda: 0,
+    ) -> None:
         self.catalog = catalog
         self.src_uri = src_uri
-        self.markdown = markdown
-        self._offset: int | None = None
+        self.report = report
+        # Lines above the Markdown given (front matter): only worked out for a warning.
+        self.line_offset = line_offset
         self.failed = False
-
-    def line_offset(self) -> int:
-        """Lines MkDocs removed above the Markdown it gave us (YAML front matter).
-
-        Only computed when a warning needs a line, so pages without problems never read
-        their source file again.
-        """
-        if self._offset is None:
-            self._offset = 0
-            path = self.catalog.project.docs_dir / self.src_uri
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                return 0
-            if text.endswith(self.markdown) and self.markdown:
-                self._offset = text[: len(text) - len(self.markdown)].count("\n")
-        return self._offset
 
     def warn(self, line: int, ref: str, message: str, hint: str) -> None:
         self.failed = True
         where = f"docs/{self.src_uri}"
-        problem = Problem(where, line + self.line_offset(), f"reference {ref}: {message}", hint)
-        log.warning("%s", str(problem).replace(": error: ", ": ", 1))
+        self.report(Problem(where, line + self.line_offset(), f"reference {ref}: {message}", hint))
 
     def resolve(self, match: re.Match[str], line: int) -> str:
         """The Markdown for one reference; resolved ones are cached for the whole build.
@@ -231,15 +220,7 @@ def _suggest(name: str, known: dict[str, object], where: str) -> str:
     return f"{guess}names are defined in {where}"
 
 
-def expand_page(markdown: str, src_uri: str, catalog: Catalog) -> str:
-    """`markdown` with every `[[kind:target]]` outside code replaced by live catalog content.
-
-    `src_uri` is the page's path below docs/ (MkDocs' `page.file.src_uri`); links to metric
-    pages are made relative to it so MkDocs checks and rewrites them like hand-typed ones.
-    """
-    if "[[" not in markdown:
-        return markdown
-    resolver = _Resolver(catalog, src_uri, markdown)
+def _expand(markdown: str, resolver: _Resolver) -> str:
     out: list[str] = []
     for block in _blocks(markdown):
         if block.code or "[[" not in block.text:
@@ -257,3 +238,58 @@ def expand_page(markdown: str, src_uri: str, catalog: Catalog) -> str:
 
         out.append(_INLINE.sub(replace, block.text))
     return "".join(out)
+
+
+def expand_page(markdown: str, src_uri: str, catalog: Catalog) -> str:
+    """`markdown` with every `[[kind:target]]` outside code replaced by live catalog content.
+
+    `src_uri` is the page's path below docs/ (MkDocs' `page.file.src_uri`); links to metric
+    pages are made relative to it so MkDocs checks and rewrites them like hand-typed ones.
+    A reference that does not resolve is logged as a WARNING (which fails --strict builds);
+    `check_pages` has normally reported it before the build started.
+    """
+    if "[[" not in markdown:
+        return markdown
+    resolver = _Resolver(
+        catalog,
+        src_uri,
+        _log_problem,
+        lambda: _front_matter_lines(catalog, src_uri, markdown),
+    )
+    return _expand(markdown, resolver)
+
+
+def check_pages(catalog: Catalog) -> list[Problem]:
+    """Every reference in docs/**/*.md that does not resolve, with its file and line.
+
+    Run before MkDocs starts (it empties site/ first and, in strict mode, aborts only after
+    writing every page), so a broken reference stops the build with the previous site
+    intact, and `handbook validate` reports the same problems. Reads each page once.
+    """
+    problems: list[Problem] = []
+    docs = catalog.project.docs_dir
+    for path in sorted(docs.rglob("*.md"), key=str):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "[[" in text:
+            src_uri = path.relative_to(docs).as_posix()
+            _expand(text, _Resolver(catalog, src_uri, problems.append))
+    return problems
+
+
+def _log_problem(problem: Problem) -> None:
+    log.warning("%s", str(problem).replace(": error: ", ": ", 1))
+
+
+def _front_matter_lines(catalog: Catalog, src_uri: str, markdown: str) -> int:
+    """Lines MkDocs removed above the Markdown it gave us (YAML front matter).
+
+    Read from the file on disk, and only when a warning needs a line number.
+    """
+    path = catalog.project.docs_dir / src_uri
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    if markdown and text.endswith(markdown):
+        return text[: len(text) - len(markdown)].count("\n")
+    return 0

@@ -85,9 +85,10 @@ def start_build(config_file_path: str | None) -> Catalog:
             log.info("live pull failed, building from the last snapshot: %s", failure)
         _state.last_live_pull = time.monotonic()
     catalog = load_catalog(project)
-    from .validate import validate_catalog
+    from .validate import validate_handbook
 
-    problems = validate_catalog(catalog)
+    # Before MkDocs empties site/: a broken reference stops the build with the old site intact.
+    problems = validate_handbook(catalog)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(errors)

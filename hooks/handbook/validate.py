@@ -177,10 +177,20 @@ def validate_catalog(catalog: Catalog) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line or 0))
 
 
+def validate_handbook(catalog: Catalog) -> list[Problem]:
+    """The catalog's cross-checks plus every `[[…]]` reference in the handbook's pages.
+
+    What the build refuses before it starts, and what `handbook validate` prints.
+    """
+    from .references import check_pages
+
+    return [*validate_catalog(catalog), *check_pages(catalog)]
+
+
 def validate_project(project: Project) -> list[Problem]:
     """Load and cross-check the catalog; YAML mistakes come back as problems, not raised."""
     try:
         catalog = load_catalog(project)
     except CatalogError as exc:
         return list(exc.problems)
-    return validate_catalog(catalog)
+    return validate_handbook(catalog)
