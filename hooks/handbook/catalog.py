@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .errors import CatalogError
 from .metrics import Metric, load_metrics
@@ -22,6 +23,9 @@ from .project import Project
 from .reports import ReportList, load_reports
 from .snapshot_store import load
 from .sources import Source, load_sources
+
+if TYPE_CHECKING:
+    from .freshness import SourceStatus
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,13 @@ class Catalog:
     @cached_property
     def sources_by_name(self) -> dict[str, Source]:
         return {s.name: s for s in self.sources}
+
+    @cached_property
+    def source_statuses(self) -> dict[str, SourceStatus]:
+        """Every source's freshness status, worked out once per build (dbt's rules)."""
+        from .freshness import evaluate
+
+        return {state.source.name: state for state in evaluate(self.sources, self.freshness)}
 
     @property
     def looker_pulled_at(self) -> datetime | None:

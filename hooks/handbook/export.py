@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .catalog import Catalog
-from .freshness import evaluate
 
 EXPORT_VERSION = 1
 
@@ -33,7 +32,7 @@ def _metrics(catalog: Catalog) -> list[dict[str, Any]]:
 
 def _sources(catalog: Catalog) -> list[dict[str, Any]]:
     out = []
-    for state in evaluate(catalog.sources, catalog.freshness):
+    for state in catalog.source_statuses.values():
         source = state.source
         data = source.model_dump(mode="json")
         data["status"] = state.status

@@ -125,7 +125,7 @@ def source_status(catalog: Catalog, name: str) -> SourceStatus:
     source = catalog.sources_by_name.get(name)
     if source is None:
         raise KeyError(f"unknown data source '{name}' (see catalog/sources/)")
-    return evaluate([source], catalog.freshness)[0]
+    return catalog.source_statuses[source.name]
 
 
 def badge(status: str) -> Markup:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..freshness import SourceStatus, TableStatus, badge, evaluate, sla_text
+from ..freshness import SourceStatus, TableStatus, badge, sla_text
 from ..render import anchor, md_text, render
 from . import Page
 
@@ -75,7 +75,7 @@ def _view(state: SourceStatus) -> SourceView:
 
 def board(catalog: Catalog) -> str:
     """The Markdown of the freshness board."""
-    states = evaluate(catalog.sources, catalog.freshness)
+    states = list(catalog.source_statuses.values())
     return render(
         "freshness_board.md.j2",
         catalog=catalog,
