@@ -103,19 +103,21 @@ def test_code_spans_fences_and_indented_code_are_untouched(catalog: Catalog, cap
         (
             "[[look:1290]]",
             "docs/team/index.md:3: reference [[look:1290]]: look 1290 is in Looker's trash "
-            "(deleted)\n    fix: remove the reference, or restore the content in Looker",
+            "(deleted)\n    fix: remove it, or restore it in Looker and run `handbook refresh`",
         ),
         (
             "[[look:1500|ARR]]",
             "docs/team/index.md:3: reference [[look:1500|ARR]]: look 1500 is in a folder "
             "excluded from publishing\n"
-            "    fix: link published content instead (see catalog/looker.yml)",
+            "    fix: link published content instead, or change exclude_folders in "
+            "catalog/looker.yml",
         ),
         (
             "[[dashboard:4242]]",
             "docs/team/index.md:3: reference [[dashboard:4242]]: dashboard 4242 is not in the "
             "Looker snapshot\n"
-            "    fix: check the id (the number in its Looker URL), then run `handbook refresh`",
+            "    fix: check the id (the number in its Looker URL), then run `handbook refresh`; "
+            "or remove it",
         ),
         (
             "[[freshness:hubspt]]",

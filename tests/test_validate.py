@@ -48,7 +48,7 @@ def test_unknown_deleted_and_excluded_looker_ids_are_errors(handbook_copy: Proje
     assert messages(handbook_copy) == [
         f"catalog/metrics/product.yml:{line}: error: metric 'mau': look 99999 is not in the "
         "Looker snapshot\n"
-        "    fix: check the id in Looker (it is the number in the URL), then run "
+        "    fix: check the id (the number in its Looker URL), then run "
         "`handbook refresh`; or remove it",
         f"catalog/metrics/product.yml:{line}: error: metric 'mau': look 1290 is in Looker's "
         "trash (deleted)\n"
@@ -104,7 +104,7 @@ def test_reports_yml_is_checked_too(handbook_copy: Project):
     line = edit(handbook_copy.reports_file, "      - look: 729\n", "      - look: 1500\n")
     assert messages(handbook_copy) == [
         f"catalog/reports.yml:{line}: error: look 1500 is in a folder excluded from publishing\n"
-        "    fix: pick published content, or change exclude_folders in catalog/looker.yml"
+        "    fix: link published content instead, or change exclude_folders in catalog/looker.yml"
     ]
 
 

@@ -108,8 +108,30 @@ class Catalog:
         path = self.folder_paths.get(folder_id or "", [])
         return " / ".join(f.name for f in path) if path else "(no folder)"
 
-    def is_excluded(self, kind: str, item_id: str) -> bool:
-        return bool(self.view and (kind, item_id) in self.view.excluded_items)
+    def why_unpublished(self, kind: str, item_id: str) -> tuple[str, str] | None:
+        """None for published content; else what is wrong and what to do, in one wording.
+
+        The one place that tells excluded, deleted and missing apart, for every check that
+        cites a look or dashboard by id (references, metric definitions, the reports list).
+        """
+        key = (kind, item_id)
+        if key in self.items:
+            return None
+        if self.view and key in self.view.excluded_items:
+            return (
+                f"{kind} {item_id} is in a folder excluded from publishing",
+                "link published content instead, or change exclude_folders in catalog/looker.yml",
+            )
+        if self.view and key in self.view.deleted_items:
+            return (
+                f"{kind} {item_id} is in Looker's trash (deleted)",
+                "remove it, or restore it in Looker and run `handbook refresh`",
+            )
+        return (
+            f"{kind} {item_id} is not in the Looker snapshot",
+            "check the id (the number in its Looker URL), then run `handbook refresh`; "
+            "or remove it",
+        )
 
     # --- Metrics and sources ------------------------------------------------------------
     @cached_property

@@ -158,16 +158,7 @@ class _Resolver:
         catalog = self.catalog
         item = catalog.items.get((kind, item_id))
         if item is None:
-            view = catalog.view
-            if view and (kind, item_id) in view.excluded_items:
-                why = f"{kind} {item_id} is in a folder excluded from publishing"
-                hint = "link published content instead (see catalog/looker.yml)"
-            elif view and (kind, item_id) in view.deleted_items:
-                why = f"{kind} {item_id} is in Looker's trash (deleted)"
-                hint = "remove the reference, or restore the content in Looker"
-            else:
-                why = f"{kind} {item_id} is not in the Looker snapshot"
-                hint = "check the id (the number in its Looker URL), then run `handbook refresh`"
+            why, hint = catalog.why_unpublished(kind, item_id) or ("", "")
             self.warn(line, ref, why, hint)
             return md_text(label or ref)
         note = [kind]

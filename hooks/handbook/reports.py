@@ -7,11 +7,12 @@ fails the build instead of becoming a dead link.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import CatalogError, Problem
+from .errors import Problem
 from .project import Project
 from .yaml_source import YamlDoc, load_yaml, validate
 
@@ -84,29 +85,14 @@ def load_reports(project: Project) -> ReportList:
 
 
 def check_reports(
-    reports: ReportList, known: set[tuple[str, str]], excluded: set[tuple[str, str]]
+    reports: ReportList, why_unpublished: Callable[[str, str], tuple[str, str] | None]
 ) -> list[Problem]:
     """Every listed report must be published content in the snapshot."""
     problems = []
     for s, section in enumerate(reports.sections):
         for r, ref in enumerate(section.reports):
-            key = (ref.kind, ref.id)
-            if key in known:
-                continue
-            line = reports.lines.get(f"{s}.{r}")
-            if key in excluded:
-                msg = f"{ref.kind} {ref.id} is in a folder excluded from publishing"
-                hint = "pick published content, or change exclude_folders in catalog/looker.yml"
-            else:
-                msg = (
-                    f"{ref.kind} {ref.id} is not in the Looker snapshot (deleted or never existed)"
-                )
-                hint = "check the id in Looker, then run `handbook refresh`; or remove the entry"
-            problems.append(Problem(reports.file, line, msg, hint))
+            unpublished = why_unpublished(ref.kind, ref.id)
+            if unpublished:
+                message, hint = unpublished
+                problems.append(Problem(reports.file, reports.lines.get(f"{s}.{r}"), message, hint))
     return problems
-
-
-def raise_for(problems: list[Problem]) -> None:
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise CatalogError(problems)

@@ -60,35 +60,20 @@ def _check_sources(metric: Metric, catalog: Catalog) -> list[Problem]:
 
 def _check_items(metric: Metric, catalog: Catalog) -> list[Problem]:
     problems = []
-    view = catalog.view
     for kind, key in (("look", "looks"), ("dashboard", "dashboards")):
         ids: list[str] = getattr(metric, key)
         for i, item_id in enumerate(ids):
-            if (kind, item_id) in catalog.items:
-                continue
-            if view and (kind, item_id) in view.excluded_items:
-                message = f"{kind} {item_id} is in a folder excluded from publishing"
-                hint = (
-                    "link published content instead, or change exclude_folders in "
-                    "catalog/looker.yml"
+            unpublished = catalog.why_unpublished(kind, item_id)
+            if unpublished:
+                message, hint = unpublished
+                problems.append(
+                    Problem(
+                        metric.file,
+                        metric.line_of(key, i),
+                        f"metric '{metric.name}': {message}",
+                        hint,
+                    )
                 )
-            elif view and (kind, item_id) in view.deleted_items:
-                message = f"{kind} {item_id} is in Looker's trash (deleted)"
-                hint = "remove it, or restore it in Looker and run `handbook refresh`"
-            else:
-                message = f"{kind} {item_id} is not in the Looker snapshot"
-                hint = (
-                    "check the id in Looker (it is the number in the URL), then run "
-                    "`handbook refresh`; or remove it"
-                )
-            problems.append(
-                Problem(
-                    metric.file,
-                    metric.line_of(key, i),
-                    f"metric '{metric.name}': {message}",
-                    hint,
-                )
-            )
     return problems
 
 
@@ -162,8 +147,7 @@ def validate_catalog(catalog: Catalog) -> list[Problem]:
             problems += _check_items(metric, catalog)
             problems += _check_field(metric, catalog)
     if has_looker:
-        excluded = set(catalog.view.excluded_items) if catalog.view else set()
-        problems += check_reports(catalog.reports, set(catalog.items), excluded)
+        problems += check_reports(catalog.reports, catalog.why_unpublished)
     else:
         problems.append(
             Problem(
