@@ -10,12 +10,13 @@ indexes here are built once per build so page rendering stays linear in catalog 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from .errors import CatalogError
+from .errors import CatalogError, Problem
 from .metrics import Metric, load_metrics
 from .model import FreshnessSnapshot, LookerExplore, LookerFolder, LookerItem, LookerSnapshot
 from .policy import LookerPolicy, PublishedView, apply_policy, folder_paths, load_policy
@@ -26,6 +27,8 @@ from .sources import Source, load_sources
 
 if TYPE_CHECKING:
     from .freshness import SourceStatus
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -180,27 +183,23 @@ def _attempt_notice(
 
 def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
     """Everything a build publishes, from the files on disk (no network)."""
-    problems = []
-    policy = LookerPolicy()
-    try:
-        policy = load_policy(project.looker_policy, project.relative(project.looker_policy))
-    except CatalogError as exc:
-        problems.extend(exc.problems)
-    looker = load(project.looker_snapshot, LookerSnapshot)
-    freshness = load(project.freshness_snapshot, FreshnessSnapshot)
-    sources: list[Source] = []
-    metrics: list[Metric] = []
-    reports = ReportList()
-    for loader in ("sources", "metrics", "reports"):
+    problems: list[Problem] = []
+
+    def collect(load: Callable[[], T], default: T) -> T:
+        """Every file is read even after a bad one, so one run lists every mistake."""
         try:
-            if loader == "sources":
-                sources = load_sources(project)
-            elif loader == "metrics":
-                metrics = load_metrics(project)
-            else:
-                reports = load_reports(project)
+            return load()
         except CatalogError as exc:
             problems.extend(exc.problems)
+            return default
+
+    display = project.relative(project.looker_policy)
+    policy = collect(lambda: load_policy(project.looker_policy, display), LookerPolicy())
+    looker = load(project.looker_snapshot, LookerSnapshot)
+    freshness = load(project.freshness_snapshot, FreshnessSnapshot)
+    sources = collect(lambda: load_sources(project), [])
+    metrics = collect(lambda: load_metrics(project), [])
+    reports = collect(lambda: load_reports(project), ReportList())
     if problems:
         raise CatalogError(problems)
 

@@ -23,7 +23,6 @@ are not content a snapshot can vouch for, so they are not links this check is ab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -173,15 +172,6 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
                 i = k
                 break
             j = k
-
-
-def prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(1-based line number, line) for every line that is not inside a code block."""
-    # split("\n"), not splitlines(): form feeds and U+2028 are not line breaks to an editor.
-    lines = text.split("\n")
-    for number, (line, is_code) in enumerate(zip(lines, code_lines(lines), strict=True), 1):
-        if not is_code:
-            yield number, line.removesuffix("\r")
 
 
 def scan_text(text: str, is_looker_host: HostMatcher) -> list[FoundLink]:

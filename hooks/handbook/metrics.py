@@ -25,9 +25,10 @@ import re
 from typing import Any, Literal
 
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import CatalogError, Problem
+from .model import LookerId
 from .project import Project
 from .render import md_text
 from .yaml_source import (
@@ -72,8 +73,8 @@ class Metric(BaseModel):
     grain: Grain
     lookml_field: str | None = Field(default=None, pattern=LOOKML_FIELD.pattern)
     sources: list[str] = Field(default_factory=list)
-    looks: list[str] = Field(default_factory=list)
-    dashboards: list[str] = Field(default_factory=list)
+    looks: list[LookerId] = Field(default_factory=list)
+    dashboards: list[LookerId] = Field(default_factory=list)
     synonyms: list[str] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
@@ -86,14 +87,6 @@ class Metric(BaseModel):
     line: int | None = Field(default=None, exclude=True)
     # Line of each key path below this metric, joined with dots: "looks.1" -> 12.
     lines: dict[str, int] = Field(default_factory=dict, exclude=True)
-
-    @field_validator("looks", "dashboards", mode="before")
-    @classmethod
-    def _ids_as_text(cls, value: object) -> object:
-        """YAML reads `729` as a number; Looker ids are text (`product::summary` too)."""
-        if isinstance(value, list):
-            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
-        return value
 
     def line_of(self, *path: str | int) -> int | None:
         """The line of a key (or list entry) in this metric, falling back to its parent."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +27,19 @@ def _as_utc(value: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def _id_as_text(value: object) -> object:
+    """YAML reads `729` as a number; Looker ids are text (`product::summary` too).
+
+    Only whole numbers are converted: anything else (`true`, `7.5`, a list) still fails
+    validation with a message naming the key.
+    """
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# A look, dashboard or folder id as analysts type it in catalog YAML.
+LookerId = Annotated[str, BeforeValidator(_id_as_text)]
 
 ItemKind = Literal["dashboard", "look"]
 

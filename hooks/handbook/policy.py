@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .model import LookerFolder, LookerItem, LookerSnapshot
+from .model import LookerFolder, LookerId, LookerItem, LookerSnapshot
 from .yaml_source import load_yaml, validate
 
 DEFAULT_BASE_URL = "https://sourcegraph.looker.com"
@@ -23,23 +23,17 @@ class LookerPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     base_url: str = DEFAULT_BASE_URL
-    exclude_folders: list[str] = Field(default_factory=list)
+    exclude_folders: list[LookerId] = Field(default_factory=list)
     include_personal: bool = False
     # Content with no view for this many days is listed on the "unused content" page.
     unused_after_days: int = Field(default=90, ge=1)
-
-    @classmethod
-    def coerce_ids(cls, data: object) -> object:
-        if isinstance(data, dict) and isinstance(data.get("exclude_folders"), list):
-            data = {**data, "exclude_folders": [str(x) for x in data["exclude_folders"]]}
-        return data
 
 
 def load_policy(path: Path, display: str | None = None) -> LookerPolicy:
     if not path.is_file():
         return LookerPolicy()
     doc = load_yaml(path, display)
-    doc.data = LookerPolicy.coerce_ids(doc.data or {})
+    doc.data = doc.data or {}  # an empty file is the default policy
     return validate(doc, LookerPolicy)  # type: ignore[return-value]
 
 

@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
-KINDS = ("metric", "look", "dashboard", "freshness")
-
 # In one pass over a paragraph: a code span (kept as is) or a reference. A code span is a
 # run of N backticks up to the next run of exactly N; it cannot cross a blank line, and
 # paragraphs are searched separately, so an unclosed backtick costs one paragraph at most.

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import Problem
+from .model import LookerId
 from .project import Project
 from .yaml_source import YamlDoc, load_yaml, validate
 
@@ -20,21 +21,11 @@ from .yaml_source import YamlDoc, load_yaml, validate
 class ReportRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    look: str | None = None
-    dashboard: str | None = None
+    look: LookerId | None = None
+    dashboard: LookerId | None = None
     # Filters or toggles kept on the link, e.g. `toggle=fil,pik` or `Organization=Uber`.
     query: str | None = None
     note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ids_as_text(cls, data: object) -> object:
-        if isinstance(data, dict):
-            data = {
-                k: (str(v) if k in ("look", "dashboard") and v is not None else v)
-                for k, v in data.items()
-            }
-        return data
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ReportRef:
