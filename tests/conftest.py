@@ -22,7 +22,6 @@ import pytest
 from handbook.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 def _clean_env() -> dict[str, str]:

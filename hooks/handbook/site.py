@@ -28,7 +28,9 @@ LIVE_REUSE = 15 * 60  # seconds a live pull is reused by later rebuilds in the s
 @dataclass
 class _State:
     catalog: Catalog | None = None
-    last_live_pull: float = 0.0
+    # None until this process pulls: monotonic time counts from boot, so comparing it with 0
+    # would skip the first pull on a machine booted less than LIVE_REUSE ago.
+    last_live_pull: float | None = None
 
 
 _state = _State()
@@ -73,7 +75,9 @@ def start_build(config_file_path: str | None) -> Catalog:
     """
     project = project_for(config_file_path)
     live = live_mode()
-    if any(live.values()) and time.monotonic() - _state.last_live_pull > LIVE_REUSE:
+    if any(live.values()) and (
+        _state.last_live_pull is None or time.monotonic() - _state.last_live_pull > LIVE_REUSE
+    ):
         from .refresh import refresh
 
         result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])

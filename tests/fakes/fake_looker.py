@@ -1,7 +1,7 @@
 """A small Looker API 4.0 server on 127.0.0.1, for driving the real looker-sdk over HTTP.
 
 It serves what `handbook.looker_pull` uses, with the paths, parameters and JSON shapes of
-the published spec (../shared/looker-api/Looker.4.0.oas.json): `POST /login`, `GET
+the published spec (vendored in tests/fakes/looker_api/, MIT): `POST /login`, `GET
 /folders`, `/dashboards` (all_dashboards), `/dashboards/search`, `/looks/search`, `/users`,
 `/lookml_models` and `/lookml_models/{model}/explores/{explore}`, and `POST
 /queries/run/json` (run_inline_query) on the System Activity model's `look` and `dashboard`
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "looker-api" / "Looker.4.0.oas.json"
+SPEC_PATH = Path(__file__).resolve().parent / "looker_api" / "Looker.4.0.oas.json"
 PREFIX = "/api/4.0"
 Row = dict[str, Any]
 
