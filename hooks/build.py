@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from handbook import references, site
+from handbook.adapters import mkdocs_build as site
 from handbook.errors import CatalogError
+from handbook.markdown import references
 from mkdocs.exceptions import PluginError
 
 

@@ -1,8 +1,8 @@
 """mkdocs-gen-files script: write the catalog pages the handbook package renders."""
 
 import mkdocs_gen_files
-from handbook import site
-from handbook.pages import all_pages
+from handbook.adapters import mkdocs_build as site
+from handbook.render.pages import all_pages
 
 for page in all_pages(site.current()):
     with mkdocs_gen_files.open(page.path, "w") as fh:

@@ -7,7 +7,7 @@ reads (inline, reference definition, autolink, bare, HTML href, table cell), wit
 seed snapshot and policy, then times:
 
 - ours, in-process: `check_links()` scanning and resolving every URL against the snapshot;
-- ours, CLI: `python -m handbook.cli check-links --format json`, interpreter start included;
+- ours, CLI: `python -m handbook check-links --format json`, interpreter start included;
 - lychee --offline: extracts links from the same Markdown and, offline, excludes every remote
   URL instead of fetching it (it has no idea what a Looker look is);
 - LinkChecker with its MarkdownCheck plugin over the same files as file:// URLs, external
@@ -38,7 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from handbook.linkcheck import check_links  # noqa: E402
+from handbook.links.check import check_links  # noqa: E402
 from handbook.project import Project  # noqa: E402
 
 HOST = "https://sourcegraph.looker.com"
@@ -127,7 +127,7 @@ def bench_ours(root: Path) -> tuple[float, float, int]:
         report = check_links(project)
         runs.append(time.perf_counter() - started)
     env = {**os.environ, "PYTHONPATH": str(REPO / "hooks")}
-    command = [sys.executable, "-m", "handbook.cli", "--root", str(root), "check-links"]
+    command = [sys.executable, "-m", "handbook", "--root", str(root), "check-links"]
     cli_runs = []
     for _ in range(3):
         took, result = _timed(

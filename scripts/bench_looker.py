@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from fakes.fake_looker import FakeLooker, contract_errors, synthetic
-from handbook.looker_pull import PullSettings, pull_snapshot
+from handbook.looker.pull import PullSettings, pull_snapshot
 
 
 def _serve(conn: Connection, items: int, folders: int, latency: float) -> None:

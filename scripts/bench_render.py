@@ -25,13 +25,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
 from handbook.catalog import Catalog, load_catalog  # noqa: E402
-from handbook.linkscan import HostMatcher, scan_text  # noqa: E402
-from handbook.metrics import Metric  # noqa: E402
-from handbook.model import LookerFolder, LookerItem, LookerSnapshot  # noqa: E402
-from handbook.pages import looker_pages, metric_pages  # noqa: E402
-from handbook.policy import apply_policy  # noqa: E402
+from handbook.curated.metrics import Metric  # noqa: E402
+from handbook.curated.policy import apply_policy  # noqa: E402
+from handbook.markdown.linkscan import HostMatcher, scan_text  # noqa: E402
+from handbook.markdown.references import expand_page  # noqa: E402
 from handbook.project import Project  # noqa: E402
-from handbook.references import expand_page  # noqa: E402
+from handbook.render.pages import looker_pages, metric_pages  # noqa: E402
+from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot  # noqa: E402
 from handbook.validate import validate_catalog  # noqa: E402
 
 TARGET = 1.5

@@ -88,7 +88,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     """The `handbook` console script, run in `project` as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "handbook.cli", *args],
+        [sys.executable, "-m", "handbook", *args],
         cwd=project.root,
         env=env or _clean_env(),
         capture_output=True,

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import run_cli
 from fakes.fake_bigquery import FakeBigQuery, FakeTable, utc
-from handbook.bigquery_freshness import MAX_ATTEMPTS, check_freshness
+from handbook.curated.sources import Source
 from handbook.errors import PullError
-from handbook.freshness import evaluate
+from handbook.freshness.bigquery import MAX_ATTEMPTS, check_freshness
+from handbook.freshness.rules import evaluate
 from handbook.project import Project
-from handbook.sources import Source
 
 NOW = utc(2026, 11, 22, 6, 10)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import markdown
 from handbook.catalog import load_catalog
-from handbook.freshness import source_summary
-from handbook.model import FreshnessSnapshot, TableFreshness
-from handbook.pages.freshness_pages import pages
+from handbook.freshness.rules import source_summary
 from handbook.project import Project
-from handbook.snapshot_store import save
+from handbook.render.pages.freshness_pages import pages
+from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
+from handbook.snapshot.store import save
 
 REPO = Path(__file__).resolve().parent.parent
 BUILT = datetime(2026, 11, 23, 6, 10, tzinfo=UTC)

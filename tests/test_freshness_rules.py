@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from handbook.freshness import badge, evaluate, rule_status, table_status, worst
-from handbook.model import FreshnessSnapshot, TableFreshness
-from handbook.sources import FreshnessRule, Source
+from handbook.curated.sources import FreshnessRule, Source
+from handbook.freshness.rules import badge, evaluate, rule_status, table_status, worst
+from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 
 CHECKED = datetime(2026, 11, 22, 6, 10, tzinfo=UTC)
 S = timedelta(seconds=1)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from handbook.linkcheck import check_links, format_github, format_json, format_text
-from handbook.linkscan import HostMatcher, scan_text
+from handbook.links.check import check_links, format_github, format_json, format_text
+from handbook.markdown.linkscan import HostMatcher, scan_text
 from handbook.project import Project
 
 HOST = "https://sourcegraph.looker.com"

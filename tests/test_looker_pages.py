@@ -16,17 +16,17 @@ from pathlib import Path
 import markdown
 import pytest
 from handbook.catalog import Catalog, Notice, load_catalog
-from handbook.model import (
+from handbook.curated.policy import LookerPolicy, apply_policy
+from handbook.curated.reports import ReportList
+from handbook.project import Project
+from handbook.render.pages import Page, looker_pages
+from handbook.snapshot.model import (
     LookerExplore,
     LookerField,
     LookerFolder,
     LookerItem,
     LookerSnapshot,
 )
-from handbook.pages import Page, looker_pages
-from handbook.policy import LookerPolicy, apply_policy
-from handbook.project import Project
-from handbook.reports import ReportList
 
 PULLED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 BUILT = PULLED + timedelta(days=3, hours=2)
@@ -513,8 +513,8 @@ def test_built_site_search_index_finds_items_on_folder_pages(built_site: Path):
 
 
 def test_notices_partial_for_bigquery_uses_the_freshness_check_time():
-    from handbook.model import FreshnessSnapshot
-    from handbook.render import environment
+    from handbook.render.templating import environment
+    from handbook.snapshot.model import FreshnessSnapshot
 
     template = environment().from_string('{% include "_notices.md.j2" %}')
     catalog = make_catalog(

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from conftest import REPO, _clean_env, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
-from handbook import looker_activity
 from handbook.catalog import load_catalog
 from handbook.errors import PullError
-from handbook.looker_pull import PullSettings, pull_snapshot, verify_ids
-from handbook.pages.metric_pages import pages as metric_pages
+from handbook.looker import activity as looker_activity
+from handbook.looker.pull import PullSettings, pull_snapshot, verify_ids
 from handbook.project import Project
+from handbook.render.pages.metric_pages import pages as metric_pages
 
 SEED = REPO / "catalog" / "snapshot" / "looker.json"
 SECRET = "fake-client-secret-do-not-leak"

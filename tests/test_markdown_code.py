@@ -1,6 +1,6 @@
 """What counts as code in a handbook page: the rule references and the link check share."""
 
-from handbook.markdown_code import code_lines
+from handbook.markdown.code import code_lines
 
 
 def mask(text: str) -> list[bool]:
@@ -33,7 +33,7 @@ def test_fence_inside_a_blockquote_is_code():
 
 
 def test_pages_without_fences_or_indented_lines_are_known_to_hold_no_code():
-    from handbook.markdown_code import may_contain_code
+    from handbook.markdown.code import may_contain_code
 
     assert not may_contain_code("# Title\n\nA [link](https://x.looker.com/looks/1).\n- item\n")
     for text in ("```\nx\n```", "~~~\nx\n~~~", "para\n\n    code", "\tcode", "a\n\tb"):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from handbook.catalog import Catalog, Notice, load_catalog
-from handbook.pages import Page
-from handbook.pages.metric_pages import code_block, mermaid_label, pages
 from handbook.project import Project
+from handbook.render.pages import Page
+from handbook.render.pages.metric_pages import code_block, mermaid_label, pages
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from handbook.curated.metrics import load_metrics
 from handbook.errors import CatalogError
-from handbook.metrics import load_metrics
 from handbook.project import Project
 
 VALID = """\

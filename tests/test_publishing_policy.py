@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_handbook, run_build
-from handbook.model import LookerItem, LookerSnapshot
-from handbook.policy import LookerPolicy, apply_policy, load_policy
+from handbook.curated.policy import LookerPolicy, apply_policy, load_policy
+from handbook.snapshot.model import LookerItem, LookerSnapshot
 from test_looker_pages import folder, item, looker_pages_by_path, make_catalog, snapshot
 
 
@@ -171,7 +171,7 @@ def _variants(text: str) -> set[str]:
     """A title as it may appear in a file: plain, HTML-escaped, as numeric references."""
     import html
 
-    from handbook.render import md_text
+    from handbook.render.templating import md_text
 
     return {
         text,

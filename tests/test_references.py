@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_build, run_cli
 from handbook.catalog import Catalog, load_catalog
+from handbook.markdown.references import expand_page
 from handbook.project import Project
-from handbook.references import expand_page
 
 LOGGER = "mkdocs.plugins.handbook"
 

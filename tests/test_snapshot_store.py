@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from handbook.errors import CatalogError
-from handbook.model import LookerSnapshot
-from handbook.snapshot_store import load, write_atomic
+from handbook.snapshot.model import LookerSnapshot
+from handbook.snapshot.store import load, write_atomic
 
 # Runs the real write_atomic in a child process that stops inside fsync, i.e. after the new
 # snapshot is fully written to the temporary file and before the rename: the moment a killed
@@ -20,7 +20,7 @@ WRITER = """
 import os, sys, time
 sys.path.insert(0, {hooks!r})
 from pathlib import Path
-from handbook.snapshot_store import write_atomic
+from handbook.snapshot.store import write_atomic
 
 def stuck_fsync(fd):
     print("in fsync", flush=True)

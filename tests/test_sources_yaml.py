@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from handbook.curated.sources import load_sources
 from handbook.errors import CatalogError
 from handbook.project import Project
-from handbook.sources import load_sources
 
 REPO = Path(__file__).resolve().parent.parent
 

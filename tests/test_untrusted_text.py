@@ -17,7 +17,13 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_handbook, run_build
-from handbook.model import LookerExplore, LookerField, LookerFolder, LookerItem, LookerSnapshot
+from handbook.snapshot.model import (
+    LookerExplore,
+    LookerField,
+    LookerFolder,
+    LookerItem,
+    LookerSnapshot,
+)
 from test_looker_pages import (
     Html,
     front_matter,

@@ -1,26 +1,22 @@
 """The Data & Analytics handbook: MkDocs site with a live Looker, metric and freshness catalog.
 
-The package holds every piece of logic; the MkDocs hooks in `hooks/*.py` only wire events to
-functions here. Modules, one job each:
+The package holds every piece of logic; engine adapters only wire events to functions here.
+Subpackages, one concern each:
 
-- `model`: the pulled snapshot as plain data (pydantic).
-- `project`: where the handbook's files are (catalog dir, snapshot files, config).
-- `snapshot_store`: atomic read/write of snapshot JSON.
-- `errors`, `yaml_source`: user-facing errors that name file and line.
-- `policy`: which Looker folders may be published (`catalog/looker.yml`).
-- `metrics`, `sources`, `reports`: the curated YAML analysts edit.
-- `freshness`: dbt's pass / warn / error rules.
-- `looker_client` (HTTP, retries, request counting), `looker_pull` (the catalog),
-  `looker_activity` (System Activity), `bigquery_freshness`: the only modules that talk to
-  the outside.
-- `refresh`: a whole pull, written atomically.
-- `catalog`: snapshot + policy + curated YAML joined into what the site publishes.
-- `render`, `pages`: Jinja2 templates into Markdown pages.
-- `references`: `[[metric:…]]`-style references in handbook Markdown.
-- `markdown_code`: which lines of a page are code (shared by references and link checks).
-- `linkscan`, `linkcheck`: Looker URLs found in Markdown, and their status.
-- `validate`, `export`: cross-checks of the catalog, and `catalog.json`.
-- `site`, `progress`, `cli`: the build's entry points, progress output, the `handbook` command.
+- `snapshot`: the pulled snapshot as plain data (`model`) and its atomic JSON `store`.
+- `looker`: the only code that talks to Looker: `client` (HTTP, retries, request counting),
+  `pull` (folders, dashboards, looks, explores), `activity` (System Activity usage).
+- `freshness`: dbt's pass / warn / error `rules`, and the `bigquery` metadata they judge.
+- `curated`: the YAML analysts edit: `metrics`, `sources`, `reports`, `policy` (which Looker
+  folders may be published), read by `yaml_source` with file and line.
+- `markdown`: which parts of a page are `code`, `[[…]]` `references`, Looker URLs (`linkscan`).
+- `links`: Looker links judged against the snapshot (`check`).
+- `render`: Jinja2 `templating` with Markdown-safe escaping, and the generated `pages`.
+- `adapters`: the MkDocs build glue (`mkdocs_build`) and the `handbook` command (`cli`).
+
+Core modules: `project` (where a handbook's files are), `errors` (user-facing problems with file
+and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),
+`refresh` (a whole pull, written atomically), `validate`, `export` (`catalog.json`), `progress`.
 """
 
 __version__ = "0.1.0"

@@ -16,17 +16,29 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import CatalogError, Problem
-from .metrics import Metric, load_metrics
-from .model import FreshnessSnapshot, LookerExplore, LookerFolder, LookerItem, LookerSnapshot
-from .policy import LookerPolicy, PublishedView, apply_policy, folder_paths, load_policy
-from .project import Project
-from .reports import ReportList, load_reports
-from .snapshot_store import load
-from .sources import Source, load_sources
+from handbook.curated.metrics import Metric, load_metrics
+from handbook.curated.policy import (
+    LookerPolicy,
+    PublishedView,
+    apply_policy,
+    folder_paths,
+    load_policy,
+)
+from handbook.curated.reports import ReportList, load_reports
+from handbook.curated.sources import Source, load_sources
+from handbook.errors import CatalogError, Problem
+from handbook.project import Project
+from handbook.snapshot.model import (
+    FreshnessSnapshot,
+    LookerExplore,
+    LookerFolder,
+    LookerItem,
+    LookerSnapshot,
+)
+from handbook.snapshot.store import load
 
 if TYPE_CHECKING:
-    from .freshness import SourceStatus
+    from handbook.freshness.rules import SourceStatus
 
 T = TypeVar("T")
 
@@ -148,7 +160,7 @@ class Catalog:
     @cached_property
     def source_statuses(self) -> dict[str, SourceStatus]:
         """Every source's freshness status, worked out once per build (dbt's rules)."""
-        from .freshness import evaluate
+        from handbook.freshness.rules import evaluate
 
         return {state.source.name: state for state in evaluate(self.sources, self.freshness)}
 

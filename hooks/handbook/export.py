@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from .catalog import Catalog
+from handbook.catalog import Catalog
 
 EXPORT_VERSION = 1
 

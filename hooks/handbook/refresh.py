@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .errors import PullError
-from .model import PullAttempt
-from .project import Project
-from .snapshot_store import dump_json, save, write_atomic
+from handbook.errors import PullError
+from handbook.project import Project
+from handbook.snapshot.model import PullAttempt
+from handbook.snapshot.store import dump_json, save, write_atomic
 
 log = logging.getLogger("handbook.refresh")
 
@@ -37,13 +37,13 @@ def refresh(
     project: Project, *, looker: bool = True, bigquery: bool = True, verbose: bool = False
 ) -> RefreshResult:
     """Pull the configured sources; never raises for a fault outside our control."""
-    from .progress import reporter
+    from handbook.progress import reporter
 
     result = RefreshResult()
     with reporter(enabled=verbose) as progress:
         if looker:
-            from .looker_pull import pull_snapshot
-            from .policy import load_policy
+            from handbook.curated.policy import load_policy
+            from handbook.looker.pull import pull_snapshot
 
             try:
                 policy = load_policy(project.looker_policy, project.relative(project.looker_policy))
@@ -58,8 +58,8 @@ def refresh(
                     f"{len(snapshot.explores)} explores in {snapshot.requests} requests"
                 )
         if bigquery:
-            from .bigquery_freshness import check_freshness
-            from .sources import load_sources
+            from handbook.curated.sources import load_sources
+            from handbook.freshness.bigquery import check_freshness
 
             try:
                 freshness = check_freshness(load_sources(project), progress=progress)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from .catalog import Catalog, load_catalog
-from .errors import CatalogError, Problem
-from .metrics import Metric
-from .project import Project
-from .reports import check_reports
+from handbook.catalog import Catalog, load_catalog
+from handbook.curated.metrics import Metric
+from handbook.curated.reports import check_reports
+from handbook.errors import CatalogError, Problem
+from handbook.project import Project
 
 _SPACE = re.compile(r"\s+")
 
@@ -166,7 +166,7 @@ def validate_handbook(catalog: Catalog) -> list[Problem]:
 
     What the build refuses before it starts, and what `handbook validate` prints.
     """
-    from .references import check_pages
+    from handbook.markdown.references import check_pages
 
     return [*validate_catalog(catalog), *check_pages(catalog)]
 

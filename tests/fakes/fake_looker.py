@@ -1,6 +1,6 @@
 """A small Looker API 4.0 server on 127.0.0.1, for driving the real looker-sdk over HTTP.
 
-It serves what `handbook.looker_pull` uses, with the paths, parameters and JSON shapes of
+It serves what `handbook.looker.pull` uses, with the paths, parameters and JSON shapes of
 the published spec (vendored in tests/fakes/looker_api/, MIT): `POST /login`, `GET
 /folders`, `/dashboards` (all_dashboards), `/dashboards/search`, `/looks/search`, `/users`,
 `/lookml_models` and `/lookml_models/{model}/explores/{explore}`, and `POST

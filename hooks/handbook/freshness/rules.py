@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup, escape
 
-from .model import FreshnessSnapshot, TableFreshness
-from .render import format_time, humanize_age
-from .sources import FreshnessRule, Source, SourceTable
+from handbook.curated.sources import FreshnessRule, Source, SourceTable
+from handbook.render.templating import format_time, humanize_age
+from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from handbook.catalog import Catalog
 
 Status = Literal["pass", "warn", "error", "runtime error", "not checked"]
 

@@ -12,10 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import Problem
-from .model import LookerId
-from .project import Project
-from .yaml_source import YamlDoc, load_yaml, validate
+from handbook.curated.yaml_source import YamlDoc, load_yaml, validate
+from handbook.errors import Problem
+from handbook.project import Project
+from handbook.snapshot.model import LookerId
 
 
 class ReportRef(BaseModel):

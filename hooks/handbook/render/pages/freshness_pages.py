@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..freshness import SourceStatus, TableStatus, badge, sla_text
-from ..render import anchor, md_text, render
-from . import Page
+from handbook.freshness.rules import SourceStatus, TableStatus, badge, sla_text
+from handbook.render.pages import Page
+from handbook.render.templating import anchor, md_text, render
 
 if TYPE_CHECKING:
-    from ..catalog import Catalog
+    from handbook.catalog import Catalog
 
 PATH = "data/freshness.md"
 

@@ -101,7 +101,7 @@ def number(value: int | None) -> Markup:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("handbook", "templates"),
+        loader=PackageLoader("handbook.render", "templates"),
         autoescape=False,  # Markdown output: `finalize` escapes for Markdown *and* HTML
         finalize=_finalize,
         undefined=StrictUndefined,

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import CatalogError, Problem
+from handbook.errors import CatalogError, Problem
 
 Loc = tuple[str | int, ...]
 T = TypeVar("T")

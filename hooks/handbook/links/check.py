@@ -28,8 +28,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import CatalogError, PullError
-from .linkscan import (
+from handbook.curated.policy import LookerPolicy, PublishedView, apply_policy, load_policy
+from handbook.errors import CatalogError, PullError
+from handbook.markdown.linkscan import (
     BOARD,
     DASHBOARD,
     EXPLORE,
@@ -40,10 +41,9 @@ from .linkscan import (
     HostMatcher,
     scan_text,
 )
-from .model import LookerFolder, LookerItem, LookerSnapshot
-from .policy import LookerPolicy, PublishedView, apply_policy, load_policy
-from .project import Project
-from .snapshot_store import load
+from handbook.project import Project
+from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot
+from handbook.snapshot.store import load
 
 OK, DELETED, MISSING, EXCLUDED, UNVERIFIABLE = (
     "ok",
@@ -351,7 +351,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _live_verifier() -> Verifier:
-    from .looker_pull import verify_ids
+    from handbook.looker.pull import verify_ids
 
     return lambda ids: verify_ids(ids)
 

@@ -11,13 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .errors import CatalogError
-from .project import Project
+from handbook import __version__
+from handbook.errors import CatalogError
+from handbook.project import Project
 
 
 def _refresh(args: argparse.Namespace, project: Project) -> int:
-    from .refresh import refresh
+    from handbook.refresh import refresh
 
     only = args.only
     result = refresh(
@@ -34,7 +34,7 @@ def _refresh(args: argparse.Namespace, project: Project) -> int:
 
 
 def _validate(args: argparse.Namespace, project: Project) -> int:
-    from .validate import validate_project
+    from handbook.validate import validate_project
 
     problems = validate_project(project)
     for problem in problems:
@@ -49,7 +49,7 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import linkcheck
+    from handbook.links import check as linkcheck
 
     parser = argparse.ArgumentParser(
         prog="handbook",

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import PullError
-from .looker_client import SOURCE, _Client
+from handbook.errors import PullError
+from handbook.looker.client import SOURCE, _Client
 
 # System Activity (model `system__activity`): which explore and fields each item queries.
 # Explore `look` joins `query` on look.query_id; explore `dashboard` joins `query` on the

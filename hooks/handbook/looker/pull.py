@@ -21,11 +21,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import PullError
-from .looker_activity import USAGE_QUERIES, _id_key, _usage
-from .looker_client import SOURCE, PullSettings, _Client
-from .model import LookerExplore, LookerField, LookerFolder, LookerItem, LookerSnapshot
-from .progress import Progress
+from handbook.errors import PullError
+from handbook.looker.activity import USAGE_QUERIES, _id_key, _usage
+from handbook.looker.client import SOURCE, PullSettings, _Client
+from handbook.progress import Progress
+from handbook.snapshot.model import (
+    LookerExplore,
+    LookerField,
+    LookerFolder,
+    LookerItem,
+    LookerSnapshot,
+)
 
 # Projections: only what the snapshot keeps, so 20,000 items stay a few megabytes.
 FOLDER_FIELDS = "id,name,parent_id,is_personal,is_personal_descendant"

@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .errors import Problem
-from .markdown_code import code_lines
-from .metrics import status_badge
-from .render import link, md_text, number
+from handbook.curated.metrics import status_badge
+from handbook.errors import Problem
+from handbook.markdown.code import code_lines
+from handbook.render.templating import link, md_text, number
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from handbook.catalog import Catalog
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -180,7 +180,7 @@ class _Resolver:
                 _suggest(name, self.catalog.sources_by_name, "catalog/sources/*.yml"),
             )
             return md_text(label or ref)
-        from .freshness import source_summary
+        from handbook.freshness.rules import source_summary
 
         here = posixpath.dirname(self.src_uri) or "."
         target = posixpath.relpath("data/freshness.md", here)

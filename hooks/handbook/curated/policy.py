@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .model import LookerFolder, LookerId, LookerItem, LookerSnapshot
-from .yaml_source import load_yaml, validate
+from handbook.curated.yaml_source import load_yaml, validate
+from handbook.snapshot.model import LookerFolder, LookerId, LookerItem, LookerSnapshot
 
 DEFAULT_BASE_URL = "https://sourcegraph.looker.com"
 

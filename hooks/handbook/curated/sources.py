@@ -19,9 +19,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import CatalogError, Problem
-from .project import Project
-from .yaml_source import first_definitions, load_yaml, validate, yaml_files
+from handbook.curated.yaml_source import first_definitions, load_yaml, validate, yaml_files
+from handbook.errors import CatalogError, Problem
+from handbook.project import Project
 
 Period = Literal["minute", "hour", "day"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..catalog import Catalog
+from handbook.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Page:
 
 
 def all_pages(catalog: Catalog) -> Iterable[Page]:
-    from . import freshness_pages, looker_pages, metric_pages, report_pages
+    from handbook.render.pages import freshness_pages, looker_pages, metric_pages, report_pages
 
     for module in (report_pages, looker_pages, metric_pages, freshness_pages):
         yield from module.pages(catalog)

@@ -27,17 +27,17 @@ from typing import Any, Literal
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import CatalogError, Problem
-from .model import LookerId
-from .project import Project
-from .render import md_text
-from .yaml_source import (
+from handbook.curated.yaml_source import (
     YamlDoc,
     first_definitions,
     load_yaml,
     validation_problems,
     yaml_files,
 )
+from handbook.errors import CatalogError, Problem
+from handbook.project import Project
+from handbook.render.templating import md_text
+from handbook.snapshot.model import LookerId
 
 MetricStatus = Literal["certified", "draft", "deprecated"]
 TimeGrain = Literal["day", "week", "month", "quarter", "year"]

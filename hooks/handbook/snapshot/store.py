@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import CatalogError
-from .model import SCHEMA_VERSION
+from handbook.errors import CatalogError
+from handbook.snapshot.model import SCHEMA_VERSION
 
 M = TypeVar("M", bound=BaseModel)
 

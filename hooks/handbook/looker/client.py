@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .errors import PullError
-from .progress import Progress
+from handbook.errors import PullError
+from handbook.progress import Progress
 
 SOURCE = "looker"
 API_VERSION = "4.0"

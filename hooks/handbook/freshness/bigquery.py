@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import PullError
-from .model import FreshnessSnapshot, TableFreshness
-from .progress import Progress
-from .sources import Source
+from handbook.curated.sources import Source
+from handbook.errors import PullError
+from handbook.progress import Progress
+from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 
 MAX_WORKERS = 8
 MAX_ATTEMPTS = 4  # tries per API call, first one included

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..catalog import Catalog
-from ..freshness import source_summary
-from ..metrics import Metric, status_badge
-from ..model import LookerItem
-from ..render import md_text, render
-from . import Page
+from handbook.catalog import Catalog
+from handbook.curated.metrics import Metric, status_badge
+from handbook.freshness.rules import source_summary
+from handbook.render.pages import Page
+from handbook.render.templating import md_text, render
+from handbook.snapshot.model import LookerItem
 
 STATUSES = ("certified", "draft", "deprecated")
 # Items beyond this many make the lineage diagram unreadable; the table below lists all.

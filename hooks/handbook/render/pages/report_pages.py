@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..catalog import Catalog
-from ..model import LookerItem
-from ..render import render
-from . import Page
+from handbook.catalog import Catalog
+from handbook.render.pages import Page
+from handbook.render.templating import render
+from handbook.snapshot.model import LookerItem
 
 
 @dataclass(frozen=True)

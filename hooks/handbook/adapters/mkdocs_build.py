@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalog, load_catalog
-from .errors import CatalogError
-from .project import Project
+from handbook.catalog import Catalog, load_catalog
+from handbook.errors import CatalogError
+from handbook.project import Project
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -78,7 +78,7 @@ def start_build(config_file_path: str | None) -> Catalog:
     if any(live.values()) and (
         _state.last_live_pull is None or time.monotonic() - _state.last_live_pull > LIVE_REUSE
     ):
-        from .refresh import refresh
+        from handbook.refresh import refresh
 
         result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])
         for line in result.messages:
@@ -89,7 +89,7 @@ def start_build(config_file_path: str | None) -> Catalog:
             log.info("live pull failed, building from the last snapshot: %s", failure)
         _state.last_live_pull = time.monotonic()
     catalog = load_catalog(project)
-    from .validate import validate_handbook
+    from handbook.validate import validate_handbook
 
     # Before MkDocs empties site/: a broken reference stops the build with the old site intact.
     problems = validate_handbook(catalog)
@@ -113,7 +113,7 @@ def current() -> Catalog:
 
 def write_export(catalog: Catalog, site_dir: str) -> Path:
     """`catalog.json`: metrics, sources and published Looker items, for other tools."""
-    from .export import export
+    from handbook.export import export
 
     path = Path(site_dir) / "catalog.json"
     path.write_text(json.dumps(export(catalog), indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .markdown_code import code_lines, may_contain_code
+from handbook.markdown.code import code_lines, may_contain_code
 
 # Kinds of Looker content a URL can point at, in Looker's own vocabulary.
 LOOK, DASHBOARD, EXPLORE, FOLDER, BOARD, SHORT_LINK = (

@@ -29,10 +29,10 @@ from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 
-from ..catalog import Catalog
-from ..model import LookerExplore, LookerFolder, LookerItem
-from ..render import anchor, md_text, render
-from . import Page
+from handbook.catalog import Catalog
+from handbook.render.pages import Page
+from handbook.render.templating import anchor, md_text, render
+from handbook.snapshot.model import LookerExplore, LookerFolder, LookerItem
 
 EDIT_PATH = "catalog/looker.yml"
 TOP_N = 25

@@ -1,0 +1,1 @@
+"""Generated pages: Jinja2 templates and the Markdown-safe escaping they render through."""

@@ -1,0 +1,1 @@
+"""The snapshot: plain data pulled from Looker and BigQuery, and its atomic JSON store."""
