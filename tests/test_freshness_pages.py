@@ -8,7 +8,7 @@ from pathlib import Path
 
 import markdown
 from handbook.catalog import load_catalog
-from handbook.freshness.rules import source_summary
+from handbook.render.badges import freshness_summary
 from handbook.project import Project
 from handbook.render.pages.freshness_pages import pages
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
@@ -54,12 +54,12 @@ def test_board_from_the_committed_snapshot() -> None:
 
 def test_summary_for_other_pages() -> None:
     catalog = load_catalog(Project(REPO), now=BUILT)
-    assert str(source_summary(catalog, "hubspot")) == (
+    assert str(freshness_summary(catalog.source_statuses["hubspot"])) == (
         '<span class="hb-badge hb-badge--warn" title="older than its warn_after threshold">'
         "warn</span> · loaded 12 days before the check at 2026-11-22 06:10 UTC · "
         "SLA: warn after 8 days, error after 15 days"
     )
-    assert "hb-badge--runtime-error" in source_summary(catalog, "apollo")
+    assert "hb-badge--runtime-error" in freshness_summary(catalog.source_statuses["apollo"])
 
 
 def test_failed_check_notice_and_hostile_text(handbook_copy: Project) -> None:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from handbook.curated.sources import FreshnessRule, Source
-from handbook.freshness.rules import badge, evaluate, rule_status, table_status, worst
+from handbook.freshness.rules import evaluate, rule_status, table_status, worst
+from handbook.render.badges import freshness_badge as badge
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 
 CHECKED = datetime(2026, 11, 22, 6, 10, tzinfo=UTC)

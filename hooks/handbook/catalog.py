@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from handbook.curated.metrics import Metric, load_metrics
 from handbook.curated.policy import (
@@ -27,6 +27,7 @@ from handbook.curated.policy import (
 from handbook.curated.reports import ReportList, load_reports
 from handbook.curated.sources import Source, load_sources
 from handbook.errors import CatalogError, Problem
+from handbook.freshness.rules import SourceStatus, evaluate
 from handbook.project import Project
 from handbook.snapshot.model import (
     FreshnessSnapshot,
@@ -36,9 +37,6 @@ from handbook.snapshot.model import (
     LookerSnapshot,
 )
 from handbook.snapshot.store import load
-
-if TYPE_CHECKING:
-    from handbook.freshness.rules import SourceStatus
 
 T = TypeVar("T")
 
@@ -160,8 +158,6 @@ class Catalog:
     @cached_property
     def source_statuses(self) -> dict[str, SourceStatus]:
         """Every source's freshness status, worked out once per build (dbt's rules)."""
-        from handbook.freshness.rules import evaluate
-
         return {state.source.name: state for state in evaluate(self.sources, self.freshness)}
 
     @property

@@ -15,6 +15,10 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Project:
     root: Path
+    # Where the catalog and the pages are, when not `catalog/` and `docs/` below the root
+    # (the MkDocs plugin's `catalog_dir` option and MkDocs' `docs_dir`).
+    catalog_path: Path | None = None
+    docs_path: Path | None = None
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
@@ -29,11 +33,11 @@ class Project:
 
     @property
     def catalog_dir(self) -> Path:
-        return self.root / "catalog"
+        return self.catalog_path or self.root / "catalog"
 
     @property
     def docs_dir(self) -> Path:
-        return self.root / "docs"
+        return self.docs_path or self.root / "docs"
 
     @property
     def snapshot_dir(self) -> Path:

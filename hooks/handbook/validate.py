@@ -12,7 +12,6 @@ Nothing here writes a file; the same checks run in CI, in `mkdocs build` and on 
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from handbook.catalog import Catalog, load_catalog
@@ -20,6 +19,7 @@ from handbook.curated.metrics import Metric
 from handbook.curated.reports import check_reports
 from handbook.errors import CatalogError, Problem
 from handbook.project import Project
+from handbook.suggest import did_you_mean
 
 _SPACE = re.compile(r"\s+")
 
@@ -29,19 +29,13 @@ def _normal(text: str) -> str:
     return _SPACE.sub(" ", text).strip().rstrip(".").casefold()
 
 
-def _did_you_mean(word: str, options: list[str], cutoff: float = 0.6) -> str:
-    close = difflib.get_close_matches(word, options, n=3, cutoff=cutoff)
-    return " or ".join(f"'{c}'" for c in close)
-
-
 def _check_sources(metric: Metric, catalog: Catalog) -> list[Problem]:
     known = sorted(catalog.sources_by_name)
     problems = []
     for i, name in enumerate(metric.sources):
         if name in catalog.sources_by_name:
             continue
-        guess = _did_you_mean(name, known)
-        hint = f"did you mean {guess}? " if guess else ""
+        hint = did_you_mean(name, known)
         hint += (
             "sources are defined in catalog/sources/*.yml: " + ", ".join(known)
             if known
@@ -85,8 +79,7 @@ def _check_field(metric: Metric, catalog: Catalog) -> list[Problem]:
     found = catalog.fields.get(name)
     if found is None:
         # Field names share long prefixes, so only near-identical ones are worth suggesting.
-        guess = _did_you_mean(name, sorted(catalog.fields), cutoff=0.9)
-        hint = f"did you mean {guess}? " if guess else ""
+        hint = did_you_mean(name, sorted(catalog.fields), cutoff=0.9)
         hint += (
             "fields are `model.explore.view.field` as on the Looker catalog's explores page; "
             "run `handbook refresh` if the field is new in LookML"
@@ -120,13 +113,13 @@ def _check_field(metric: Metric, catalog: Catalog) -> list[Problem]:
 def _check_replacement(metric: Metric, catalog: Catalog) -> list[Problem]:
     if metric.replaced_by is None or metric.replaced_by in catalog.metrics_by_name:
         return []
-    guess = _did_you_mean(metric.replaced_by, sorted(catalog.metrics_by_name))
+    guess = did_you_mean(metric.replaced_by, sorted(catalog.metrics_by_name))
     return [
         Problem(
             metric.file,
             metric.line_of("replaced_by"),
             f"metric '{metric.name}': replaced_by names unknown metric '{metric.replaced_by}'",
-            f"did you mean {guess}?" if guess else "use the name of a metric in catalog/metrics/",
+            guess.strip() or "use the name of a metric in catalog/metrics/",
         )
     ]
 
@@ -166,7 +159,7 @@ def validate_handbook(catalog: Catalog) -> list[Problem]:
 
     What the build refuses before it starts, and what `handbook validate` prints.
     """
-    from handbook.markdown.references import check_pages
+    from handbook.markdown.refs_extension import check_pages
 
     return [*validate_catalog(catalog), *check_pages(catalog)]
 

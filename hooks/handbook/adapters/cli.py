@@ -48,6 +48,24 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _generate(args: argparse.Namespace, project: Project) -> int:
+    from handbook.catalog import load_catalog
+    from handbook.generate import generate
+    from handbook.validate import validate_handbook
+
+    catalog = load_catalog(project)
+    problems = validate_handbook(catalog)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if any(p.severity == "error" for p in problems):
+        print("nothing was written; fix the errors above", file=sys.stderr)
+        return 1
+    written = generate(catalog, args.pages_dir.strip("/"))
+    docs = project.relative(project.docs_dir)
+    print(f"wrote {len(written)} generated files below {docs}/")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from handbook.links import check as linkcheck
 
@@ -80,6 +98,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="check metric, source and report YAML against each other and the snapshot",
     )
     p.set_defaults(func=_validate)
+
+    p = sub.add_parser(
+        "generate",
+        help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
+        description=(
+            "For engines without plugins (Zensical): validate the catalog and every [[…]] "
+            "reference, then write the generated pages and their stylesheet below docs/ "
+            "(git-ignored), replacing the previous ones atomically. Build with "
+            "`markdown_extensions: [handbook.refs]` in mkdocs.yml so references resolve."
+        ),
+    )
+    p.add_argument(
+        "--pages-dir",
+        default="",
+        help="folder below docs/ for the pages (default: docs/ itself, the MkDocs plugin's URLs)",
+    )
+    p.set_defaults(func=_generate)
 
     p = sub.add_parser(
         "check-links",

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from handbook.curated.yaml_source import (
@@ -36,7 +35,6 @@ from handbook.curated.yaml_source import (
 )
 from handbook.errors import CatalogError, Problem
 from handbook.project import Project
-from handbook.render.templating import md_text
 from handbook.snapshot.model import LookerId
 
 MetricStatus = Literal["certified", "draft", "deprecated"]
@@ -167,24 +165,3 @@ def load_metrics(project: Project) -> list[Metric]:
     if problems:
         raise CatalogError(problems)
     return sorted(metrics, key=lambda m: m.name)
-
-
-_STATUS_HELP = {
-    "certified": "Certified: reviewed by the Data & Analytics team; safe to quote.",
-    "draft": "Draft: the definition is still being agreed; check with the owner before quoting.",
-    "deprecated": "Deprecated: do not use for new work.",
-}
-
-
-def status_badge(status: str) -> Markup:
-    """A small inline badge for a metric's status, with a tooltip saying what it promises.
-
-    Shared by reference expansion and the metric pages so a reader sees the same badge
-    wherever a metric is mentioned. `status` is validated against `MetricStatus`, so the
-    text is safe; anything else is shown as plain, escaped text.
-    """
-    if status not in _STATUS_HELP:
-        return md_text(status)
-    return Markup(
-        f'<span class="hb-badge hb-badge--{status}" title="{_STATUS_HELP[status]}">{status}</span>'
-    )

@@ -1,4 +1,4 @@
-"""Freshness statuses with dbt's rules, and the small badges pages show for them.
+"""Freshness statuses with dbt's rules (data only; `render.badges` draws them).
 
 dbt's rule, kept exactly: age = check time - newest load; `error` if age > error_after,
 else `warn` if age > warn_after, else `pass`. The comparisons are strict, so a table
@@ -17,29 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
-
-from markupsafe import Markup, escape
+from typing import Literal
 
 from handbook.curated.sources import FreshnessRule, Source, SourceTable
-from handbook.render.templating import format_time, humanize_age
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
-
-if TYPE_CHECKING:
-    from handbook.catalog import Catalog
 
 Status = Literal["pass", "warn", "error", "runtime error", "not checked"]
 
 # Worst last. A confirmed breach outranks an unknown, which outranks a warning.
 _RANK: dict[str, int] = {"pass": 0, "not checked": 1, "warn": 2, "runtime error": 3, "error": 4}
 
-_DESCRIPTION: dict[str, str] = {
-    "pass": "loaded within its SLA",
-    "warn": "older than its warn_after threshold",
-    "error": "older than its error_after threshold",
-    "runtime error": "the freshness check failed",
-    "not checked": "no freshness result",
-}
+FRESHNESS_STATUSES = frozenset(_RANK)
 
 
 def rule_status(rule: FreshnessRule, age: timedelta) -> Status:
@@ -120,48 +108,6 @@ def evaluate(sources: list[Source], snapshot: FreshnessSnapshot | None) -> list[
     return out
 
 
-def source_status(catalog: Catalog, name: str) -> SourceStatus:
-    """The status of one source by name; KeyError names the unknown source."""
-    source = catalog.sources_by_name.get(name)
-    if source is None:
-        raise KeyError(f"unknown data source '{name}' (see catalog/sources/)")
-    return catalog.source_statuses[source.name]
-
-
-def badge(status: str) -> Markup:
-    """An inline HTML badge, e.g. `<span class="hb-badge hb-badge--warn">warn</span>`.
-
-    The text is the status itself (readable without colour and by screen readers); the
-    class only adds colour, from docs/stylesheets/handbook.css.
-    """
-    slug = status.replace(" ", "-") if status in _RANK else "unknown"
-    title = _DESCRIPTION.get(status, "unknown status")
-    return Markup('<span class="hb-badge hb-badge--{}" title="{}">{}</span>').format(
-        slug, title, escape(status)
-    )
-
-
 def sla_text(rule: FreshnessRule | None) -> str:
     """'warn after 2 days, error after 7 days', or 'no SLA'."""
     return str(rule) if rule else "no SLA"
-
-
-def summary(state: SourceStatus) -> Markup:
-    """Badge, age of the oldest table at the check, SLA and check time, on one line."""
-    parts = [badge(state.status)]
-    age = state.oldest_age
-    if state.checked_at is None:
-        parts.append(Markup("never checked"))
-    else:
-        when = format_time(state.checked_at)
-        if age is not None:
-            parts.append(Markup("loaded {} before the check at {}").format(humanize_age(age), when))
-        else:
-            parts.append(Markup("no load time at the check at {}").format(when))
-    parts.append(Markup("SLA: {}").format(state.source.sla))
-    return Markup(" · ").join(parts)
-
-
-def source_summary(catalog: Catalog, name: str) -> Markup:
-    """The compact inline summary other pages embed for `[[freshness:NAME]]`."""
-    return summary(source_status(catalog, name))

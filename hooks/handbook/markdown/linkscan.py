@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from handbook.markdown.code import code_lines, may_contain_code
+from handbook.markdown.code import code_lines, code_spans, may_contain_code
 
 # Kinds of Looker content a URL can point at, in Looker's own vocabulary.
 LOOK, DASHBOARD, EXPLORE, FOLDER, BOARD, SHORT_LINK = (
@@ -145,35 +145,6 @@ def classify_path(path: str) -> Target | None:
     return None
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
-    """Start/end offsets of inline code spans: a run of N backticks up to the next run of N."""
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(line)
-    while True:
-        start = line.find("`", i)
-        if start < 0:
-            return spans
-        end = start
-        while end < n and line[end] == "`":
-            end += 1
-        ticks = end - start
-        j = end
-        while True:
-            close = line.find("`", j)
-            if close < 0:
-                # Unmatched opener: the backticks are literal; keep scanning after them.
-                i = end
-                break
-            k = close
-            while k < n and line[k] == "`":
-                k += 1
-            if k - close == ticks:
-                spans.append((start, k))
-                i = k
-                break
-            j = k
-
-
 def scan_text(text: str, is_looker_host: HostMatcher) -> list[FoundLink]:
     """Every Looker content URL in `text`, in reading order."""
     found: list[FoundLink] = []
@@ -186,7 +157,7 @@ def scan_text(text: str, is_looker_host: HostMatcher) -> list[FoundLink]:
         if "://" not in line or (code is not None and code[number - 1]):
             continue
         line = line.removesuffix("\r")
-        spans = _code_spans(line) if "`" in line else []
+        spans = code_spans(line) if "`" in line else []
         for match in _URL.finditer(line):
             start = match.start()
             if any(a <= start < b for a, b in spans):

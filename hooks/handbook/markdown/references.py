@@ -1,4 +1,4 @@
-"""Catalog references typed in handbook Markdown, resolved against this build's catalog.
+"""Catalog references typed in handbook Markdown, resolved against a build's catalog.
 
 Analysts write what they mean, not a URL that will rot::
 
@@ -9,276 +9,131 @@ Analysts write what they mean, not a URL that will rot::
     [[freshness:hubspot]]               the source's freshness badge and age
     [[look:729|Monthly users]]          any of the above with your own link text
 
-Titles, owners, view counts and statuses come from the snapshot of this build, so a
-renamed look is renamed on every page that mentions it. A reference that does not resolve
-(unknown metric or source; look or dashboard missing, deleted or in an excluded folder)
-is logged as a WARNING naming `docs/<page>:<line>` and rendered as plain text: the page
-never links to content readers may not see, and `mkdocs build --strict` fails on it.
-
-Code is left alone, so the editors' guide can show the syntax: fenced blocks, indented
-code blocks (both as `markdown_code` defines them, shared with the link check) and inline
-code spans are copied through untouched. The page is read once, line by line, and each
-paragraph is searched with one regular expression, so the cost is linear in page size.
+This module is plain data and no engine: `parse` reads one reference, `resolve` looks it up
+and answers with a `Resolved` (what to show and where to link) or an `Unresolved` (what is
+wrong and how to fix it). Which text is a reference at all (not code) is decided by the
+Markdown parser, in `markdown.refs_extension`; how a resolved reference looks is
+`render.references`. A reference that does not resolve (unknown metric or source; look or
+dashboard missing, deleted or in an excluded folder) is shown as plain text: a page never
+links to content readers may not see.
 """
 
 from __future__ import annotations
 
-import logging
 import posixpath
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
-from handbook.curated.metrics import status_badge
-from handbook.errors import Problem
-from handbook.markdown.code import code_lines
-from handbook.render.templating import link, md_text, number
+from handbook.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
+    from handbook.freshness.rules import SourceStatus
 
-log = logging.getLogger("mkdocs.plugins.handbook")
-
-# In one pass over a paragraph: a code span (kept as is) or a reference. A code span is a
-# run of N backticks up to the next run of exactly N; it cannot cross a blank line, and
-# paragraphs are searched separately, so an unclosed backtick costs one paragraph at most.
-_INLINE = re.compile(
-    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`))"
-    r"|(?P<ref>\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\])",
-    re.DOTALL,
+# One reference; `[^\]|\n]` keeps a match inside one line and out of neighbouring brackets.
+REFERENCE = re.compile(
+    r"\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\]"
 )
+KINDS_HINT = "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]] or [[freshness:SOURCE]]"
+# Where the generated pages references link to live, relative to the generated-pages folder.
+METRIC_PAGE = "metrics/{name}.md"
+FRESHNESS_PAGE = "data/freshness.md"
 
 
-@dataclass
-class _Block:
+@dataclass(frozen=True)
+class Reference:
+    """One `[[kind:target|label]]` as typed."""
+
+    text: str  # the whole reference, brackets included
+    kind: str
+    target: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a resolved reference shows: link text and target, plus its status or note."""
+
     text: str
-    line: int  # 1-based line of the block's first character in the page's Markdown
-    code: bool
+    href: str  # a page path relative to the referring page, or an absolute Looker URL
+    metric_status: str | None = None
+    freshness: SourceStatus | None = None
+    note: list[str] = field(default_factory=list)  # "look · owner · 1,234 views"
 
 
-def _blocks(markdown: str) -> Iterator[_Block]:
-    """The page as alternating code and prose blocks; prose is split at blank lines.
+@dataclass(frozen=True)
+class Unresolved:
+    """Why a reference does not resolve, and what to do; shown as `fallback` text."""
 
-    What counts as code is `markdown_code.code_lines`, the rule the link check uses too.
-    """
-    lines = markdown.splitlines(keepends=True)
-    current: list[str] = []
-    current_code = False
-    start = 1
-    for number_, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True), start=1):
-        blank = not line.strip()
-        # Prose paragraphs end at blank lines so an unclosed backtick stays local.
-        if current and (code != current_code or (not code and blank)):
-            yield _Block("".join(current), start, current_code)
-            current = []
-        if not current:
-            start, current_code = number_, code
-        current.append(line)
-    if current:
-        yield _Block("".join(current), start, current_code)
+    message: str
+    hint: str
+    fallback: str
 
 
-class _Resolver:
-    """Turns one page's references into Markdown; reports the ones that do not resolve."""
+def parse(match: re.Match[str]) -> Reference:
+    """The reference a `REFERENCE` match found."""
+    label = (match["label"] or "").strip() or None
+    return Reference(match[0], match["kind"], match["target"].strip(), label)
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        src_uri: str,
-        report: Callable[[Problem], None],
-        line_offset: Callable[[], int] = lambda: 0,
-    ) -> None:
-        self.catalog = catalog
-        self.src_uri = src_uri
-        self.report = report
-        # Lines above the Markdown given (front matter): only worked out for a warning.
-        self.line_offset = line_offset
-        self.failed = False
 
-    def warn(self, line: int, ref: str, message: str, hint: str) -> None:
-        self.failed = True
-        where = f"docs/{self.src_uri}"
-        self.report(Problem(where, line + self.line_offset(), f"reference {ref}: {message}", hint))
+def _relative(path: str, page: str, pages_dir: str) -> str:
+    """`path` (below the generated-pages folder) as a link from `page` (below docs/)."""
+    here = posixpath.dirname(page) or "."
+    return posixpath.relpath(posixpath.join(pages_dir, path), here)
 
-    def resolve(self, match: re.Match[str], line: int) -> str:
-        """The Markdown for one reference; resolved ones are cached for the whole build.
 
-        Output depends only on the reference and the page's folder (relative links), so a
-        reference used on many pages costs one lookup; unresolved ones are never cached,
-        because each occurrence must be warned about at its own line.
-        """
-        key = (match["ref"], posixpath.dirname(self.src_uri))
-        cache = _cache_for(self.catalog)
-        if key in cache:
-            return cache[key]
-        self.failed = False
-        out = self._resolve(match, line)
-        if not self.failed:
-            cache[key] = out
-        return out
-
-    def _resolve(self, match: re.Match[str], line: int) -> str:
-        kind, target = match["kind"], match["target"].strip()
-        label = (match["label"] or "").strip() or None
-        ref = match["ref"]
-        if kind == "metric":
-            return self.metric(target, label, ref, line)
-        if kind in ("look", "dashboard"):
-            return self.item(kind, target, label, ref, line)
-        if kind == "freshness":
-            return self.freshness(target, label, ref, line)
-        self.warn(
-            line,
-            ref,
-            f"unknown reference kind '{kind}'",
-            "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]] or [[freshness:SOURCE]]",
+def _metric(catalog: Catalog, ref: Reference, page: str, pages_dir: str) -> Resolved | Unresolved:
+    metric = catalog.metrics_by_name.get(ref.target)
+    if metric is None:
+        hint = did_you_mean(ref.target, catalog.metrics_by_name)
+        return Unresolved(
+            f"unknown metric '{ref.target}'",
+            f"{hint}names are defined in catalog/metrics/*.yml",
+            ref.label or ref.text,
         )
-        return md_text(ref)
+    href = _relative(METRIC_PAGE.format(name=metric.name), page, pages_dir)
+    return Resolved(ref.label or metric.label, href, metric_status=metric.status)
 
-    def metric(self, name: str, label: str | None, ref: str, line: int) -> str:
-        metric = self.catalog.metrics_by_name.get(name)
-        if metric is None:
-            self.warn(
-                line,
-                ref,
-                f"unknown metric '{name}'",
-                _suggest(name, self.catalog.metrics_by_name, "catalog/metrics/*.yml"),
-            )
-            return md_text(label or ref)
-        here = posixpath.dirname(self.src_uri) or "."
-        target = posixpath.relpath(f"metrics/{metric.name}.md", here)
-        return Markup(f"[{md_text(label or metric.label)}]({target}) {status_badge(metric.status)}")
 
-    def item(self, kind: str, item_id: str, label: str | None, ref: str, line: int) -> str:
-        catalog = self.catalog
-        item = catalog.items.get((kind, item_id))
-        if item is None:
-            why, hint = catalog.why_unpublished(kind, item_id) or ("", "")
-            self.warn(line, ref, why, hint)
-            return md_text(label or ref)
-        note = [kind]
-        if label:
-            note.append(item.title)
-        if item.owner:
-            note.append(item.owner)
-        views = f"{number(item.view_count)} view{'s' if item.view_count != 1 else ''}"
-        note.append(views)
-        shown = Markup(" · ").join(md_text(part) for part in note)
-        text = link(label or item.title, catalog.item_url(item))
-        return Markup(f'{text} <small class="hb-ref-note">({shown})</small>')
+def _item(catalog: Catalog, ref: Reference) -> Resolved | Unresolved:
+    item = catalog.items.get((ref.kind, ref.target))
+    if item is None:
+        why, hint = catalog.why_unpublished(ref.kind, ref.target) or ("", "")
+        return Unresolved(why, hint, ref.label or ref.text)
+    note = [ref.kind]
+    if ref.label:
+        note.append(item.title)
+    if item.owner:
+        note.append(item.owner)
+    note.append(f"{item.view_count:,} view{'s' if item.view_count != 1 else ''}")
+    return Resolved(ref.label or item.title, catalog.item_url(item), note=note)
 
-    def freshness(self, name: str, label: str | None, ref: str, line: int) -> str:
-        source = self.catalog.sources_by_name.get(name)
-        if source is None:
-            self.warn(
-                line,
-                ref,
-                f"unknown data source '{name}'",
-                _suggest(name, self.catalog.sources_by_name, "catalog/sources/*.yml"),
-            )
-            return md_text(label or ref)
-        from handbook.freshness.rules import source_summary
 
-        here = posixpath.dirname(self.src_uri) or "."
-        target = posixpath.relpath("data/freshness.md", here)
-        return Markup(
-            f"[{md_text(label or source.label)}]({target}) "
-            f"{source_summary(self.catalog, source.name)}"
+def _freshness(
+    catalog: Catalog, ref: Reference, page: str, pages_dir: str
+) -> Resolved | Unresolved:
+    source = catalog.sources_by_name.get(ref.target)
+    if source is None:
+        hint = did_you_mean(ref.target, catalog.sources_by_name)
+        return Unresolved(
+            f"unknown data source '{ref.target}'",
+            f"{hint}names are defined in catalog/sources/*.yml",
+            ref.label or ref.text,
         )
+    href = _relative(FRESHNESS_PAGE, page, pages_dir)
+    return Resolved(ref.label or source.label, href, freshness=catalog.source_statuses[source.name])
 
 
-# One build's resolved references: (catalog, {(reference, page folder): Markdown}). A new
-# catalog (the next `mkdocs serve` rebuild) starts a new cache.
-_CACHE: list[tuple[Catalog, dict[tuple[str, str], str]]] = []
+def resolve(catalog: Catalog, ref: Reference, page: str, pages_dir: str = "") -> Resolved | Unresolved:
+    """What `ref`, typed on `page` (a path below docs/), stands for in `catalog`.
 
-
-def _cache_for(catalog: Catalog) -> dict[tuple[str, str], str]:
-    if not _CACHE or _CACHE[0][0] is not catalog:
-        _CACHE[:] = [(catalog, {})]
-    return _CACHE[0][1]
-
-
-def _suggest(name: str, known: dict[str, object], where: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.6)
-    guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-    return f"{guess}names are defined in {where}"
-
-
-def _expand(markdown: str, resolver: _Resolver) -> str:
-    out: list[str] = []
-    for block in _blocks(markdown):
-        if block.code or "[[" not in block.text:
-            out.append(block.text)
-            continue
-        line, pos = block.line, 0
-
-        def replace(match: re.Match[str], block: _Block = block) -> str:
-            nonlocal line, pos
-            if match["code"] is not None:
-                return match[0]
-            line += block.text.count("\n", pos, match.start())
-            pos = match.start()
-            return resolver.resolve(match, line)
-
-        out.append(_INLINE.sub(replace, block.text))
-    return "".join(out)
-
-
-def expand_page(markdown: str, src_uri: str, catalog: Catalog) -> str:
-    """`markdown` with every `[[kind:target]]` outside code replaced by live catalog content.
-
-    `src_uri` is the page's path below docs/ (MkDocs' `page.file.src_uri`); links to metric
-    pages are made relative to it so MkDocs checks and rewrites them like hand-typed ones.
-    A reference that does not resolve is logged as a WARNING (which fails --strict builds);
-    `check_pages` has normally reported it before the build started.
+    `pages_dir` is the folder below docs/ the generated pages live in ("" for docs/ itself).
     """
-    if "[[" not in markdown:
-        return markdown
-    resolver = _Resolver(
-        catalog,
-        src_uri,
-        _log_problem,
-        lambda: _front_matter_lines(catalog, src_uri, markdown),
-    )
-    return _expand(markdown, resolver)
-
-
-def check_pages(catalog: Catalog) -> list[Problem]:
-    """Every reference in docs/**/*.md that does not resolve, with its file and line.
-
-    Run before MkDocs starts (it empties site/ first and, in strict mode, aborts only after
-    writing every page), so a broken reference stops the build with the previous site
-    intact, and `handbook validate` reports the same problems. Reads each page once.
-    """
-    problems: list[Problem] = []
-    docs = catalog.project.docs_dir
-    for path in sorted(docs.rglob("*.md"), key=str):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if "[[" in text:
-            src_uri = path.relative_to(docs).as_posix()
-            _expand(text, _Resolver(catalog, src_uri, problems.append))
-    return problems
-
-
-def _log_problem(problem: Problem) -> None:
-    log.warning("%s", str(problem).replace(": error: ", ": ", 1))
-
-
-def _front_matter_lines(catalog: Catalog, src_uri: str, markdown: str) -> int:
-    """Lines MkDocs removed above the Markdown it gave us (YAML front matter).
-
-    Read from the file on disk, and only when a warning needs a line number.
-    """
-    path = catalog.project.docs_dir / src_uri
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 0
-    if markdown and text.endswith(markdown):
-        return text[: len(text) - len(markdown)].count("\n")
-    return 0
+    if ref.kind == "metric":
+        return _metric(catalog, ref, page, pages_dir)
+    if ref.kind in ("look", "dashboard"):
+        return _item(catalog, ref)
+    if ref.kind == "freshness":
+        return _freshness(catalog, ref, page, pages_dir)
+    return Unresolved(f"unknown reference kind '{ref.kind}'", KINDS_HINT, ref.text)

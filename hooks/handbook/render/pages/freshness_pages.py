@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from handbook.freshness.rules import SourceStatus, TableStatus, badge, sla_text
+from handbook.freshness.rules import SourceStatus, TableStatus, sla_text
+from handbook.render.badges import freshness_badge
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
 
@@ -53,7 +54,7 @@ _METHOD = {"metadata": "table metadata", "max_field": "MAX({field})", None: "—
 def _table_row(state: SourceStatus, row: TableStatus) -> TableRow:
     field = state.source.loaded_at_field_for(row.table) or ""
     method = _METHOD.get(row.method, "—").format(field=field)
-    return TableRow(row, badge(row.status), sla_text(row.rule), method)
+    return TableRow(row, freshness_badge(row.status), sla_text(row.rule), method)
 
 
 def _view(state: SourceStatus) -> SourceView:
@@ -63,7 +64,7 @@ def _view(state: SourceStatus) -> SourceView:
         state=state,
         anchor=slug,
         link=Markup("[{}](#{})").format(md_text(state.source.label), slug),
-        badge=badge(state.status),
+        badge=freshness_badge(state.status),
         sla=state.source.sla,
         newest=state.newest_age,
         oldest=state.oldest_age,

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.curated.metrics import Metric, status_badge
-from handbook.freshness.rules import source_summary
+from handbook.curated.metrics import Metric
+from handbook.render.badges import freshness_summary, status_badge
 from handbook.render.pages import Page
 from handbook.render.templating import md_text, render
 from handbook.snapshot.model import LookerItem
@@ -139,7 +139,7 @@ def _freshness(metric: Metric, catalog: Catalog) -> list[tuple[str, Markup]]:
     for name in metric.sources:
         source = catalog.sources_by_name.get(name)
         if source is not None:  # an unknown source fails validation before pages render
-            rows.append((source.label, source_summary(catalog, name)))
+            rows.append((source.label, freshness_summary(catalog.source_statuses[name])))
     return rows
 
 

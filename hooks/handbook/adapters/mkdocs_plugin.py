@@ -1,0 +1,167 @@
+"""The MkDocs plugin `handbook`: the catalog pages, references and styles in any MkDocs site.
+
+    plugins:
+      - search
+      - handbook:                    # every option has a default
+          catalog_dir: catalog       # the curated YAML and snapshot, beside mkdocs.yml
+          pages_dir: ""              # generated pages' folder below docs/ ("" = docs/ itself)
+          live_reuse_minutes: 15     # how long `mkdocs serve` reuses a live pull
+          unused_after_days: null    # overrides catalog/looker.yml's unused_after_days
+          export: true               # write catalog.json next to the site
+
+Wiring only; the work is in the package. `on_config` loads and cross-checks the catalog
+before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` reference too),
+`on_files` adds the generated pages and the stylesheet from memory (nothing is written
+under docs/), the `handbook.refs` Markdown extension resolves references, `on_serve` watches
+the catalog folder. Under `mkdocs serve` a catalog with errors never stops the preview: the
+last good catalog keeps being served with the errors in a banner on every page, and the
+next good save recovers. The plugin keeps its state across serve rebuilds (MkDocs keeps a
+plugin instance that has `on_startup`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from handbook.catalog import Catalog
+from handbook.errors import CatalogError
+from handbook.generate import CSS_PATH, stylesheet
+from handbook.markdown.refs_extension import RefsExtension, check_pages
+from handbook.project import Project
+from handbook.render.banner import error_banner
+from handbook.render.pages import all_pages
+from handbook.session import LIVE_REUSE, BuildSession, write_export
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+# Markdown extensions the generated pages and notices use (admonitions, collapsible
+# details, tables, heading ids, attributes); added when a site does not list them.
+NEEDED_EXTENSIONS = ("admonition", "pymdownx.details", "tables", "toc", "attr_list", "md_in_html")
+
+
+class HandbookConfig(base.Config):
+    catalog_dir = c.Dir(exists=True, default="catalog")
+    pages_dir = c.Type(str, default="")
+    live_reuse_minutes = c.Type(int, default=LIVE_REUSE // 60)
+    unused_after_days = c.Optional(c.Type(int))
+    export = c.Type(bool, default=True)
+
+
+def _check_options(options: HandbookConfig) -> None:
+    """Range checks MkDocs' types cannot express, naming the option like MkDocs does."""
+    if options.live_reuse_minutes < 0:
+        raise PluginError("handbook option 'live_reuse_minutes': must be 0 or more minutes")
+    if options.unused_after_days is not None and options.unused_after_days < 1:
+        raise PluginError("handbook option 'unused_after_days': must be 1 or more days")
+    pages_dir = options.pages_dir.strip("/")
+    if pages_dir.startswith("..") or Path(pages_dir).is_absolute():
+        raise PluginError("handbook option 'pages_dir': must be a folder below docs_dir")
+    options.pages_dir = pages_dir
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    def __init__(self) -> None:
+        self.session: BuildSession | None = None
+        self.serving = False
+        self.catalog: Catalog | None = None
+        self.banner = ""
+        self.refs = RefsExtension()
+        self.project: Project | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds.
+        self.serving = command == "serve"
+
+    # --- configuration ------------------------------------------------------------------
+    def on_config(self, config: Any) -> Any:
+        _check_options(self.config)
+        if self.session is None:
+            self.session = BuildSession(live_reuse=self.config.live_reuse_minutes * 60)
+        self.project = Project(
+            Path(config.config_file_path).parent.resolve(),
+            catalog_path=Path(self.config.catalog_dir).resolve(),
+            docs_path=Path(config.docs_dir).resolve(),
+        )
+        self._use_extensions(config)
+        if CSS_PATH not in [str(css) for css in config.extra_css]:
+            config.extra_css.append(CSS_PATH)
+        self.catalog = self._load()
+        self.refs.catalog = self.catalog
+        if config.strict and not self.serving:
+            self._check_references(config)
+        return config
+
+    def _use_extensions(self, config: Any) -> None:
+        """Our reference extension instance in place of `handbook.refs`, plus what we need."""
+        options = config.mdx_configs.pop("handbook.refs", {})
+        self.refs = RefsExtension(**{**options, "pages_dir": self.config.pages_dir})
+        kept = [e for e in config.markdown_extensions if e != "handbook.refs"]
+        kept = [e for e in kept if not isinstance(e, RefsExtension)]
+        missing = [name for name in NEEDED_EXTENSIONS if name not in kept]
+        config.markdown_extensions = [*kept, *missing, self.refs]
+
+    def _load(self) -> Catalog:
+        """The catalog; under serve, a broken one falls back to the last good one."""
+        assert self.session is not None and self.project is not None
+        try:
+            catalog = self.session.load(self.project, self.config.unused_after_days)
+        except CatalogError as exc:
+            if self.serving and self.session.last_good is not None:
+                log.error("the handbook catalog has problems; serving the last good one:\n%s", exc)
+                self.banner = error_banner(str(exc))
+                return self.session.last_good
+            raise PluginError(f"the handbook catalog has problems:\n{exc}") from None
+        self.banner = ""
+        return catalog
+
+    def _check_references(self, config: Any) -> None:
+        """For --strict: every broken reference, before MkDocs empties site/."""
+        assert self.catalog is not None
+        site_extensions = [e for e in config.markdown_extensions if e is not self.refs]
+        problems = check_pages(
+            self.catalog, site_extensions, dict(config.mdx_configs), self.config.pages_dir
+        )
+        if problems:
+            listed = "\n".join(str(p) for p in problems)
+            raise PluginError(f"the handbook has broken references:\n{listed}")
+
+    # --- files and pages -----------------------------------------------------------------
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        """The generated pages and the stylesheet, from memory, replacing stale copies."""
+        assert self.catalog is not None
+        generated = [
+            (page.path, page.content, page.edit_path)
+            for page in all_pages(self.catalog, self.config.pages_dir)
+        ]
+        generated.append((CSS_PATH, stylesheet(), None))
+        for path, content, edit_path in generated:
+            existing = files.get_file_from_path(path)
+            if existing is not None:  # e.g. left in docs/ by `handbook generate`
+                files.remove(existing)
+            file = File.generated(config, path, content=content)
+            if edit_path:
+                file.edit_uri = f"../{edit_path}"
+            files.append(file)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        self.refs.page = page.file.src_uri
+        return self.banner + markdown if self.banner else markdown
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        """Saving any file under the catalog folder rebuilds the preview."""
+        assert self.project is not None
+        server.watch(str(self.project.catalog_dir))
+        return server
+
+    def on_post_build(self, *, config: Any) -> None:
+        if self.config.export and self.catalog is not None:
+            write_export(self.catalog, config.site_dir)

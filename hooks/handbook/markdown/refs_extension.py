@@ -1,0 +1,302 @@
+"""`handbook.refs`: the Python-Markdown extension that turns `[[…]]` references into links.
+
+Registered under the `markdown.extensions` entry point `handbook.refs`, so any engine that
+runs Python-Markdown with a site's `markdown_extensions` (MkDocs, Zensical) resolves
+references with nothing else installed::
+
+    markdown_extensions:
+      - handbook.refs              # options: root, catalog_dir, docs_dir, pages_dir
+
+The reference is an inline pattern registered after Python-Markdown's backticks and
+escapes (like its `wikilinks` extension), so the parser, not a regex over raw text, decides
+what is code: a reference in a code span, a fenced or indented block stays as typed.
+
+The catalog comes from the extension's `catalog` attribute when an adapter set one (the
+MkDocs plugin does), else it is loaded from the handbook folder (`root`, default the nearest
+folder above the working directory with `mkdocs.yml`) and kept for the process, reloaded
+when a file under the catalog folder changes. The page being rendered comes from the
+`page` attribute (set by the MkDocs plugin), or from Zensical's rendering context.
+
+A reference that does not resolve is reported (by default logged as a WARNING on the
+`mkdocs.plugins.handbook` logger, as `docs/<page>:<line>: reference …`, which fails
+`mkdocs build --strict`) and shown as plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import xml.etree.ElementTree as etree
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.util import AtomicString
+
+from handbook.errors import CatalogError, Problem
+from handbook.markdown.code import code_lines, code_spans
+from handbook.markdown.references import REFERENCE, Resolved, parse, resolve
+from handbook.project import Project
+from handbook.render.references import reference_html
+
+if TYPE_CHECKING:
+    from handbook.catalog import Catalog
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+# Markdown extensions whose syntax decides what is code or indented content in handbook
+# pages; `check_pages` parses with these unless the caller passes the site's own list.
+DEFAULT_EXTENSIONS = (
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tabbed",
+)
+
+
+def log_problem(problem: Problem) -> None:
+    """Report a reference problem as MkDocs reports its own: a WARNING naming the place."""
+    log.warning("%s", str(problem).replace(f": {problem.severity}: ", ": ", 1))
+
+
+class RefsExtension(Extension):
+    """Resolve `[[kind:target]]` references against the handbook catalog."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "root": ["", "The handbook folder; default: the nearest with mkdocs.yml above cwd."],
+            "catalog_dir": ["catalog", "The catalog folder, relative to root."],
+            "docs_dir": ["docs", "The pages folder, relative to root."],
+            "pages_dir": ["", "The folder below docs_dir the generated pages are in."],
+        }
+        super().__init__(**kwargs)
+        self.catalog: Catalog | None = None  # set by an adapter that already loaded it
+        self.page: str | None = None  # the page being rendered, below docs_dir
+        self.report: Callable[[Problem], None] = log_problem
+        self.severity = "warning"
+
+    def project(self) -> Project:
+        root = self.getConfig("root")
+        base = Path(root).resolve() if root else Project.find().root
+        return Project(
+            base,
+            catalog_path=base / self.getConfig("catalog_dir"),
+            docs_path=base / self.getConfig("docs_dir"),
+        )
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        page = _PageState(self, md)
+        # Before every other preprocessor: the source exactly as written.
+        md.preprocessors.register(_SourcePreprocessor(md, page), "handbook_refs_source", 100)
+        # After `backtick` (190) and `escape` (180), before links (170): code spans win.
+        md.inlinePatterns.register(_RefsInline(page), "handbook_refs", 175)
+        md.registerExtension(self)
+
+
+class _PageState:
+    """One conversion's page: its path, source, catalog and references seen so far."""
+
+    def __init__(self, ext: RefsExtension, md: Markdown) -> None:
+        self.ext = ext
+        self.md = md
+        self.start("", [])
+
+    def start(self, page: str, lines: list[str]) -> None:
+        self.page = page
+        self.lines = lines
+        self.seen: Counter[str] = Counter()
+        self.candidates: dict[str, list[int]] | None = None
+        self.catalog = None
+
+    def line_of(self, text: str, occurrence: int) -> int | None:
+        """The line of the `occurrence`-th (1-based) parsed `text` on the page file."""
+        if self.candidates is None:
+            self.candidates = _reference_lines(self._file_lines())
+        lines = self.candidates.get(text, [])
+        return lines[min(occurrence, len(lines)) - 1] if lines else None
+
+    def _file_lines(self) -> list[str]:
+        """The page on disk (front matter included, so lines match the editor's)."""
+        project = self.catalog.project if self.catalog else self.ext.project()
+        try:
+            text = (project.docs_dir / self.page).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return self.lines
+        return text.splitlines()
+
+
+def _reference_lines(lines: list[str]) -> dict[str, list[int]]:
+    """Each reference text → the lines it appears on outside code, in order."""
+    found: dict[str, list[int]] = {}
+    for number, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True), 1):
+        if code or "[[" not in line:
+            continue
+        spans = code_spans(line) if "`" in line else []
+        for match in REFERENCE.finditer(line):
+            if not any(a <= match.start() < b for a, b in spans):
+                found.setdefault(match[0], []).append(number)
+    return found
+
+
+def _context_page(md: Markdown) -> str | None:
+    """The page Zensical is rendering, from its `rendering_context` preprocessor."""
+    if "rendering_context" not in md.preprocessors:
+        return None
+    context = getattr(md.preprocessors["rendering_context"], "page", None)
+    return getattr(context, "path", None)
+
+
+class _SourcePreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, page: _PageState) -> None:
+        super().__init__(md)
+        self.state = page
+
+    def run(self, lines: list[str]) -> list[str]:
+        ext = self.state.ext
+        page = ext.page or _context_page(self.md) or ""
+        self.state.start(page, lines)
+        if any("[[" in line for line in lines):
+            self.state.catalog = ext.catalog or catalog_for(ext.project())
+        return lines
+
+
+class _RefsInline(InlineProcessor):
+    def __init__(self, page: _PageState) -> None:
+        super().__init__(REFERENCE.pattern, page.md)
+        self.state = page
+
+    def handleMatch(self, m, data):  # type: ignore[override]
+        state, ext = self.state, self.state.ext
+        ref = parse(m)
+        state.seen[ref.text] += 1
+        if state.catalog is None:
+            return AtomicString(ref.text), m.start(0), m.end(0)
+        pages_dir = ext.getConfig("pages_dir")
+        result = _resolved_html(state.catalog, ref, state.page, pages_dir)
+        if isinstance(result, str):
+            return _element(result), m.start(0), m.end(0)
+        docs = state.catalog.project.relative(state.catalog.project.docs_dir)
+        where = posixpath.join(docs, state.page) if state.page else docs
+        line = state.line_of(ref.text, state.seen[ref.text])
+        message = f"reference {ref.text}: {result.message}"
+        ext.report(Problem(where, line, message, result.hint, severity=ext.severity))
+        return AtomicString(result.fallback), m.start(0), m.end(0)
+
+
+# Resolved references of the current catalog: (reference, page folder, pages_dir) → HTML.
+# A new catalog (the next `mkdocs serve` rebuild) starts a new cache.
+_HTML_CACHE: list[tuple[Catalog, dict[tuple[str, str, str], str]]] = []
+
+
+def _resolved_html(catalog: Catalog, ref, page: str, pages_dir: str):
+    """The HTML of a resolved reference (cached per page folder), or its `Unresolved`."""
+    if not _HTML_CACHE or _HTML_CACHE[0][0] is not catalog:
+        _HTML_CACHE[:] = [(catalog, {})]
+    cache = _HTML_CACHE[0][1]
+    key = (ref.text, posixpath.dirname(page), pages_dir)
+    if key in cache:
+        return cache[key]
+    result = resolve(catalog, ref, page, pages_dir)
+    if not isinstance(result, Resolved):
+        return result  # never cached: each occurrence is reported at its own line
+    html = cache[key] = str(reference_html(result))
+    return html
+
+
+def _element(html: str) -> etree.Element:
+    """Our own well-formed HTML as elements, its text kept from further inline parsing."""
+    root = etree.fromstring(f'<span class="hb-ref">{html}</span>')
+    for node in root.iter():
+        if node.text:
+            node.text = AtomicString(node.text)
+        if node.tail:
+            node.tail = AtomicString(node.tail)
+    return root
+
+
+# --- the catalog, loaded once per process ------------------------------------------------
+_CATALOGS: dict[tuple[Path, Path], tuple[tuple, Catalog | None]] = {}
+
+
+def _fingerprint(folder: Path) -> tuple:
+    """What changes when any file under the catalog folder is saved, added or removed."""
+    stamp = []
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                info = os.stat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            stamp.append((dirpath, name, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(stamp))
+
+
+def catalog_for(project: Project) -> Catalog | None:
+    """The project's catalog, loaded once per process and again after a catalog file changes.
+
+    A catalog with errors is logged once (file:line, no traceback) and gives None, so
+    references render as plain text until the next good save.
+    """
+    from handbook.catalog import load_catalog
+
+    key = (project.root, project.catalog_dir)
+    stamp = _fingerprint(project.catalog_dir)
+    cached = _CATALOGS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        catalog: Catalog | None = load_catalog(project)
+    except CatalogError as exc:
+        log.error("the handbook catalog has problems; references show as plain text:\n%s", exc)
+        catalog = None
+    _CATALOGS[key] = (stamp, catalog)
+    return catalog
+
+
+# --- checking every page before a build ---------------------------------------------------
+def _strip_front_matter(text: str) -> str:
+    if not text.startswith("---"):
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines[1:], 1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[i + 1 :])
+    return text
+
+
+def check_pages(
+    catalog: Catalog,
+    extensions: Iterable[Any] = DEFAULT_EXTENSIONS,
+    configs: dict[str, dict] | None = None,
+    pages_dir: str = "",
+) -> list[Problem]:
+    """Every reference in docs/**/*.md that does not resolve, as an error with file and line.
+
+    Each page that contains `[[` is parsed with `extensions` (the site's own, when the
+    caller has them) so code is told apart exactly as the build will; pages without one are
+    only read. Lets `handbook validate` and a strict build report problems up front.
+    """
+    problems: list[Problem] = []
+    ext = RefsExtension(pages_dir=pages_dir)
+    ext.catalog, ext.report, ext.severity = catalog, problems.append, "error"
+    md = Markdown(extensions=[*extensions, ext], extension_configs=configs or {})
+    docs = catalog.project.docs_dir
+    for path in sorted(docs.rglob("*.md"), key=str):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "[[" in text:
+            ext.page = path.relative_to(docs).as_posix()
+            md.reset().convert(_strip_front_matter(text))
+    return problems
+
+
+def makeExtension(**kwargs: Any) -> RefsExtension:  # noqa: N802 (Python-Markdown's name)
+    return RefsExtension(**kwargs)

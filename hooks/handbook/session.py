@@ -1,0 +1,113 @@
+"""One build's catalog, for any engine: pull when live, load, cross-check, remember.
+
+A `BuildSession` lives as long as the process that builds (one `mkdocs build`, a whole
+`mkdocs serve`, one `handbook generate`). Each `load` refreshes the snapshots first in live
+mode, at most once per `live_reuse` seconds so `mkdocs serve` does not spend Looker's API
+budget on every keystroke, then loads and cross-checks the catalog. It remembers the last
+good catalog so an editing session can keep showing it while a YAML file is being fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from handbook.catalog import Catalog, load_catalog
+from handbook.errors import CatalogError
+from handbook.project import Project
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+LIVE_REUSE = 15 * 60  # default seconds a live pull is reused by later loads
+
+
+def live_mode() -> dict[str, bool]:
+    """Which live pulls this build should try: Looker and/or BigQuery.
+
+    Looker is live when looker-sdk would find credentials (its env vars or a looker.ini);
+    BigQuery when a project, a key file or an endpoint is configured. `HANDBOOK_OFFLINE=1`
+    forces the snapshot, whatever is configured.
+    """
+    if os.environ.get("HANDBOOK_OFFLINE") == "1":
+        return {"looker": False, "bigquery": False}
+    looker = (
+        all(
+            os.environ.get(k)
+            for k in ("LOOKERSDK_BASE_URL", "LOOKERSDK_CLIENT_ID", "LOOKERSDK_CLIENT_SECRET")
+        )
+        or Path(os.environ.get("HANDBOOK_LOOKER_INI", "looker.ini")).is_file()
+    )
+    bigquery = any(
+        os.environ.get(k)
+        for k in (
+            "HANDBOOK_BIGQUERY_ENDPOINT",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "GOOGLE_CLOUD_PROJECT",
+        )
+    )
+    return {"looker": looker, "bigquery": bigquery}
+
+
+class BuildSession:
+    """Loads the catalog for each build of one process; see the module docstring."""
+
+    def __init__(self, live_reuse: float = LIVE_REUSE) -> None:
+        self.live_reuse = live_reuse
+        # None until this process pulls: monotonic time counts from boot, so comparing it
+        # with 0 would skip the first pull on a machine booted less than live_reuse ago.
+        self.last_live_pull: float | None = None
+        self.last_good: Catalog | None = None
+
+    def _pull_if_due(self, project: Project) -> None:
+        live = live_mode()
+        if not any(live.values()):
+            return
+        if self.last_live_pull is not None and time.monotonic() - self.last_live_pull <= (
+            self.live_reuse
+        ):
+            return
+        from handbook.refresh import refresh
+
+        result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])
+        for line in result.messages:
+            log.info(line)
+        for failure in result.failures:
+            # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
+            # warnings into a failed build. Readers see it on every page as a notice.
+            log.info("live pull failed, building from the last snapshot: %s", failure)
+        self.last_live_pull = time.monotonic()
+
+    def load(self, project: Project, unused_after_days: int | None = None) -> Catalog:
+        """This build's catalog; CatalogError (file:line problems) for YAML mistakes.
+
+        A failed live pull is not an error: `refresh` keeps the last snapshot and records
+        the failure, and the pages say so. Cross-check drift is logged at INFO.
+        """
+        from handbook.validate import validate_catalog
+
+        self._pull_if_due(project)
+        catalog = load_catalog(project)
+        if unused_after_days is not None:
+            policy = catalog.policy.model_copy(update={"unused_after_days": unused_after_days})
+            catalog.policy = policy
+        problems = validate_catalog(catalog)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise CatalogError(errors)
+        for problem in problems:
+            # Drift between our definitions and LookML is worth a look, not a failed build.
+            log.info("%s", problem)
+        self.last_good = catalog
+        return catalog
+
+
+def write_export(catalog: Catalog, site_dir: str | Path) -> Path:
+    """`catalog.json`: metrics, sources and published Looker items, for other tools."""
+    from handbook.export import export
+
+    path = Path(site_dir) / "catalog.json"
+    path.write_text(json.dumps(export(catalog), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
