@@ -1,14 +1,16 @@
-"""`[[kind:target]]` references in handbook Markdown, expanded against the build's catalog."""
+"""`[[kind:target]]` references, resolved by the `handbook.refs` Python-Markdown extension."""
 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
+import markdown
 import pytest
 from conftest import REPO, run_build, run_cli
 from handbook.catalog import Catalog, load_catalog
-from handbook.markdown.references import expand_page
+from handbook.markdown.refs_extension import DEFAULT_EXTENSIONS, RefsExtension
 from handbook.project import Project
 
 LOGGER = "mkdocs.plugins.handbook"
@@ -23,42 +25,52 @@ def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == LOGGER and r.levelname == "WARNING"]
 
 
+def html(text: str, page: str, catalog: Catalog) -> str:
+    """`text` as the build renders it on `page` (a path below docs/)."""
+    refs = RefsExtension()
+    refs.catalog, refs.page = catalog, page
+    return markdown.markdown(text, extensions=[*DEFAULT_EXTENSIONS, refs])
+
+
 def test_metric_links_to_its_page_relative_to_the_page_with_status(catalog: Catalog):
-    out = expand_page("Usage is [[metric:mau]].\n", "team/index.md", catalog)
+    out = html("Usage is [[metric:mau]].\n", "team/index.md", catalog)
     assert out.startswith(
-        "Usage is [Monthly active users](../metrics/mau.md) "
+        '<p>Usage is <span class="hb-ref"><a href="../metrics/mau.md">Monthly active users</a> '
         '<span class="hb-badge hb-badge--certified"'
     )
-    assert ">certified</span>." in out
-    assert expand_page("[[metric:nps]]", "index.md", catalog).startswith(
-        "[Net Promoter Score](metrics/nps.md) "
+    assert ">certified</span></span>.</p>" in out
+    assert '<a href="metrics/nps.md">Net Promoter Score</a>' in html(
+        "[[metric:nps]]", "index.md", catalog
     )
-    draft = expand_page("[[metric:lines_of_code_indexed|LOC]]", "data/index.md", catalog)
-    assert draft.startswith("[LOC](../metrics/lines_of_code_indexed.md) ")
+    draft = html("[[metric:lines_of_code_indexed|LOC]]", "data/index.md", catalog)
+    assert '<a href="../metrics/lines_of_code_indexed.md">LOC</a>' in draft
     assert ">draft</span>" in draft
 
 
 def test_looks_and_dashboards_show_live_title_owner_and_views(catalog: Catalog):
-    out = expand_page("See [[look:729]].", "index.md", catalog)
+    out = html("See [[look:729]].", "index.md", catalog)
+    views = catalog.items[("look", "729")].view_count
     assert out == (
-        "See [Monthly users by instance type](<https://sourcegraph.looker.com/looks/729>) "
-        '<small class="hb-ref-note">(look · Eric Brody&#45;Moore · '
-        f"{catalog.items[('look', '729')].view_count:,} views)</small>."
+        '<p>See <span class="hb-ref"><a href="https://sourcegraph.looker.com/looks/729">'
+        "Monthly users by instance type</a> "
+        f'<small class="hb-ref-note">(look · Eric Brody-Moore · {views:,} views)</small>'
+        "</span>.</p>"
     )
-    labelled = expand_page("[[dashboard:177|Support]]", "index.md", catalog)
-    assert labelled.startswith("[Support](<https://sourcegraph.looker.com/dashboards/177>) ")
+    labelled = html("[[dashboard:177|Support]]", "index.md", catalog)
+    assert '<a href="https://sourcegraph.looker.com/dashboards/177">Support</a>' in labelled
     assert "dashboard · Customer support tickets · Kelsey Brown" in labelled
-    lookml = expand_page("[[dashboard:product::executive_summary]]", "index.md", catalog)
-    assert lookml.startswith(
-        "[Executive summary &#40;LookML&#41;]"
-        "(<https://sourcegraph.looker.com/dashboards/product::executive_summary>)"
-    )
+    lookml = html("[[dashboard:product::executive_summary]]", "index.md", catalog)
+    assert (
+        '<a href="https://sourcegraph.looker.com/dashboards/product::executive_summary">'
+        "Executive summary (LookML)</a>"
+    ) in lookml
 
 
 def test_freshness_shows_the_source_badge_and_links_to_the_freshness_page(catalog: Catalog):
-    out = expand_page("HubSpot: [[freshness:hubspot]]", "tools/looker.md", catalog)
+    out = html("HubSpot: [[freshness:hubspot]]", "tools/looker.md", catalog)
     assert out.startswith(
-        'HubSpot: [HubSpot](../data/freshness.md) <span class="hb-badge hb-badge--'
+        '<p>HubSpot: <span class="hb-ref"><a href="../data/freshness.md">HubSpot</a> '
+        '<span class="hb-badge hb-badge--'
     )
     assert "SLA: warn after 8 days, error after 15 days" in out
 
@@ -81,15 +93,27 @@ def test_code_spans_fences_and_indented_code_are_untouched(catalog: Catalog, cap
         "!!! note\n"
         "\n"
         "    Inside an admonition [[metric:dau_mau]] is expanded.\n"
+        "\n"
+        "- a list item\n"
+        "\n"
+        "    ```text\n"
+        "    [[metric:nope]] in a fence inside the item\n"
+        "    ```\n"
     )
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        out = expand_page(page, "editing/index.md", catalog)
+        out = html(page, "editing/index.md", catalog)
     assert warnings(caplog) == []
-    expected = page.replace(
-        "[[metric:dau_mau]]", out.split("admonition ", 1)[1].split(" is expanded")[0]
-    )
-    assert out == expected
-    assert "[DAU/MAU ratio](../metrics/dau_mau.md)" in out
+    assert "<code>[[metric:mau]]</code>" in out
+    assert "<code>a ` [[metric:nope]]</code>" in out
+    assert out.count("[[metric:nope]]") == 4 and "[[look:1]]" in out
+    assert 'Inside an admonition <span class="hb-ref"><a href="../metrics/dau_mau.md">' in out
+
+
+def test_escaped_brackets_are_not_a_reference(catalog: Catalog, caplog):
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        out = html("Type \\[[metric:nope]] to reference a metric.", "index.md", catalog)
+    assert warnings(caplog) == []
+    assert "[[metric:nope]]" in out and "<a" not in out
 
 
 @pytest.mark.parametrize(
@@ -128,38 +152,73 @@ def test_code_spans_fences_and_indented_code_are_untouched(catalog: Catalog, cap
     ],
 )
 def test_unresolved_reference_warns_with_file_line_and_renders_inert(
-    catalog: Catalog, caplog, ref: str, message: str
+    tmp_path: Path, caplog, ref: str, message: str
 ):
+    catalog = load_catalog(Project(REPO))
     page = f"# Team\n\nSee {ref} here.\n"
+    (tmp_path / "docs" / "team").mkdir(parents=True)
+    (tmp_path / "docs" / "team" / "index.md").write_text(page, encoding="utf-8")
+    catalog.project = Project(tmp_path)
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        out = expand_page(page, "team/index.md", catalog)
+        out = html(page, "team/index.md", catalog)
     assert warnings(caplog) == [message]
-    line = out.splitlines()[2]
-    assert "](" not in line and "[[" not in line  # no link, and not a reference any more
+    assert "href" not in out  # plain text, no link
+    assert ("ARR" if "|ARR" in ref else ref) in out
     assert "Quarterly ARR" not in out  # an excluded item's title never leaks
 
 
-def test_line_numbers_count_front_matter_mkdocs_strips(tmp_path: Path, caplog):
-    project = Project(REPO)
-    catalog = load_catalog(project)
+def test_line_numbers_count_front_matter_and_skip_code_mentions(tmp_path: Path, caplog):
+    catalog = load_catalog(Project(REPO))
     docs = tmp_path / "docs"
     (docs / "team").mkdir(parents=True)
-    source = "---\ntitle: Team\n---\n\n# Team\n\n[[metric:nope]]\n"
+    source = (
+        "---\ntitle: Team\n---\n\n# Team\n\n"
+        "Write `[[metric:nope]]` like this.\n\n"
+        "```\n[[metric:nope]]\n```\n\n"
+        "[[metric:nope]]\n\nand again [[metric:nope]]\n"
+    )
     (docs / "team" / "x.md").write_text(source, encoding="utf-8")
     catalog.project = Project(tmp_path)
+    body = source.split("---\n", 2)[2]  # what MkDocs and Zensical hand to Markdown
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        expand_page("# Team\n\n[[metric:nope]]\n", "team/x.md", catalog)
-    assert warnings(caplog)[0].startswith("docs/team/x.md:7: ")
+        html(body, "team/x.md", catalog)
+    lines = [w.split(": ", 1)[0] for w in warnings(caplog)]
+    assert lines == ["docs/team/x.md:13", "docs/team/x.md:15"]
 
 
 def test_a_long_page_expands_every_reference_and_leaves_code_alone(catalog: Catalog):
     # How expansion time grows with page size is measured in scripts/bench_render.py.
     paragraph = "Text with [[metric:mau]] and `code [[look:1]]` and [[look:729]].\n\n"
-    out = expand_page(paragraph * 2000, "a.md", catalog)
-    assert out.count("../") == 0 and out.count("metrics/mau.md") == 2000
-    assert out.count("`code [[look:1]]`") == 2000
-    # A page with no reference is returned as is, without scanning.
-    assert expand_page("plain " * 10000, "a.md", catalog) == "plain " * 10000
+    out = html(paragraph * 2000, "a.md", catalog)
+    assert out.count('href="metrics/mau.md"') == 2000
+    assert out.count("<code>code [[look:1]]</code>") == 2000
+
+
+def test_the_extension_loads_by_name_and_finds_the_catalog_itself(tmp_path: Path):
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "catalog", root / "catalog")
+    out = markdown.markdown(
+        "[[metric:mau]] and `[[metric:mau]]`",
+        extensions=["handbook.refs"],
+        extension_configs={"handbook.refs": {"root": str(root)}},
+    )
+    assert '<a href="metrics/mau.md">Monthly active users</a>' in out
+    assert "<code>[[metric:mau]]</code>" in out
+
+
+def test_plain_build_warns_about_a_bad_reference_and_shows_plain_text(handbook_copy: Project):
+    page = handbook_copy.docs_dir / "team" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [[metric:maus]].\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").count("\n")
+    result = run_build(handbook_copy, "--no-strict")
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"WARNING -  docs/team/index.md:{line}: reference [[metric:maus]]: unknown metric 'maus'"
+    ) in result.stderr
+    built = (handbook_copy.root / "site" / "team" / "index.html").read_text(encoding="utf-8")
+    assert "See [[metric:maus]]." in built
 
 
 def test_strict_build_fails_on_an_unknown_reference_naming_the_page(handbook_copy: Project):

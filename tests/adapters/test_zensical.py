@@ -1,0 +1,86 @@
+"""`handbook generate && zensical build` builds this handbook like the MkDocs plugin does.
+
+Zensical (the maintained successor of MkDocs + Material) reads mkdocs.yml and runs
+Python-Markdown extensions, but has no plugin API and ignores hooks. The catalog reaches it
+as files written by `handbook generate` and the `handbook.refs` Markdown extension.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import _clean_env, copy_handbook, run_build, run_cli
+
+CATALOG_PAGES = ("reports", "metrics", "looker", "data/freshness")
+REF = re.compile(r'<span class="hb-ref"><a href="([^"]*)">(.*?)</a>')
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
+
+
+def zensical_available() -> bool:
+    try:
+        import zensical  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def catalog_pages(site: Path) -> dict[str, str]:
+    """Each generated page's URL path → its first heading's text."""
+    out = {}
+    for page in sorted(site.rglob("index.html")):
+        rel = page.parent.relative_to(site).as_posix()
+        if rel.startswith(CATALOG_PAGES):
+            heading = H1.search(page.read_text(encoding="utf-8"))
+            text = re.sub(r"<[^>]+>", "", heading.group(1)) if heading else ""
+            out[rel] = html.unescape(text).strip()
+    return out
+
+
+def references(site: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each page's resolved references as (link target, link text)."""
+    out = {}
+    for page in sorted(site.rglob("index.html")):
+        found = REF.findall(page.read_text(encoding="utf-8"))
+        if found:
+            out[page.parent.relative_to(site).as_posix()] = found
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not zensical_available(), reason="zensical is not installed (pip install -e '.[test]')"
+)
+def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_path: Path):
+    with_mkdocs = copy_handbook(tmp_path / "mkdocs")
+    assert run_build(with_mkdocs).returncode == 0
+
+    with_zensical = copy_handbook(tmp_path / "zensical")
+    generated = run_cli(with_zensical, "generate")
+    assert generated.returncode == 0, generated.stderr
+    built = subprocess.run(
+        [sys.executable, "-m", "zensical", "build"],
+        cwd=with_zensical.root,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+
+    mkdocs_site, zensical_site = with_mkdocs.root / "site", with_zensical.root / "site"
+    pages = catalog_pages(mkdocs_site)
+    assert {"metrics/mau", "data/freshness", "looker", "reports"} <= set(pages)
+    assert catalog_pages(zensical_site) == pages
+    refs = references(mkdocs_site)
+    assert ("../../metrics/dau_mau/", "DAU/MAU ratio") in refs["tools/looker"]
+    assert references(zensical_site) == refs
+    # Badges are styled in both: the stylesheet is linked from every page.
+    for site in (mkdocs_site, zensical_site):
+        assert "hb-badge hb-badge--certified" in (site / "metrics/mau/index.html").read_text()
+        assert (site / "assets/handbook/handbook.css").is_file()
+        assert "assets/handbook/handbook.css" in (site / "index.html").read_text()
