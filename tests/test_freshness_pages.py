@@ -8,8 +8,8 @@ from pathlib import Path
 
 import markdown
 from handbook.catalog import load_catalog
-from handbook.render.badges import freshness_summary
 from handbook.project import Project
+from handbook.render.badges import freshness_summary
 from handbook.render.pages.freshness_pages import pages
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 from handbook.snapshot.store import save

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handbook.errors import PullError
-from handbook.looker.client import SOURCE, _Client
+from handbook.looker.client import SOURCE, LookerClient
 
 # System Activity (model `system__activity`): which explore and fields each item queries.
 # Explore `look` joins `query` on look.query_id; explore `dashboard` joins `query` on the
@@ -28,7 +28,7 @@ USAGE_LIMIT = 50_000
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
 
 
-def _id_key(value: str) -> tuple[int, int, str]:
+def id_sort_key(value: str) -> tuple[int, int, str]:
     return (0, int(value), "") if value.isdigit() else (1, 0, value)
 
 
@@ -41,7 +41,7 @@ class _Usage:
     fields: list[str]
 
 
-def _usage(client: _Client, kind: str) -> tuple[dict[str, _Usage], str | None]:
+def item_usage(client: LookerClient, kind: str) -> tuple[dict[str, _Usage], str | None]:
     """Explore and fields of every look (or dashboard), by id, from System Activity.
 
     One inline query per kind, whatever the number of items (a further one per 50,000 rows,
@@ -83,7 +83,7 @@ def _usage(client: _Client, kind: str) -> tuple[dict[str, _Usage], str | None]:
 
 
 def _usage_rows(
-    client: _Client, explore: str, id_field: str
+    client: LookerClient, explore: str, id_field: str
 ) -> list[tuple[int, str, str, list[str], str]]:
     """(id, model, explore, fields, raw fields text) rows, page by page if the limit is hit.
 

@@ -261,7 +261,7 @@ def _looker_message(resp: requests.Response) -> str:
     return f": {str(msg)[:200]}" if msg else ""
 
 
-class _Client:
+class LookerClient:
     """The real looker-sdk client with our transport; every GET returns parsed JSON."""
 
     def __init__(self, settings: PullSettings) -> None:

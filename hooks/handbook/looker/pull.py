@@ -22,8 +22,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from handbook.errors import PullError
-from handbook.looker.activity import USAGE_QUERIES, _id_key, _usage
-from handbook.looker.client import SOURCE, PullSettings, _Client
+from handbook.looker.activity import USAGE_QUERIES, id_sort_key, item_usage
+from handbook.looker.client import SOURCE, LookerClient, PullSettings
 from handbook.progress import Progress
 from handbook.snapshot.model import (
     LookerExplore,
@@ -204,7 +204,7 @@ def _explore_names(models: list[dict[str, Any]]) -> list[tuple[str, str]]:
 class _Pool:
     """A thread pool where the first failure stops everything and is re-raised."""
 
-    def __init__(self, client: _Client, workers: int) -> None:
+    def __init__(self, client: LookerClient, workers: int) -> None:
         self.client = client
         self.executor = ThreadPoolExecutor(max_workers=max(1, workers))
         self.futures: list[Future[Any]] = []
@@ -249,14 +249,14 @@ def pull_snapshot(
     """
     progress = progress or _NoProgress()
     settings = settings or PullSettings.from_env()
-    client = _Client(settings)
+    client = LookerClient(settings)
     progress.step(f"looker: logging in to {client.base_url}")
     client.login()
     pool = _Pool(client, settings.max_workers)
     deleted = {"deleted": "true", "fields": DELETED_FIELDS}
     try:
         # First: System Activity queries are the slowest answers, so they start first.
-        usage = {kind: pool.submit(_usage, client, kind) for kind in USAGE_QUERIES}
+        usage = {kind: pool.submit(item_usage, client, kind) for kind in USAGE_QUERIES}
         folders = pool.submit(client.get_list, "/folders", {"fields": FOLDER_FIELDS})
         models = pool.submit(client.get_list, "/lookml_models", {"fields": MODEL_FIELDS})
         users = pool.submit(client.paginate, "/users", {"fields": USER_FIELDS}, progress, "users")
@@ -339,8 +339,8 @@ def pull_snapshot(
     snapshot = LookerSnapshot(
         pulled_at=datetime.now(UTC).replace(microsecond=0),
         base_url=(base_url_hint or client.base_url).rstrip("/"),
-        folders=sorted((_folder(r) for r in folders.result()), key=lambda f: _id_key(f.id)),
-        items=sorted(items.values(), key=lambda i: (i.kind, _id_key(i.id))),
+        folders=sorted((_folder(r) for r in folders.result()), key=lambda f: id_sort_key(f.id)),
+        items=sorted(items.values(), key=lambda i: (i.kind, id_sort_key(i.id))),
         explores=sorted(explores, key=lambda x: (x.model, x.name)),
         requests=client.requests,
     )
@@ -365,7 +365,7 @@ def verify_ids(
     ids (`model::name`) are not searchable; one `all_dashboards` call covers them.
     """
     settings = settings or PullSettings.from_env()
-    client = _Client(settings)
+    client = LookerClient(settings)
     client.login()
     found: dict[tuple[str, str], LookerItem] = {}
     paths = {"look": "/looks/search", "dashboard": "/dashboards/search"}

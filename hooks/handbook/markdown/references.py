@@ -32,9 +32,7 @@ if TYPE_CHECKING:
     from handbook.freshness.rules import SourceStatus
 
 # One reference; `[^\]|\n]` keeps a match inside one line and out of neighbouring brackets.
-REFERENCE = re.compile(
-    r"\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\]"
-)
+REFERENCE = re.compile(r"\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\]")
 KINDS_HINT = "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]] or [[freshness:SOURCE]]"
 # Where the generated pages references link to live, relative to the generated-pages folder.
 METRIC_PAGE = "metrics/{name}.md"
@@ -125,7 +123,9 @@ def _freshness(
     return Resolved(ref.label or source.label, href, freshness=catalog.source_statuses[source.name])
 
 
-def resolve(catalog: Catalog, ref: Reference, page: str, pages_dir: str = "") -> Resolved | Unresolved:
+def resolve(
+    catalog: Catalog, ref: Reference, page: str, pages_dir: str = ""
+) -> Resolved | Unresolved:
     """What `ref`, typed on `page` (a path below docs/), stands for in `catalog`.
 
     `pages_dir` is the folder below docs/ the generated pages live in ("" for docs/ itself).

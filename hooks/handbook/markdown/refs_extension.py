@@ -298,5 +298,5 @@ def check_pages(
     return problems
 
 
-def makeExtension(**kwargs: Any) -> RefsExtension:  # noqa: N802 (Python-Markdown's name)
+def makeExtension(**kwargs: Any) -> RefsExtension:
     return RefsExtension(**kwargs)
