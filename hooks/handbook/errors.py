@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
@@ -54,3 +57,30 @@ class PullError(Exception):
         self.source = source
         self.message = message
         self.status = status
+
+
+def describe_validation_error(error: dict[str, Any]) -> tuple[str, str | None]:
+    """One pydantic error in words an analyst reading a PR check will follow, and a fix.
+
+    The one wording for pydantic's errors: curated YAML, snapshots and Looker's answers.
+    """
+    loc = error["loc"]
+    name = str(loc[-1]) if loc else "value"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return (
+            f"unknown key '{name}'",
+            "check the spelling; see docs/editing/catalog.md for the keys",
+        )
+    if kind == "missing":
+        return f"missing required key '{name}'", f"add '{name}:' here"
+    given = error.get("input")
+    shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+    return f"'{name}': {error['msg']} (got {shown})", None
+
+
+def first_validation_error(exc: ValidationError) -> str:
+    """`at a.b.c: <description>` for the first error, for data no one edits by hand."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "the top level"
+    return f"at {where}: {describe_validation_error(first)[0]}"

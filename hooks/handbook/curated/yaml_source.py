@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from handbook.errors import CatalogError, Problem
+from handbook.errors import CatalogError, Problem, describe_validation_error
 
 Loc = tuple[str | int, ...]
 T = TypeVar("T")
@@ -120,23 +120,6 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
     return YamlDoc(path=path, display=display, data=data, lines=lines)
 
 
-def _describe(error: dict[str, Any]) -> tuple[str, str | None]:
-    """Pydantic's message in words an analyst reading a PR check will follow."""
-    loc = error["loc"]
-    name = str(loc[-1]) if loc else "value"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return (
-            f"unknown key '{name}'",
-            "check the spelling; see docs/editing/catalog.md for the keys",
-        )
-    if kind == "missing":
-        return f"missing required key '{name}'", f"add '{name}:' here"
-    given = error.get("input")
-    shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
-    return f"'{name}': {error['msg']} (got {shown})", None
-
-
 def validate(doc: YamlDoc, model: type[BaseModel], loc_prefix: Loc = ()) -> BaseModel:
     """Validate `doc.data` (or the part of it at `loc_prefix`) and map errors to lines."""
     data = doc.data
@@ -152,7 +135,7 @@ def validation_problems(doc: YamlDoc, exc: ValidationError, loc_prefix: Loc = ()
     problems = []
     for error in exc.errors():
         loc = (*loc_prefix, *error["loc"])
-        message, hint = _describe(error)
+        message, hint = describe_validation_error(error)
         problems.append(Problem(doc.display, doc.lines.line_for(loc), message, hint))
     return problems
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from handbook.errors import PullError
+from handbook.errors import PullError, first_validation_error
 from handbook.looker.activity import USAGE_QUERIES, id_sort_key, item_usage
 from handbook.looker.client import SOURCE, LookerClient, PullSettings
 from handbook.progress import Progress
@@ -128,10 +128,8 @@ def _validated(model: Any, data: dict[str, Any], what: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
         raise PullError(
-            SOURCE, f"Looker sent an unreadable {what}: {where}: {first['msg']}"
+            SOURCE, f"Looker sent an unreadable {what} {first_validation_error(exc)}"
         ) from None
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from handbook.errors import CatalogError
+from handbook.errors import CatalogError, first_validation_error
 from handbook.snapshot.model import SCHEMA_VERSION
 
 M = TypeVar("M", bound=BaseModel)
@@ -74,11 +74,9 @@ def load(path: Path, model_type: type[M]) -> M | None:
     try:
         return model_type.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
         raise CatalogError.single(
             path,
             None,
-            f"snapshot does not match the expected shape at {where}: {first['msg']}",
+            f"snapshot does not match the expected shape {first_validation_error(exc)}",
             "restore it from git or run `handbook refresh`",
         ) from None
