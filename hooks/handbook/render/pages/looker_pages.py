@@ -178,14 +178,10 @@ def _missing_pages(catalog: Catalog) -> Iterable[Page]:
         yield Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
 
 
-def pages(catalog: Catalog) -> Iterable[Page]:
+def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
     snapshot = catalog.looker
-    if snapshot is None:
-        yield from _missing_pages(catalog)
-        return
-    index = build_index(catalog)
+    assert snapshot is not None
     items = snapshot.items
-
     most_viewed = heapq.nlargest(TOP_N, items, key=lambda i: (i.view_count, i.favorite_count))
     recent = heapq.nlargest(
         TOP_N,
@@ -199,55 +195,50 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         "explores": len(snapshot.explores),
         "fields": sum(1 for e in snapshot.explores for f in e.fields if not f.hidden),
     }
-    yield Page(
-        "looker/index.md",
-        _render(
-            "looker_index.md.j2",
-            catalog,
-            counts=counts,
-            most_viewed=most_viewed,
-            recent=recent,
-            index=index,
-            page_link=_page_link,
-        ),
-        EDIT_PATH,
+    content = _render(
+        "looker_index.md.j2",
+        catalog,
+        counts=counts,
+        most_viewed=most_viewed,
+        recent=recent,
+        index=index,
+        page_link=_page_link,
     )
+    return Page("looker/index.md", content, EDIT_PATH)
 
+
+def _folder_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
         path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
         crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
-        yield Page(
-            node.page,
-            _render(
-                "looker_folder.md.j2",
-                catalog,
-                node=node,
-                crumbs=crumbs,
-                page_link=_page_link,
-            ),
-            EDIT_PATH,
+        content = _render(
+            "looker_folder.md.j2", catalog, node=node, crumbs=crumbs, page_link=_page_link
         )
+        yield Page(node.page, content, EDIT_PATH)
 
+
+def _explores_page(catalog: Catalog) -> Page:
     models: dict[str, list[LookerExplore]] = {}
-    for explore in snapshot.explores:
+    for explore in catalog.looker.explores if catalog.looker else []:
         models.setdefault(explore.model, []).append(explore)
-    yield Page(
-        "looker/explores.md",
-        _render(
-            "looker_explores.md.j2",
-            catalog,
-            models=[
-                (model, sorted(explores, key=lambda e: ((e.label or e.name).casefold(), e.name)))
-                for model, explores in sorted(models.items())
-            ],
-            explore_anchor=lambda e: Markup(explore_anchor(e)),  # [a-z0-9-] only
-        ),
-        EDIT_PATH,
+    content = _render(
+        "looker_explores.md.j2",
+        catalog,
+        models=[
+            (model, sorted(explores, key=lambda e: ((e.label or e.name).casefold(), e.name)))
+            for model, explores in sorted(models.items())
+        ],
+        explore_anchor=lambda e: Markup(explore_anchor(e)),  # [a-z0-9-] only
     )
+    return Page("looker/explores.md", content, EDIT_PATH)
 
+
+def _unused_page(catalog: Catalog, index: LookerIndex) -> Page:
+    snapshot = catalog.looker
+    assert snapshot is not None
     days = catalog.policy.unused_after_days
     owners: dict[str, list[LookerItem]] = {}
-    for item in items:
+    for item in snapshot.items:
         if is_unused(item, snapshot.pulled_at, days):
             owners.setdefault(item.owner or "", []).append(item)
     never = datetime.min.replace(tzinfo=UTC)
@@ -255,17 +246,25 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         (owner, sorted(group, key=lambda i: (_utc(i.last_viewed_at) or never, i.title)))
         for owner, group in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0].casefold()))
     ]
-    yield Page(
-        "looker/unused.md",
-        _render(
-            "looker_unused.md.j2",
-            catalog,
-            days=days,
-            cutoff=_utc(snapshot.pulled_at) - timedelta(days=days),
-            groups=groups,
-            total=sum(len(g) for _, g in groups),
-            index=index,
-            page_link=_page_link,
-        ),
-        EDIT_PATH,
+    content = _render(
+        "looker_unused.md.j2",
+        catalog,
+        days=days,
+        cutoff=_utc(snapshot.pulled_at) - timedelta(days=days),
+        groups=groups,
+        total=sum(len(g) for _, g in groups),
+        index=index,
+        page_link=_page_link,
     )
+    return Page("looker/unused.md", content, EDIT_PATH)
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    if catalog.looker is None:
+        yield from _missing_pages(catalog)
+        return
+    index = build_index(catalog)
+    yield _index_page(catalog, index)
+    yield from _folder_pages(catalog, index)
+    yield _explores_page(catalog)
+    yield _unused_page(catalog, index)

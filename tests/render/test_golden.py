@@ -1,0 +1,41 @@
+"""Generated pages compared with reviewed copies under tests/golden/, where a diff says more.
+
+The catalog is the repository's, built at a fixed time so ages in notices do not move. After
+an intended change to a page, regenerate the copies and review the diff like code:
+
+    HANDBOOK_UPDATE_GOLDEN=1 pytest tests/render/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from handbook.catalog import load_catalog
+from handbook.project import Project
+from handbook.render.pages import all_pages
+
+GOLDEN = REPO / "tests" / "golden"
+PAGES = ("metrics/mau.md", "data/freshness.md", "reports/index.md", "looker/unused.md")
+BUILT_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    catalog = load_catalog(Project(REPO), now=BUILT_AT)
+    return {page.path: page.content for page in all_pages(catalog) if page.path in PAGES}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_generated_page_matches_its_golden_copy(rendered: dict[str, str], page: str):
+    golden = GOLDEN / page
+    if os.environ.get("HANDBOOK_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(rendered[page], encoding="utf-8")
+    assert golden.is_file(), f"no golden copy of {page}: run with HANDBOOK_UPDATE_GOLDEN=1"
+    assert rendered[page] == Path(golden).read_text(encoding="utf-8"), (
+        f"{page} changed; if intended, regenerate with HANDBOOK_UPDATE_GOLDEN=1 and review"
+    )
