@@ -1,6 +1,8 @@
-"""The Data & Analytics handbook: MkDocs site with a live Looker, metric and freshness catalog.
+"""The Data & Analytics handbook: a live Looker, metric and freshness catalog for a docs site.
 
-The package holds every piece of logic; engine adapters only wire events to functions here.
+The package holds every piece of logic, with no MkDocs import outside `adapters`: the same
+core serves the MkDocs plugin and, through `handbook generate` and the `handbook.refs`
+Markdown extension, Zensical or any engine that runs Python-Markdown.
 Subpackages, one concern each:
 
 - `snapshot`: the pulled snapshot as plain data (`model`) and its atomic JSON `store`.
@@ -9,14 +11,19 @@ Subpackages, one concern each:
 - `freshness`: dbt's pass / warn / error `rules`, and the `bigquery` metadata they judge.
 - `curated`: the YAML analysts edit: `metrics`, `sources`, `reports`, `policy` (which Looker
   folders may be published), read by `yaml_source` with file and line.
-- `markdown`: which parts of a page are `code`, `[[…]]` `references`, Looker URLs (`linkscan`).
+- `markdown`: which parts of a page are `code`, `[[…]]` `references` (parsing and lookup) and
+  `refs_extension` (the `handbook.refs` Python-Markdown extension), Looker URLs (`linkscan`).
 - `links`: Looker links judged against the snapshot (`check`).
-- `render`: Jinja2 `templating` with Markdown-safe escaping, and the generated `pages`.
-- `adapters`: the MkDocs build glue (`mkdocs_build`) and the `handbook` command (`cli`).
+- `render`: Jinja2 `templating` with Markdown-safe escaping, the generated `pages`, `badges`,
+  how a resolved reference looks (`references`), the serve error `banner`, and the
+  stylesheet and templates the package ships (`assets/`, `templates/`).
+- `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`) and the `handbook` command (`cli`).
 
 Core modules: `project` (where a handbook's files are), `errors` (user-facing problems with file
 and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),
-`refresh` (a whole pull, written atomically), `validate`, `export` (`catalog.json`), `progress`.
+`refresh` (a whole pull, written atomically), `validate`, `export` (`catalog.json`), `progress`,
+`session` (one build's catalog: live pull with reuse, load, cross-check, last good),
+`generate` (pages as files for engines without plugins), `suggest` (the one did-you-mean).
 """
 
 __version__ = "0.1.0"
