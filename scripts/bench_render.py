@@ -24,11 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+import markdown  # noqa: E402
 from handbook.catalog import Catalog, load_catalog  # noqa: E402
 from handbook.curated.metrics import Metric  # noqa: E402
 from handbook.curated.policy import apply_policy  # noqa: E402
 from handbook.markdown.linkscan import HostMatcher, scan_text  # noqa: E402
-from handbook.markdown.references import expand_page  # noqa: E402
+from handbook.markdown.refs_extension import DEFAULT_EXTENSIONS, RefsExtension  # noqa: E402
 from handbook.project import Project  # noqa: E402
 from handbook.render.pages import looker_pages, metric_pages  # noqa: E402
 from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot  # noqa: E402
@@ -37,6 +38,13 @@ from handbook.validate import validate_catalog  # noqa: E402
 TARGET = 1.5
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 PATHOLOGICAL = "https://x.looker.com/looks/1"  # followed by a long run of unmatched closers
+
+
+def expand_page(text: str, page: str, catalog: Catalog) -> str:
+    """The page rendered by Python-Markdown with the `handbook.refs` extension, as a build does."""
+    refs = RefsExtension()
+    refs.catalog, refs.page = catalog, page
+    return markdown.markdown(text, extensions=[*DEFAULT_EXTENSIONS, refs])
 
 
 def best_of(fn: Callable[[], object], runs: int = 3) -> float:
@@ -137,7 +145,7 @@ def main() -> int:
             lambda n: best_of(lambda: validate_catalog(with_metrics(base, n))),
         ),
         row(
-            "[[…]] expansion (paragraphs per page)",
+            "Markdown + [[…]] (paragraphs per page)",
             200,
             2_000,
             lambda n: best_of(lambda: expand_page(page_text(n), "team/x.md", base)),

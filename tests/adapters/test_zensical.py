@@ -8,6 +8,7 @@ as files written by `handbook generate` and the `handbook.refs` Markdown extensi
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -53,7 +54,8 @@ def references(site: Path) -> dict[str, list[tuple[str, str]]]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not zensical_available(), reason="zensical is not installed (pip install -e '.[test]')"
+    not zensical_available() and not os.environ.get("CI"),
+    reason="zensical is not installed (pip install -e '.[test]'); in CI this test fails instead",
 )
 def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_path: Path):
     with_mkdocs = copy_handbook(tmp_path / "mkdocs")
