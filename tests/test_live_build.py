@@ -53,3 +53,18 @@ def test_a_failed_live_pull_still_builds_strict_from_the_snapshot_with_a_notice(
         assert "shows the last good snapshot, from 2026-11-22 06:00 UTC" in text, page
     # The published titles are the snapshot's: nothing half-pulled leaked in.
     assert "Monthly users by instance type" in page_text(handbook_copy, "reports/index.html")
+
+
+def test_the_plugins_live_option_false_builds_from_the_snapshot_with_credentials_set(
+    handbook_copy: Project,
+):
+    config = handbook_copy.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - handbook\n" in text
+    config.write_text(text.replace("  - handbook\n", "  - handbook:\n      live: false\n", 1))
+    before = handbook_copy.looker_snapshot.read_bytes()
+    with FakeLooker(from_snapshot(REPO / "catalog" / "snapshot" / "looker.json")) as fake:
+        result = run_build(handbook_copy, env=live_env(fake))
+        assert fake.log == []
+    assert result.returncode == 0, result.stderr
+    assert handbook_copy.looker_snapshot.read_bytes() == before

@@ -5,6 +5,7 @@
       - handbook:                    # every option has a default
           catalog_dir: catalog       # the curated YAML and snapshot, beside mkdocs.yml
           pages_dir: ""              # generated pages' folder below docs/ ("" = docs/ itself)
+          live: true                 # pull live data when credentials are configured
           live_reuse_minutes: 15     # how long `mkdocs serve` reuses a live pull
           unused_after_days: null    # overrides catalog/looker.yml's unused_after_days
           export: true               # write catalog.json next to the site
@@ -50,6 +51,7 @@ NEEDED_EXTENSIONS = ("admonition", "pymdownx.details", "tables", "toc", "attr_li
 class HandbookConfig(base.Config):
     catalog_dir = c.Dir(exists=True, default="catalog")
     pages_dir = c.Type(str, default="")
+    live = c.Type(bool, default=True)
     live_reuse_minutes = c.Type(int, default=LIVE_REUSE // 60)
     unused_after_days = c.Optional(c.Type(int))
     export = c.Type(bool, default=True)
@@ -84,7 +86,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_config(self, config: Any) -> Any:
         _check_options(self.config)
         if self.session is None:
-            self.session = BuildSession(live_reuse=self.config.live_reuse_minutes * 60)
+            self.session = BuildSession(self.config.live_reuse_minutes * 60, live=self.config.live)
         self.project = Project(
             Path(config.config_file_path).parent.resolve(),
             catalog_path=Path(self.config.catalog_dir).resolve(),
