@@ -264,3 +264,14 @@ def test_built_editing_guide_shows_the_syntax_literally(built_site: Path):
     html = (built_site / "editing" / "index.html").read_text(encoding="utf-8")
     assert "<code>[[metric:mau]]</code>" in html
     assert "<code>[[look:729|Monthly users]]</code>" in html
+
+
+def test_hostile_titles_and_markup_in_labels_render_as_text(caplog):
+    catalog = load_catalog(Project(REPO))
+    catalog.items[("look", "729")].title = 'Q3 \x01<script>alert("x")</script> & *co*'
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        out = html("[[look:729]] and [[look:729|`code` \\*x\\*]]", "index.md", catalog)
+    assert warnings(caplog) == []
+    assert "<script>" not in out and "\x01" not in out
+    assert '>Q3 &lt;script&gt;alert("x")&lt;/script&gt; &amp; *co*</a>' in out
+    assert '<a href="https://sourcegraph.looker.com/looks/729">code *x*</a>' in out

@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 import xml.etree.ElementTree as etree
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -176,7 +177,10 @@ class _RefsInline(InlineProcessor):
 
     def handleMatch(self, m, data):  # type: ignore[override]
         state, ext = self.state, self.state.ext
-        ref = parse(m)
+        # Inline code or escapes inside a label were already stashed by earlier patterns:
+        # read the reference with their text put back.
+        typed = REFERENCE.fullmatch(_unstash(self.unescape(m[0]))) if "\x02" in m[0] else m
+        ref = parse(typed or m)
         state.seen[ref.text] += 1
         if state.catalog is None:
             return AtomicString(ref.text), m.start(0), m.end(0)
@@ -212,9 +216,21 @@ def _resolved_html(catalog: Catalog, ref, page: str, pages_dir: str):
     return html
 
 
+# Python-Markdown's placeholder for a backslash-escaped character: STX, its code, ETX.
+_ESCAPED = re.compile("\x02([0-9]+)\x03")
+
+
+def _unstash(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m[1])), text)
+
+
+# Characters XML (and so the element tree) cannot hold; Looker titles are untrusted text.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _element(html: str) -> etree.Element:
     """Our own well-formed HTML as elements, its text kept from further inline parsing."""
-    root = etree.fromstring(f'<span class="hb-ref">{html}</span>')
+    root = etree.fromstring(f'<span class="hb-ref">{_NOT_XML.sub("", html)}</span>')
     for node in root.iter():
         if node.text:
             node.text = AtomicString(node.text)
