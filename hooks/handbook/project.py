@@ -51,6 +51,10 @@ class Project:
         """Where a failed pull of `source` is remembered (git-ignored)."""
         return self.snapshot_dir / f"{source}.attempt.json"
 
+    def pulling_file(self, source: str) -> Path:
+        """Where a pull of `source` in progress is marked (git-ignored)."""
+        return self.snapshot_dir / f"{source}.pulling.json"
+
     @property
     def looker_policy(self) -> Path:
         return self.catalog_dir / "looker.yml"
