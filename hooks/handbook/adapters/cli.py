@@ -95,7 +95,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from pathlib import Path
 
-    project = Project(Path(args.root).resolve()) if args.root else Project.find()
+    project = Project(Path(args.root).resolve()) if args.root else Project.locate()
+    if project is None:
+        print(
+            f"error: {Path.cwd()} is not inside a handbook: no mkdocs.yml with a catalog/ "
+            "folder beside it here or in any folder above; run `handbook` in the handbook's "
+            "folder or pass --root PATH",
+            file=sys.stderr,
+        )
+        return 2
     try:
         return int(args.func(args, project) or 0)
     except CatalogError as exc:
