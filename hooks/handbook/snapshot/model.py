@@ -143,6 +143,21 @@ class TableFreshness(_Data):
     loaded_at: UtcDatetime | None = None
     method: Literal["metadata", "max_field"] = "metadata"
     error: str | None = None  # set when the check itself failed: dbt's "runtime error"
+    # What was asked, for MAX(field) checks: one table read by two sources with different
+    # filters (or fields) has one entry per (table, field, filter), as dbt judges each.
+    loaded_at_field: str | None = None
+    filter: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        return freshness_key(self.table, self.loaded_at_field, self.filter)
+
+
+def freshness_key(
+    table: str, loaded_at_field: str | None, filter: str | None
+) -> tuple[str, str | None, str | None]:
+    """What identifies one freshness answer: metadata checks ignore filters."""
+    return (table, loaded_at_field, filter if loaded_at_field else None)
 
 
 class FreshnessSnapshot(_Data):
