@@ -148,6 +148,18 @@ class Catalog:
             "or remove it",
         )
 
+    def gone_from_looker(self, kind: str, item_id: str) -> str | None:
+        """ "deleted" (in Looker's trash) or "missing" (not in the snapshot), else None.
+
+        Curated YAML naming such content fails `handbook validate` and strict builds, but
+        a plain build publishes it shown as gone: one trashed dashboard must not stop the
+        nightly site. Excluded content is not "gone": it stays an error everywhere.
+        """
+        key = (kind, item_id)
+        if self.view is None or key in self.items or key in self.view.excluded_items:
+            return None
+        return "deleted" if key in self.view.deleted_items else "missing"
+
     # --- Metrics and sources ------------------------------------------------------------
     @cached_property
     def metrics_by_name(self) -> dict[str, Metric]:

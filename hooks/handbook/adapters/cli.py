@@ -8,8 +8,10 @@ modules that meet them.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from handbook import __version__
 from handbook.errors import CatalogError
@@ -37,10 +39,13 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
     from handbook.validate import validate_project
 
     problems = validate_project(project)
-    for problem in problems:
-        print(problem, file=sys.stderr)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    if args.format == "json":  # for the nightly stale-links report; same exit codes
+        print(json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False))
+        return 1 if errors else 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
     if errors:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return 1
@@ -78,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate",
         help="check metric, source and report YAML against each other and the snapshot",
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="json: every problem as an object on stdout (file, line, severity, message, "
+        "hint, publishable = gone from Looker, which a plain build publishes)",
     )
     p.set_defaults(func=_validate)
 

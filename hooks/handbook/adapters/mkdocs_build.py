@@ -14,7 +14,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
@@ -96,12 +96,16 @@ def start_build(config_file_path: str | None) -> Catalog:
 
     # Before MkDocs empties site/: a broken reference stops the build with the old site intact.
     problems = validate_handbook(catalog)
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity == "error" and not p.publishable]
     if errors:
         raise CatalogError(errors)
     for problem in problems:
-        # Drift between our definitions and LookML is worth a look, not a failed --strict build.
-        log.info("%s", problem)
+        if problem.publishable:
+            # Gone from Looker: published as gone; a WARNING, so --strict (PRs) still fails.
+            log.warning("%s", replace(problem, severity="warning"))
+        else:
+            # Drift between our definitions and LookML is worth a look, not a failed build.
+            log.info("%s", problem)
     _state.catalog = catalog
     return catalog
 
