@@ -290,7 +290,6 @@ def synthetic(
     over models `model_<n % projects>`, each in its own project `project_<n % projects>`.
     """
     rnd = random.Random(seed)
-    base = datetime(2025, 1, 1, tzinfo=UTC)
     data = Dataset()
     data.users = [{"id": str(u + 1), "display_name": f"User {u + 1}"} for u in range(users)]
     data.folders = [
@@ -312,6 +311,27 @@ def synthetic(
                 "is_personal_descendant": False,
             }
         )
+    _synthetic_items(data, rnd, items, folders, users, deleted_share)
+    for n in range(lookml_dashboards):
+        data.dashboards.append(
+            {
+                "id": f"product::board_{n}",
+                "title": f"LookML board {n}",
+                "description": None,
+                "folder": {"id": "1", "name": "Shared"},
+                "user_id": "1",
+                "model": {"id": "product", "label": "Product"},
+            }
+        )
+    _synthetic_explores(data, explores, projects)
+    return data
+
+
+def _synthetic_items(
+    data: Dataset, rnd: random.Random, items: int, folders: int, users: int, deleted_share: float
+) -> None:
+    """Numbered dashboards (even) and looks (odd), with System Activity queries for each."""
+    base = datetime(2025, 1, 1, tzinfo=UTC)
     for n in range(items):
         when = base + timedelta(hours=n)
         row: Row = {
@@ -340,17 +360,9 @@ def synthetic(
                 {**usage, "fields": ["usage.users", "usage.month"]},
                 {"model": "product", "view": "accounts", "fields": ["accounts.count"]},
             ]
-    for n in range(lookml_dashboards):
-        data.dashboards.append(
-            {
-                "id": f"product::board_{n}",
-                "title": f"LookML board {n}",
-                "description": None,
-                "folder": {"id": "1", "name": "Shared"},
-                "user_id": "1",
-                "model": {"id": "product", "label": "Product"},
-            }
-        )
+
+
+def _synthetic_explores(data: Dataset, explores: int, projects: int) -> None:
     usage = {
         "model": "product",
         "name": "usage",
@@ -370,7 +382,6 @@ def synthetic(
             f"project_{n % projects}",
         )
         _merge_models(data, extra)
-    return data
 
 
 def _merge_models(data: Dataset, extra: Dataset) -> None:
