@@ -7,7 +7,6 @@ vendored API spec); the CLI tests run `python -m handbook` as a user does.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import signal
@@ -16,20 +15,21 @@ import sys
 import time
 
 import pytest
-from conftest import run_cli
+from conftest import _clean_env, run_build, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
-from handbook.catalog import load_catalog
 from handbook.errors import PullError
 from handbook.looker.pull import pull_snapshot
 from handbook.project import Project
-from handbook.render.pages.looker_pages import pages as looker_pages
-from test_looker_pull import SECRET, SEED, Recorder, _env, _refresh, settings_for
+from test_live_build import page_text
+from test_looker_pull import SECRET, SEED, Recorder, settings_for
 
 
-def _looker_index(catalog) -> str:
-    """The catalog index page's Markdown, with the character escapes undone."""
-    page = next(p for p in looker_pages(catalog) if p.path == "looker/index.md")
-    return html.unescape(page.content)
+def cli_env(fake: FakeLooker) -> dict[str, str]:
+    """A user's environment pointing `handbook` at the fake, with fast retries."""
+    env = _clean_env()
+    env.pop("HANDBOOK_OFFLINE")
+    env.update(fake.env(HANDBOOK_RETRY_BASE_SECONDS="0.01", HANDBOOK_RETRY_ATTEMPTS="3"))
+    return env
 
 
 # ----------------------------------------------------------------------------- pagination
@@ -48,14 +48,10 @@ def test_a_pull_is_complete_against_a_server_whose_default_order_changes_every_r
 
 
 def test_a_search_that_ignores_sorts_fails_the_pull_instead_of_dropping_items():
-    with FakeLooker(synthetic(300), unstable_order=True) as fake:
-        # A server that drops the `sorts` parameter: the unstable default order comes back.
-        original = fake._ordered
-        fake._ordered = lambda rows, query, schema: original(  # type: ignore[method-assign]
-            rows, {k: v for k, v in query.items() if k != "sorts"}, schema
-        )
-        with pytest.raises(PullError, match=r"sorts=id\) returned .* (twice|out of order)"):
-            pull_snapshot(settings=settings_for(fake, page_size=40))
+    fake = FakeLooker(synthetic(300), unstable_order=True, honour_sorts=False)
+    pattern = r"sorts=id\) returned .* (twice|out of order)"
+    with fake, pytest.raises(PullError, match=pattern):
+        pull_snapshot(settings=settings_for(fake, page_size=40))
 
 
 # ----------------------------------------------------------------------------- System Activity
@@ -101,7 +97,7 @@ def test_refresh_with_unreadable_system_activity_exits_1_keeps_fields_and_pages_
     before = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
     with FakeLooker(from_snapshot(SEED), client_secret=SECRET) as fake:
         fake.inject("/queries/run/json", Fault("truncated", times=None))
-        result = _refresh(handbook_copy, fake)
+        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(fake))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "not JSON" in result.stderr and "from 2026-11-22 06:00 UTC" in result.stderr
     after = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
@@ -111,10 +107,13 @@ def test_refresh_with_unreadable_system_activity_exits_1_keeps_fields_and_pages_
         return {(i["kind"], i["id"]): i.get("fields") for i in snapshot["items"] if not i["lookml"]}
 
     assert kept(after) == kept(before) and any(kept(after).values())
-    catalog = load_catalog(handbook_copy)
-    index = _looker_index(catalog)
-    assert "could not be read in this pull" in index
-    assert "from the earlier pull at 2026-11-22 06:00 UTC" in index
+    build = run_build(handbook_copy)
+    assert build.returncode == 0, build.stderr
+    for page in ("looker/index.html", "metrics/mau/index.html"):
+        text = page_text(handbook_copy, page)
+        assert "The explore and fields of looks" in text, page
+        assert "could not be read in this pull" in text, page
+        assert "they are from the earlier pull at 2026-11-22 06:00 UTC" in text, page
 
 
 # ----------------------------------------------------------------------------- LookML budget
@@ -168,7 +167,7 @@ def test_a_refresh_killed_mid_pull_is_reported_by_the_next_refresh_and_build(
     before = handbook_copy.looker_snapshot.read_bytes()
     with FakeLooker(from_snapshot(SEED), client_secret=SECRET) as fake:
         fake.inject("/looks/search", Fault("slow", delay=30, times=None))
-        env = _env(fake)
+        env = cli_env(fake)
         proc = subprocess.Popen(
             [sys.executable, "-m", "handbook", "refresh", "--only", "looker"],
             cwd=handbook_copy.root,
@@ -184,10 +183,12 @@ def test_a_refresh_killed_mid_pull_is_reported_by_the_next_refresh_and_build(
         proc.wait(10)
     assert handbook_copy.looker_snapshot.read_bytes() == before
     # The next build (offline) says the pull did not finish, when it started and the data's age.
-    catalog = load_catalog(handbook_copy)
-    index = _looker_index(catalog)
-    assert "The last Looker pull, started at" in index and "did not finish" in index
-    assert "The data shown is from 2026-11-22 06:00 UTC" in index
+    build = run_build(handbook_copy)
+    assert build.returncode == 0, build.stderr
+    for page in ("looker/index.html", "reports/index.html", "metrics/mau/index.html"):
+        text = page_text(handbook_copy, page)
+        assert "The last Looker pull, started at" in text and "did not finish" in text, page
+        assert "The data shown is from 2026-11-22 06:00 UTC" in text, page
     # The next refresh says so too (here it then fails: Looker is gone).
     result = run_cli(handbook_copy, "refresh", "--only", "looker", env=env)
     out = result.stdout + result.stderr

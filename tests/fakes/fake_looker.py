@@ -529,10 +529,12 @@ class FakeLooker:
         refuse_system_activity: int | None = None,
         refuse_projects: int | None = None,
         unstable_order: bool = False,
+        honour_sorts: bool = True,
     ) -> None:
         self.data = data or Dataset()
         self.refuse_projects = refuse_projects
         self.unstable_order = unstable_order
+        self.honour_sorts = honour_sorts  # False: a server that drops `sorts=`
         # 403 or 404: answer inline queries on System Activity so, as Looker does for an API
         # user without the see_system_activity permission.
         self.refuse_system_activity = refuse_system_activity
@@ -696,7 +698,7 @@ class FakeLooker:
 
     def _ordered(self, rows: list[Row], query: dict[str, str], schema: str) -> list[Row]:
         """`sorts=a,b desc` as asked; else id order, or a fresh shuffle if unstable."""
-        if not query.get("sorts"):
+        if not query.get("sorts") or not self.honour_sorts:
             if self.unstable_order:
                 return random.Random().sample(rows, len(rows))
             return sorted(rows, key=lambda r: _sort_value(r.get("id")))
