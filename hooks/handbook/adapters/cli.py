@@ -31,7 +31,10 @@ def _refresh(args: argparse.Namespace, project: Project) -> int:
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     if result.failures:
-        print("the last good snapshot was kept; pages will say the pull failed", file=sys.stderr)
+        print(
+            "the last good data was kept where the pull failed; pages will say so",
+            file=sys.stderr,
+        )
     return 1 if result.failures else 0
 
 

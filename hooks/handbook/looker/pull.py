@@ -245,9 +245,15 @@ def _start_lookml(
     models = content.models.result()
     asked = {p: pool.submit(_commit_or_refusal, client, p) for p in project_models(models)}
     pool.wait_all(asked.values())
-    answers = {p: fut.result() for p, fut in asked.items()}
-    refused = next((a for a in answers.values() if isinstance(a, PullError)), None)
-    state = plan(models, refused or answers, previous)  # type: ignore[arg-type]
+    commits: dict[str, str | None] = {}
+    refused: PullError | None = None
+    for project, fut in asked.items():
+        answer = fut.result()
+        if isinstance(answer, PullError):
+            refused = refused or answer
+        else:
+            commits[project] = answer
+    state = plan(models, refused or commits, previous)
     if state.note:
         progress.step(state.note)
     before = {(e.model, e.name): e for e in previous.explores} if previous else {}
