@@ -13,10 +13,12 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
-from handbook.errors import CatalogError
+from handbook.errors import CatalogError, Problem
 from handbook.project import Project
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -54,9 +56,20 @@ def live_mode() -> dict[str, bool]:
 class BuildSession:
     """Loads the catalog for each build of one process; see the module docstring."""
 
-    def __init__(self, live_reuse: float = LIVE_REUSE, *, live: bool = True) -> None:
+    def __init__(
+        self,
+        live_reuse: float = LIVE_REUSE,
+        *,
+        live: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.live_reuse = live_reuse
         self.live = live  # False: always build from the snapshot, credentials or not
+        # Seconds on a clock that never goes back; injectable so a test can be "just booted".
+        self.clock = clock
+        # Curated YAML naming Looker content that is gone, from the last load: a plain build
+        # publishes it shown as gone with these warnings; a strict build refuses.
+        self.gone: list[Problem] = []
         # None until this process pulls: monotonic time counts from boot, so comparing it
         # with 0 would skip the first pull on a machine booted less than live_reuse ago.
         self.last_live_pull: float | None = None
@@ -66,7 +79,7 @@ class BuildSession:
         live = live_mode()
         if not self.live or not any(live.values()):
             return
-        if self.last_live_pull is not None and time.monotonic() - self.last_live_pull <= (
+        if self.last_live_pull is not None and self.clock() - self.last_live_pull <= (
             self.live_reuse
         ):
             return
@@ -79,7 +92,7 @@ class BuildSession:
             # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
             # warnings into a failed build. Readers see it on every page as a notice.
             log.info("live pull failed, building from the last snapshot: %s", failure)
-        self.last_live_pull = time.monotonic()
+        self.last_live_pull = self.clock()
 
     def load(self, project: Project, unused_after_days: int | None = None) -> Catalog:
         """This build's catalog; CatalogError (file:line problems) for YAML mistakes.
@@ -95,12 +108,17 @@ class BuildSession:
             policy = catalog.policy.model_copy(update={"unused_after_days": unused_after_days})
             catalog.policy = policy
         problems = validate_catalog(catalog)
-        errors = [p for p in problems if p.severity == "error"]
+        errors = [p for p in problems if p.severity == "error" and not p.publishable]
         if errors:
             raise CatalogError(errors)
+        self.gone = [replace(p, severity="warning") for p in problems if p.publishable]
+        for problem in self.gone:
+            # Gone from Looker: published as gone; a WARNING, so --strict still fails.
+            log.warning("%s", problem)
         for problem in problems:
-            # Drift between our definitions and LookML is worth a look, not a failed build.
-            log.info("%s", problem)
+            if not problem.publishable:
+                # Drift between our definitions and LookML is worth a look, not a failure.
+                log.info("%s", problem)
         self.last_good = catalog
         return catalog
 

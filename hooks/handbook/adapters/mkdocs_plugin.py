@@ -23,6 +23,7 @@ plugin instance that has `on_startup`).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.catalog = self._load()
         self.refs.catalog = self.catalog
         if config.strict and not self.serving:
+            self._refuse_gone_content()
             self._check_references(config)
         return config
 
@@ -123,6 +125,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError(f"the handbook catalog has problems:\n{exc}") from None
         self.banner = ""
         return catalog
+
+    def _refuse_gone_content(self) -> None:
+        """For --strict: curated YAML naming trashed or vanished Looker content, up front."""
+        assert self.session is not None
+        if self.session.gone:
+            listed = "\n".join(str(replace(p, severity="error")) for p in self.session.gone)
+            raise PluginError(f"the handbook catalog names Looker content that is gone:\n{listed}")
 
     def _check_references(self, config: Any) -> None:
         """For --strict: every broken reference, before MkDocs empties site/."""
