@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 
 from handbook import __version__
 from handbook.errors import CatalogError
@@ -74,6 +75,25 @@ def _generate(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _add_generate(sub: Any) -> None:  # argparse's subparsers action
+    p = sub.add_parser(
+        "generate",
+        help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
+        description=(
+            "For engines without plugins (Zensical): validate the catalog and every [[…]] "
+            "reference, then write the generated pages and their stylesheet below docs/ "
+            "(git-ignored), replacing the previous ones atomically. Build with "
+            "`markdown_extensions: [handbook.refs]` in mkdocs.yml so references resolve."
+        ),
+    )
+    p.add_argument(
+        "--pages-dir",
+        default="",
+        help="folder below docs/ for the pages (default: docs/ itself, the MkDocs plugin's URLs)",
+    )
+    p.set_defaults(func=_generate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from handbook.links import check as linkcheck
 
@@ -114,22 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_validate)
 
-    p = sub.add_parser(
-        "generate",
-        help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
-        description=(
-            "For engines without plugins (Zensical): validate the catalog and every [[…]] "
-            "reference, then write the generated pages and their stylesheet below docs/ "
-            "(git-ignored), replacing the previous ones atomically. Build with "
-            "`markdown_extensions: [handbook.refs]` in mkdocs.yml so references resolve."
-        ),
-    )
-    p.add_argument(
-        "--pages-dir",
-        default="",
-        help="folder below docs/ for the pages (default: docs/ itself, the MkDocs plugin's URLs)",
-    )
-    p.set_defaults(func=_generate)
+    _add_generate(sub)
 
     p = sub.add_parser(
         "check-links",
