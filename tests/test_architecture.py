@@ -116,3 +116,18 @@ def test_data_modules_build_no_html():
         if "markupsafe" in text or "<span" in text or "render.templating" in text:
             offenders.append(path.relative_to(PACKAGE).as_posix())
     assert offenders == []
+
+
+# Known exceptions, each to be split by whoever next changes it (not new ones).
+LONG_FUNCTIONS_LEFT = {"handbook.looker.client:make"}
+
+
+def test_no_function_runs_past_60_lines():
+    long = {
+        f"{name}:{node.name}"
+        for name, tree in modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno - node.lineno + 1 > 60
+    }
+    assert long <= LONG_FUNCTIONS_LEFT, sorted(long - LONG_FUNCTIONS_LEFT)
