@@ -6,7 +6,7 @@ LinkChecker 10.6 switches from root to the `nobody` user before it loads its plu
 Python lives under /root (as on CI machines and containers), `nobody` cannot read the plugin
 folder and LinkChecker silently runs without AnchorCheck or MarkdownCheck. This wrapper
 skips that one step and is otherwise LinkChecker's own command line. As a normal user it
-changes nothing. Used by tests/test_site_links.py and scripts/bench_links.py.
+changes nothing. Used by tests/adapters/test_site_links.py and scripts/bench_links.py.
 """
 
 import os

@@ -22,6 +22,12 @@ import pytest
 from handbook.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
+# Tests live in one folder per package concern (tests/render/ for handbook/render/, ...) and
+# some share helpers by module name (`from test_live_build import page_text`): every test
+# folder is importable, whichever file pytest collects first.
+for _folder in sorted(Path(__file__).resolve().parent.iterdir()):
+    if _folder.is_dir() and _folder.name.isidentifier() and any(_folder.glob("test_*.py")):
+        sys.path.insert(0, str(_folder))
 
 
 def _clean_env() -> dict[str, str]:

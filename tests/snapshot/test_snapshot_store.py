@@ -9,6 +9,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from handbook.errors import CatalogError
 from handbook.snapshot.model import LookerSnapshot
 from handbook.snapshot.store import load, write_atomic
@@ -52,7 +53,7 @@ def test_a_failed_write_leaves_the_old_file_byte_identical(tmp_path: Path):
 def test_a_killed_writer_leaves_the_old_snapshot_byte_identical(tmp_path: Path):
     target = tmp_path / "looker.json"
     target.write_bytes(b'{"old": true}\n')
-    hooks = str(Path(__file__).resolve().parent.parent / "hooks")
+    hooks = str(REPO / "hooks")
     proc = subprocess.Popen(
         [sys.executable, "-c", WRITER.format(hooks=hooks, path=str(target))],
         stdout=subprocess.PIPE,

@@ -9,7 +9,7 @@ from handbook.curated.sources import load_sources
 from handbook.errors import CatalogError
 from handbook.project import Project
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 GOOD = """\
 sources:

@@ -14,7 +14,7 @@ from handbook.render.pages.freshness_pages import pages
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 from handbook.snapshot.store import save
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BUILT = datetime(2026, 11, 23, 6, 10, tzinfo=UTC)
 HOSTILE = "<script>alert(1)</script> | `code` {{ config }} {% raw %} [x](javascript:alert(1)) *em*"
 
