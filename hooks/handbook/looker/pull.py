@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from handbook.errors import PullError
 from handbook.looker.activity import USAGE_QUERIES, _id_key, _usage
+from handbook.looker.boards import pull_boards
 from handbook.looker.client import SOURCE, PullSettings, _Client
 from handbook.progress import Progress
 from handbook.snapshot.model import (
@@ -295,6 +296,7 @@ def pull_snapshot(
             ),
         ]
         lookml = pool.submit(client.get_list, "/dashboards", {"fields": LOOKML_DASHBOARD_FIELDS})
+        boards = pool.submit(pull_boards, client)
         pool.wait_all([models])
         pairs = _explore_names(models.result())
         explore_futs = [
@@ -342,6 +344,7 @@ def pull_snapshot(
         folders=sorted((_folder(r) for r in folders.result()), key=lambda f: _id_key(f.id)),
         items=sorted(items.values(), key=lambda i: (i.kind, _id_key(i.id))),
         explores=sorted(explores, key=lambda x: (x.model, x.name)),
+        boards=boards.result(),
         requests=client.requests,
     )
     progress.step(f"looker: pulled in {client.requests} requests")
