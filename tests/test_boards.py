@@ -31,7 +31,7 @@ def pulled() -> tuple[LookerSnapshot, FakeLooker]:
 
 
 def test_boards_come_in_one_request_with_a_fields_projection(pulled):
-    snap, fake = pulled
+    _, fake = pulled
     calls = fake.requests_to("/boards")
     assert len(calls) == 1
     assert calls[0].query["fields"].startswith("id,title,description,deleted_at")

@@ -225,7 +225,7 @@ def from_snapshot(path: Path) -> Dataset:
 def board_row(board: Row) -> Row:
     """A snapshot board as Looker's `Board`: trashed ones carry `deleted_at`."""
     sections = []
-    for n, s in enumerate(board.get("sections", [])):
+    for s in board.get("sections", []):
         items = [
             {
                 "id": f"{s['id']}{m:02d}",
