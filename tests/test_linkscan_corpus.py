@@ -85,8 +85,8 @@ class _Hrefs(HTMLParser):
         pos = values.get("data-sourcepos")
         lines = self.stack[-1][1] if self.stack else (1, 10**9)
         if pos:
-            start, end = pos.split("-")
-            lines = (int(start.split(":")[0]), max(int(end.split(":")[0]), int(start.split(":")[0])))
+            first, last = (int(part.split(":")[0]) for part in pos.split("-"))
+            lines = (first, max(first, last))
         if tag not in ("br", "img", "hr", "input"):
             self.stack.append((tag, lines))
         href = values.get("href")
