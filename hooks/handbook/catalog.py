@@ -150,10 +150,10 @@ class Catalog:
         if found == PUBLISHED:
             return None
         if found == EXCLUDED:
-            where = "a board" if kind == "board" else "in a folder"
+            where = "" if kind == "board" else "in a folder "
             key = "exclude_boards" if kind == "board" else "exclude_folders"
             return (
-                f"{kind} {item_id} is {where} excluded from publishing",
+                f"{kind} {item_id} is {where}excluded from publishing",
                 f"link published content instead, or change {key} in catalog/looker.yml",
             )
         if found == DELETED:
