@@ -9,6 +9,7 @@ checks every answer against the spec, so these tests fail if the pull asks for a
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import REPO
@@ -79,3 +80,39 @@ def test_an_old_snapshot_without_boards_still_loads():
     data = json.loads(SEED.read_text(encoding="utf-8"))
     del data["boards"]
     assert LookerSnapshot.model_validate(data).boards == []
+
+
+def test_the_boards_page_shows_published_boards_with_links_to_our_folder_pages():
+    from handbook.catalog import load_catalog
+    from handbook.project import Project
+    from handbook.render.pages.looker_pages import pages
+
+    catalog = load_catalog(Project(REPO))
+    by_path = {p.path: p for p in pages(catalog)}
+    md = by_path["looker/boards.md"].content
+    assert "## Customer success { #board-12 }" in md
+    assert "### Account health" in md and "How healthy each customer&#39;s deployment is." in md
+    assert "- [MAUs by customer](folders/121-customer-health.md) (look, " in md
+    assert "[open in Looker](<https://sourcegraph.looker.com/dashboards/179>)" in md
+    for link in re.findall(r"\]\((folders/[^)]+\.md)\)", md):
+        assert f"looker/{link}" in by_path  # every item links to a page we generate
+    # Never a title of an excluded, trashed or unknown board or item.
+    for hidden in ("Finance leadership", "Old onboarding board", "Quarterly ARR bridge", "9999"):
+        assert hidden not in md
+    assert "Old MAU definition" not in md
+    assert "[boards](boards.md)" in by_path["looker/index.md"].content
+
+
+def test_looker_pages_functions_stay_under_60_lines():
+    import ast
+    import inspect
+
+    from handbook.render.pages import looker_pages
+
+    tree = ast.parse(inspect.getsource(looker_pages))
+    long = [
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef) and n.end_lineno - n.lineno + 1 > 60
+    ]
+    assert long == []
