@@ -84,7 +84,9 @@ class _Hrefs(HTMLParser):
         values = dict(attrs)
         pos = values.get("data-sourcepos")
         lines = self.stack[-1][1] if self.stack else (1, 10**9)
-        if pos:
+        # cmark-gfm gives a paragraph that a table interrupts the position 0:0-0:0; such a
+        # block's lines are unknown, and only the source check below places its links.
+        if pos and not pos.startswith("0:"):
             first, last = (int(part.split(":")[0]) for part in pos.split("-"))
             lines = (first, max(first, last))
         if tag not in ("br", "img", "hr", "input"):

@@ -338,7 +338,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Markdown files or folders (default: docs/)",
     )
     parser.add_argument(
-        "--format", choices=["text", "json", "github"], default="text", help="output format"
+        "--format",
+        choices=["text", "json", "github", "markdown"],
+        default="text",
+        help="output format (markdown: the nightly stale-links issue's body)",
+    )
+    parser.add_argument(
+        "--blob-url",
+        metavar="URL",
+        help="markdown format: link each line to URL/<file>#L<line> (the repository at a commit)",
     )
     parser.add_argument(
         "--live",
@@ -381,6 +389,10 @@ def run_cli(args: argparse.Namespace, project: Project) -> int:
         sys.stdout.write(format_json(report))
     elif args.format == "github":
         sys.stdout.write(format_github(report))
+    elif args.format == "markdown":
+        from handbook.links.issue_report import format_markdown
+
+        sys.stdout.write(format_markdown(report, blob_url=args.blob_url))
     else:
         sys.stdout.write(format_text(report, verbose=args.verbose))
     return 1 if report.stale else 0

@@ -206,11 +206,26 @@ def _block_links(block: _Block, labels: set[str]) -> Iterator[MdLink]:
                 value = next(g for g in m.groups() if g is not None)
                 yield MdLink(block.start + n + 1, m.start(m.lastindex) + 1, value, HTML)
         return
-    if len(lines) > first + 1 and "|" in line0 and _DELIMITER_ROW.match(lines[first + 1]):
-        yield from _table_links(block, first, labels)
-        return
-    rest = lines[first:]
-    yield from _text_links("\n".join(rest), block.start + first, 0, labels)
+    header = _table_header(lines, first)
+    end = len(lines) if header is None else header
+    if end > first:
+        yield from _text_links("\n".join(lines[first:end]), block.start + first, 0, labels)
+    if header is not None:
+        yield from _table_links(block, header, labels)
+
+
+def _table_header(lines: list[str], first: int) -> int | None:
+    """Index of a GFM table's header row: a row with `|` above a delimiter row with as many
+    cells. A table may interrupt a paragraph; the lines above it stay a paragraph."""
+    for k in range(first + 1, len(lines)):
+        header, delimiter = lines[k - 1], lines[k]
+        if (
+            "|" in header
+            and _DELIMITER_ROW.match(delimiter)
+            and _width(header) == _width(delimiter)
+        ):
+            return k - 1
+    return None
 
 
 def _cells(line: str) -> Iterator[tuple[int, str]]:
@@ -232,8 +247,12 @@ def _cells(line: str) -> Iterator[tuple[int, str]]:
         yield start, line[start:]
 
 
+def _width(row: str) -> int:
+    return sum(1 for _ in _cells(row))
+
+
 def _table_links(block: _Block, first: int, labels: set[str]) -> Iterator[MdLink]:
-    width = sum(1 for _ in _cells(block.lines[first]))
+    width = _width(block.lines[first])
     for n, line in enumerate(block.lines[first:], start=first):
         if n == first + 1:
             continue  # the delimiter row
