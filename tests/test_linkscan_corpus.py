@@ -28,107 +28,26 @@ Every occurrence's line and column are also checked against the source text itse
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from handbook.markdown.linkscan import HostMatcher, classify_url, scan_text
+from handbook.markdown.linkscan import scan_text
+from markdown_oracle import LOOKER, cmark_hrefs, markdown_it_hrefs, rendered_href
 
-cmarkgfm = pytest.importorskip("cmarkgfm")
-markdown_it = pytest.importorskip("markdown_it")
+pytest.importorskip("cmarkgfm")
+pytest.importorskip("markdown_it")
 
 CORPUS = sorted((Path(__file__).parent / "data" / "linkcorpus").glob("*.md"))
-LOOKER = HostMatcher("https://sourcegraph.looker.com")
-_CONTAINER = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===) ")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def unwrap_containers(text: str) -> str:
-    """The page as Python-Markdown's container extensions hand it on: bodies dedented."""
-    out: list[str] = []
-    open_at: list[int] = []  # body indents of the open containers
-    for line in text.split("\n"):
-        indent = len(line) - len(line.lstrip(" "))
-        if line.strip():
-            while open_at and indent < open_at[-1]:
-                open_at.pop()
-        depth = 4 * len(open_at)
-        shifted = line[depth:] if line[:depth].strip() == "" else line.lstrip(" ")
-        m = _CONTAINER.match(line)
-        if m:
-            open_at.append(len(m[1]) + 4)
-            out.append("")
-            continue
-        out.append(shifted)
-    return "\n".join(out)
-
-
-def href_key(url: str) -> str:
-    """One spelling for a URL however a renderer percent-encodes it."""
-    return quote(url, safe="!#$%&'()*+,-./:;=?@_~")
-
-
-class _Hrefs(HTMLParser):
-    """Looker hrefs in rendered HTML, each with the source lines of its innermost block."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[tuple[str, tuple[int, int]]] = []
-        self.found: list[tuple[str, tuple[int, int]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        pos = values.get("data-sourcepos")
-        lines = self.stack[-1][1] if self.stack else (1, 10**9)
-        # cmark-gfm gives a paragraph that a table interrupts the position 0:0-0:0; such a
-        # block's lines are unknown, and only the source check below places its links.
-        if pos and not pos.startswith("0:"):
-            first, last = (int(part.split(":")[0]) for part in pos.split("-"))
-            lines = (first, max(first, last))
-        if tag not in ("br", "img", "hr", "input"):
-            self.stack.append((tag, lines))
-        href = values.get("href")
-        if href and classify_url(href, LOOKER) is not None:
-            self.found.append((href_key(href), lines))
-
-    def handle_endtag(self, tag: str) -> None:
-        for n in range(len(self.stack) - 1, -1, -1):
-            if self.stack[n][0] == tag:
-                del self.stack[n:]
-                break
-
-
-def cmark_hrefs(text: str) -> list[tuple[str, tuple[int, int]]]:
-    from cmarkgfm.cmark import Options
-
-    options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS
-    parser = _Hrefs()
-    parser.feed(cmarkgfm.github_flavored_markdown_to_html(unwrap_containers(text), options))
-    return parser.found
-
-
-def markdown_it_hrefs(text: str) -> Counter[str]:
-    md = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table")
-    parser = _Hrefs()
-    parser.feed(md.render(unwrap_containers(text)))
-    return Counter(href for href, _ in parser.found)
 
 
 def scanned(text: str) -> list[tuple[str, int, int, str]]:
     """(href as rendered, line, column, syntax) for each URL the scanner reports."""
-    out = []
-    for link in scan_text(text, LOOKER):
-        url = link.url
-        if link.syntax in ("inline", "reference"):  # CommonMark decodes these two
-            url = html.unescape(_ESCAPE.sub(r"\1", url))
-        elif link.syntax == "html":
-            url = html.unescape(url)
-        out.append((href_key(url), link.line, link.column, link.syntax))
-    return out
+    return [
+        (rendered_href(link.url, link.syntax), link.line, link.column, link.syntax)
+        for link in scan_text(text, LOOKER)
+    ]
 
 
 def test_the_corpus_has_over_300_looker_links_in_every_construct() -> None:
