@@ -114,7 +114,8 @@ def measure(verbose: bool) -> tuple[float, float, Counter[str]]:
     recall = hits / sum(truth.values()) if truth else 1.0
     print(f"corpus: {sum(statuses.values())} rendered Looker links; truth: {dict(statuses)}")
     print(f"check-links: {report.summary()}")
-    print(f"stale links: {sum(truth.values())} true, {sum(reported.values())} reported, {hits} both")
+    true_n, reported_n = sum(truth.values()), sum(reported.values())
+    print(f"stale links: {true_n} true, {reported_n} reported, {hits} both")
     return precision, recall, statuses
 
 
