@@ -68,12 +68,12 @@ _HTML_BLOCK = re.compile(rf"[ \t]{{0,3}}</?(?:{_BLOCK_TAGS})(?:[\s/>]|$)", re.IG
 _ATTR = r"(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:\s*+=\s*+(?:[^\s\"'=<>`]++|'[^']*+'|\"[^\"]*+\"))?+)"
 _OPEN_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*+)({_ATTR}*+)\s*+/?>")
 _CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*+)\s*+>")
-_OTHER_HTML = re.compile(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
+_OTHER_HTML = re.compile(r"<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
 _LONE_TAG = re.compile(rf"[ \t]{{0,3}}(?:{_OPEN_TAG.pattern}|{_CLOSE_TAG.pattern})[ \t]*$")
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>\x00-\x1f]*)>")
 _DEFINITION = re.compile(
-    r"[ \t]{0,3}\[((?:[^\[\]\\]|\\.){0,999}[^\[\]\\\s](?:[^\[\]\\]|\\.){0,999})\]:"
+    r"[ \t]{0,3}\[((?:[^\[\]\\]|\\.){1,999}+)\]:"
     r"[ \t]*(<[^<>\n]*>|[^\s<>][^\s]*)[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\))?[ \t]*$"
 )
 # A definition whose destination is on the next line: `[label]:` alone, then `  url`.
@@ -81,7 +81,9 @@ _LABEL_ONLY = re.compile(r"[ \t]{0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*$")
 _DEST_ONLY = re.compile(
     r"[ \t]*(<[^<>\n]*>|[^\s<>][^\s]*)[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\))?[ \t]*$"
 )
-_DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_DELIMITER_ROW = re.compile(
+    r"[ \t]*+\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?[ \t]*+$"
+)
 _SPECIAL = re.compile(r"[`\\<\[\]:!]")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _TRAILING = frozenset("?!.,:*_~'\"")
@@ -89,6 +91,12 @@ _ENTITY_END = re.compile(r"&[A-Za-z0-9]+;$")
 _WHITESPACE_OR_LT = re.compile(r"[\s<]")
 _LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,10}$")
 _COMMENT_OPEN = "<!--"
+# Bounds that keep hostile input linear: CommonMark's limit on nested parentheses in a
+# link destination (cmark's 32), the longest link label (999), and how far a raw HTML tag
+# or comment inside a paragraph may reach.
+_MAX_PARENS = 32
+_MAX_LABEL = 999
+_MAX_TAG = 4096
 
 
 def label_key(label: str) -> str:
@@ -156,13 +164,13 @@ def _definitions(block: _Block) -> Iterator[tuple[int, str, re.Match[str]]]:
     lines, k = block.lines, 0
     while k < len(lines):
         m = _DEFINITION.match(lines[k])
-        if m:
+        if m and _is_label(m[1]):
             yield k, m[1], m
             k += 1
             continue
         label = _LABEL_ONLY.match(lines[k])
         dest = _DEST_ONLY.match(lines[k + 1]) if label and k + 1 < len(lines) else None
-        if not (label and dest):
+        if not (label and dest and _is_label(label[1])):
             return
         yield k + 1, label[1], dest
         k += 2
@@ -171,6 +179,10 @@ def _definitions(block: _Block) -> Iterator[tuple[int, str, re.Match[str]]]:
 def definition_labels(lines: list[str], code: list[bool] | None) -> set[str]:
     """Labels of every reference definition in the page (a link may come before them)."""
     return {label_key(label) for b in _blocks(lines, code) for _, label, _ in _definitions(b)}
+
+
+def _is_label(label: str) -> bool:
+    return bool(label.strip())
 
 
 def find_links(text: str) -> list[MdLink]:
@@ -286,6 +298,8 @@ class _Inline:
         self.openers: list[list] = []  # [position, is_image, active]
         self.found: list[tuple[int, str, str]] = []
         self.no_closer: set[int] = set()  # backtick run lengths with no closer ahead
+        self.no_title_end: set[str] = set()  # title closers with none ahead
+        self.comment_end = -1  # the next `-->` at or after the last comment opened
 
     def run(self) -> list[tuple[int, str, str]]:
         s, i, n = self.s, 0, len(self.s)
@@ -331,19 +345,29 @@ class _Inline:
 
     def angle(self, i: int) -> int:
         s = self.s
+        if s.startswith(_COMMENT_OPEN, i):
+            return self.comment(i)
+        window = min(len(s), i + _MAX_TAG)
         m = _AUTOLINK.match(s, i)
         if m:
             if m[1].lower().startswith(("http://", "https://")):
                 self.found.append((i + 1, m[1], AUTOLINK))
             return m.end()
-        m = _OPEN_TAG.match(s, i)
+        m = _OPEN_TAG.match(s, i, window)
         if m:
             for h in _HREF.finditer(m[2]):
                 value = next(g for g in h.groups() if g is not None)
                 self.found.append((m.start(2) + h.start(h.lastindex), value, HTML))
             return m.end()
-        m = _CLOSE_TAG.match(s, i) or _OTHER_HTML.match(s, i)
+        m = _CLOSE_TAG.match(s, i, window) or _OTHER_HTML.match(s, i, window)
         return m.end() if m else i + 1
+
+    def comment(self, i: int) -> int:
+        """Past an HTML comment `<!-- … -->`, or past `<` when none closes (remembered)."""
+        if self.comment_end < i + 4 and self.comment_end != len(self.s):
+            found = self.s.find("-->", i + 4)
+            self.comment_end = len(self.s) if found == -1 else found
+        return i + 1 if self.comment_end == len(self.s) else self.comment_end + 3
 
     def close_bracket(self, i: int) -> int:
         if not self.openers:
@@ -354,7 +378,7 @@ class _Inline:
         s = self.s
         end = None
         if i + 1 < len(s) and s[i + 1] == "(":
-            dest = _destination(s, i + 2)
+            dest = _destination(s, i + 2, self.no_title_end)
             if dest is not None:
                 d_start, d_end, end = dest
                 if not image and s[d_start:d_end].lower().startswith(("http://", "https://")):
@@ -372,8 +396,10 @@ class _Inline:
     def reference_end(self, start: int, i: int) -> int | None:
         """Where `[text][label]`, `[text][]` or `[label]` ends, when the label is defined."""
         s = self.s
+        if i - start > _MAX_LABEL + 1:
+            return None
         if i + 1 < len(s) and s[i + 1] == "[":
-            close = s.find("]", i + 2, i + 1003)
+            close = s.find("]", i + 2, i + 3 + _MAX_LABEL)
             if close != -1 and "[" not in s[i + 2 : close]:
                 label = s[i + 2 : close] or s[start + 1 : i]
                 return close + 1 if label_key(label) in self.labels else None
@@ -421,8 +447,12 @@ def _gfm_trim(s: str, begin: int, end: int) -> int:
     return end
 
 
-def _destination(s: str, i: int) -> tuple[int, int, int] | None:
-    """(start, end, after `)`) of an inline link's destination at `s[i:]`, or None."""
+def _destination(s: str, i: int, no_title_end: set[str]) -> tuple[int, int, int] | None:
+    """(start, end, after `)`) of an inline link's destination at `s[i:]`, or None.
+
+    `no_title_end` remembers title closers already searched for in vain, so a page of
+    unclosed titles is not searched to its end once per link.
+    """
     n = len(s)
     i = _skip_space(s, i)
     if i < n and s[i] == "<":
@@ -443,6 +473,8 @@ def _destination(s: str, i: int) -> tuple[int, int, int] | None:
                 break
             if ch == "(":
                 depth += 1
+                if depth > _MAX_PARENS:
+                    return None
             elif ch == ")":
                 if depth == 0:
                     break
@@ -454,8 +486,11 @@ def _destination(s: str, i: int) -> tuple[int, int, int] | None:
     k = _skip_space(s, j)
     if k < n and s[k] in "\"'(" and k > j:
         closer = ")" if s[k] == "(" else s[k]
+        if closer in no_title_end:
+            return None
         k = s.find(closer, k + 1)
         if k == -1:
+            no_title_end.add(closer)
             return None
         k = _skip_space(s, k + 1)
     if k < n and s[k] == ")":
