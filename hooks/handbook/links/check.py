@@ -18,7 +18,7 @@ reference check uses too; `linkscan` documents every URL shape and the kind it m
 The first three are *stale* and fail the check (exit 1). By default the answer comes from the
 committed snapshot, so the check runs offline in CI in well under a second. `--live` asks
 Looker about every look and dashboard id instead, in a few batched searches for the whole
-run (never one request per URL); folders and explores still come from the snapshot.
+run (never one request per URL); boards, folders and explores still come from the snapshot.
 """
 
 from __future__ import annotations
