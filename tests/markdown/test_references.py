@@ -275,3 +275,84 @@ def test_hostile_titles_and_markup_in_labels_render_as_text(caplog):
     assert "<script>" not in out and "\x01" not in out
     assert '>Q3 &lt;script&gt;alert("x")&lt;/script&gt; &amp; *co*</a>' in out
     assert '<a href="https://sourcegraph.looker.com/looks/729">code *x*</a>' in out
+
+
+# --- Boards and Looker query strings --------------------------------------------------------
+def test_a_board_reference_links_the_board_with_its_live_title(catalog: Catalog):
+    out = html("Start at [[board:12]].", "index.md", catalog)
+    assert out.startswith(
+        '<p>Start at <span class="hb-ref">'
+        '<a href="https://sourcegraph.looker.com/boards/12">Customer success</a> '
+    )
+    assert "(board · 3 items)" in out  # published items only: 1500, 1290 and 9999 are not
+
+
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [
+        ("[[board:20]]", "board 20 is in Looker's trash (deleted)"),
+        ("[[board:30]]", "board 30 is excluded from publishing"),
+        ("[[board:3]]", "board 3 is not in the Looker snapshot"),
+    ],
+)
+def test_unpublished_boards_are_plain_text_with_a_warning(
+    tmp_path: Path, caplog, ref: str, why: str
+):
+    catalog = load_catalog(Project(REPO))
+    (tmp_path / "docs" / "team").mkdir(parents=True)
+    (tmp_path / "docs" / "team" / "index.md").write_text(f"x\n{ref}\n", encoding="utf-8")
+    catalog.project = Project(tmp_path)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        out = html(f"x\n{ref}\n", "team/index.md", catalog)
+    assert out == f"<p>x\n{ref}</p>"
+    assert warnings(caplog) == [f"docs/team/index.md:2: reference {ref}: {why}\n    {_hint(why)}"]
+    assert "Finance leadership" not in out
+
+
+def _hint(why: str) -> str:
+    if "excluded" in why:
+        return "fix: link published content instead, or change exclude_boards in catalog/looker.yml"
+    if "trash" in why:
+        return "fix: remove it, or restore it in Looker and run `handbook refresh`"
+    return (
+        "fix: check the id (the number in its Looker URL), then run `handbook refresh`; "
+        "or remove it"
+    )
+
+
+def test_a_reference_keeps_the_looker_query_string_escaped_in_the_link(catalog: Catalog):
+    ref = '[[dashboard:177?Organization=Uber&Created+Date=90+day&q="a<b"|Uber support tickets]]'
+    out = html(ref, "index.md", catalog)
+    assert (
+        '<a href="https://sourcegraph.looker.com/dashboards/177'
+        '?Organization=Uber&amp;Created+Date=90+day&amp;q=%22a%3Cb%22">Uber support tickets</a>'
+    ) in out
+    # Title, owner and status still come from the id.
+    assert "dashboard · Customer support tickets · Kelsey Brown" in out
+    board = html("[[board:14?toggle=fil]]", "index.md", catalog)
+    assert '<a href="https://sourcegraph.looker.com/boards/14?toggle=fil">Growth</a>' in board
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("[[dashboard:177?]]", "'?' with no query string after it"),
+        ("[[dashboard:177?a=1 b]]", "the query string has a space"),
+        ("[[look:729?a=50%]]", "the query string has a '%' that starts no escape"),
+        ("[[look:729?a=1&&b=2]]", "has an empty filter"),
+        ("[[metric:mau?x=1]]", "a metric reference cannot carry a query string"),
+        ("[[dashboard:?a=1]]", "no dashboard given"),
+    ],
+)
+def test_a_malformed_reference_names_file_and_line(tmp_path: Path, caplog, ref: str, message: str):
+    catalog = load_catalog(Project(REPO))
+    page = f"# T\n\nSee {ref}.\n"
+    (tmp_path / "docs" / "tools").mkdir(parents=True)
+    (tmp_path / "docs" / "tools" / "looker.md").write_text(page, encoding="utf-8")
+    catalog.project = Project(tmp_path)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        out = html(page, "tools/looker.md", catalog)
+    [warning] = warnings(caplog)
+    assert warning.startswith(f"docs/tools/looker.md:3: reference {ref}: ")
+    assert message in warning
+    assert "href" not in out

@@ -95,7 +95,7 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from handbook.links import check as linkcheck
+    from handbook.links import cli as linkcheck
 
     parser = argparse.ArgumentParser(
         prog="handbook",

@@ -9,7 +9,7 @@ Code is fenced blocks (``` and ~~~, including fences indented inside lists and a
 and indented code blocks. Indented code is told apart from MkDocs' indented *content*
 (admonition bodies, `???` details, `===` tabs, list continuations) by keeping a stack of the
 containers open above the line, as Python-Markdown and CommonMark do. Blockquote markers are
-looked through. Inline code spans are `code_spans`, matched within one line.
+looked through. Inline code spans are `mdlinks.code_spans`.
 """
 
 from __future__ import annotations
@@ -101,37 +101,3 @@ def code_lines(lines: Sequence[str]) -> list[bool]:
         elif stripped.startswith(_INDENTED_CONTAINERS):
             containers.append(indent + 4)
     return mask
-
-
-def code_spans(line: str) -> list[tuple[int, int]]:
-    """Start/end offsets of inline code spans in one line: N backticks up to the next run of N.
-
-    The one inline-code rule outside the Markdown parser: the link scan (which reads raw
-    text) uses it, and so does the reference extension to find the line of a reference
-    the parser reported. Spans are matched within the line only.
-    """
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(line)
-    while True:
-        start = line.find("`", i)
-        if start < 0:
-            return spans
-        end = start
-        while end < n and line[end] == "`":
-            end += 1
-        ticks = end - start
-        j = end
-        while True:
-            close = line.find("`", j)
-            if close < 0:
-                # Unmatched opener: the backticks are literal; keep scanning after them.
-                i = end
-                break
-            k = close
-            while k < n and line[k] == "`":
-                k += 1
-            if k - close == ticks:
-                spans.append((start, k))
-                i = k
-                break
-            j = k

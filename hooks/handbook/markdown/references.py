@@ -6,10 +6,15 @@ Analysts write what they mean, not a URL that will rot::
     [[look:729]]                        the look, titled as it is in Looker today
     [[dashboard:177]]                   a dashboard by numeric id
     [[dashboard:product::executive_summary]]   a LookML dashboard (model::name)
+    [[board:12]]                        a board, titled as in Looker today
+    [[dashboard:177?Organization=Uber&Created+Date=90+day|Uber tickets]]
+                                        a look, dashboard or board link that keeps
+                                        Looker's query string (filters, toggles)
     [[freshness:hubspot]]               the source's freshness badge and age
     [[look:729|Monthly users]]          any of the above with your own link text
 
-This module is plain data and no engine: `parse` reads one reference, `resolve` looks it up
+This module is plain data and no engine: `parse_reference` reads one reference (the one pure
+parser of the syntax), `parse` applies it to a pattern match, `resolve` looks it up
 and answers with a `Resolved` (what to show and where to link) or an `Unresolved` (what is
 wrong and how to fix it). Which text is a reference at all (not code) is decided by the
 Markdown parser, in `markdown.refs_extension`; how a resolved reference looks is
@@ -24,6 +29,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from handbook.suggest import did_you_mean
 
@@ -33,20 +39,42 @@ if TYPE_CHECKING:
 
 # One reference; `[^\]|\n]` keeps a match inside one line and out of neighbouring brackets.
 REFERENCE = re.compile(r"\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\]")
-KINDS_HINT = "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]] or [[freshness:SOURCE]]"
+KINDS = ("metric", "look", "dashboard", "board", "freshness")
+KINDS_HINT = (
+    "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]], [[board:ID]] or [[freshness:SOURCE]]"
+)
+# Kinds whose link goes to Looker, so a Looker query string can ride along.
+_QUERY_KINDS = ("look", "dashboard", "board")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_QUERY_SAFE = "!$&'()*+,;=:@/?%-._~[]"
 # Where the generated pages references link to live, relative to the generated-pages folder.
 METRIC_PAGE = "metrics/{name}.md"
 FRESHNESS_PAGE = "data/freshness.md"
 
 
+class ReferenceSyntaxError(ValueError):
+    """A reference that cannot be read; `args` are (what is wrong, what to do)."""
+
+
+@dataclass(frozen=True)
+class RefTarget:
+    """What one `[[kind:id?query|label]]` asks for; `query` has no leading `?`."""
+
+    kind: str
+    id: str
+    query: str = ""
+    label: str | None = None
+
+
 @dataclass(frozen=True)
 class Reference:
-    """One `[[kind:target|label]]` as typed."""
+    """One reference as typed (`text`, brackets included) and what it asks for."""
 
-    text: str  # the whole reference, brackets included
+    text: str
     kind: str
-    target: str
+    target: str  # the id or name, without the query string
     label: str | None
+    query: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,10 +97,60 @@ class Unresolved:
     fallback: str
 
 
-def parse(match: re.Match[str]) -> Reference:
-    """The reference a `REFERENCE` match found."""
-    label = (match["label"] or "").strip() or None
-    return Reference(match[0], match["kind"], match["target"].strip(), label)
+def parse_reference(kind: str, target: str, label: str | None = None) -> RefTarget:
+    """The parts of a reference, from the text between `[[` and `]]` split at `:` and `|`.
+
+    Pure (no catalog, no I/O), so every reader of references reads them the same way. The
+    query string is kept as typed; characters a URL may not hold are percent-encoded when the
+    link is built, and a `%` must start an escape. Raises `ReferenceSyntaxError(message,
+    hint)` for a malformed reference.
+    """
+    if kind not in KINDS:
+        raise ReferenceSyntaxError(f"unknown reference kind '{kind}'", KINDS_HINT)
+    item_id, mark, query = target.strip().partition("?")
+    item_id = item_id.strip()
+    if not item_id:
+        raise ReferenceSyntaxError(f"no {kind} given", f"write [[{kind}:ID]]")
+    if mark and kind not in _QUERY_KINDS:
+        raise ReferenceSyntaxError(
+            f"a {kind} reference cannot carry a query string ('?{query}')",
+            "only look, dashboard and board references keep Looker filters; remove it",
+        )
+    if mark:
+        _check_query(query)
+    return RefTarget(kind, item_id, query, (label or "").strip() or None)
+
+
+def _check_query(query: str) -> None:
+    fix = "copy the part after '?' from the Looker URL, e.g. ?Region=EMEA&Created+Date=90+day"
+    if not query:
+        raise ReferenceSyntaxError("'?' with no query string after it", fix)
+    if any(ch.isspace() for ch in query):
+        raise ReferenceSyntaxError(
+            "the query string has a space", "write a space as '+' or %20, as Looker does"
+        )
+    if _BAD_PERCENT.search(query):
+        raise ReferenceSyntaxError(
+            "the query string has a '%' that starts no escape", "write a literal % as %25"
+        )
+    if any(not part or part.startswith("=") for part in query.split("&")):
+        raise ReferenceSyntaxError(f"the query string '?{query}' has an empty filter", fix)
+
+
+def with_query(url: str, query: str) -> str:
+    """`url` with the reference's query string, every character a URL may not hold encoded."""
+    return f"{url}?{quote(query, safe=_QUERY_SAFE)}" if query else url
+
+
+def parse(match: re.Match[str]) -> Reference | Unresolved:
+    """The reference a `REFERENCE` match found, or why it cannot be read."""
+    try:
+        found = parse_reference(match["kind"], match["target"], match["label"])
+    except ReferenceSyntaxError as exc:
+        message, hint = exc.args
+        label = (match["label"] or "").strip() or None
+        return Unresolved(message, hint, label or match[0])
+    return Reference(match[0], found.kind, found.id, found.label, found.query)
 
 
 def _relative(path: str, page: str, pages_dir: str) -> str:
@@ -105,7 +183,21 @@ def _item(catalog: Catalog, ref: Reference) -> Resolved | Unresolved:
     if item.owner:
         note.append(item.owner)
     note.append(f"{item.view_count:,} view{'s' if item.view_count != 1 else ''}")
-    return Resolved(ref.label or item.title, catalog.item_url(item), note=note)
+    return Resolved(
+        ref.label or item.title, with_query(catalog.item_url(item), ref.query), note=note
+    )
+
+
+def _board(catalog: Catalog, ref: Reference) -> Resolved | Unresolved:
+    board = catalog.boards.get(ref.target)
+    if board is None:
+        why, hint = catalog.why_unpublished("board", ref.target) or ("", "")
+        return Unresolved(why, hint, ref.label or ref.text)
+    count = sum(len(s.items) for s in board.sections)
+    note = ["board", *([board.title] if ref.label else [])]
+    note.append(f"{count:,} item{'s' if count != 1 else ''}")
+    url = with_query(catalog.board_url(board), ref.query)
+    return Resolved(ref.label or board.title, url, note=note)
 
 
 def _freshness(
@@ -134,6 +226,8 @@ def resolve(
         return _metric(catalog, ref, page, pages_dir)
     if ref.kind in ("look", "dashboard"):
         return _item(catalog, ref)
+    if ref.kind == "board":
+        return _board(catalog, ref)
     if ref.kind == "freshness":
         return _freshness(catalog, ref, page, pages_dir)
     return Unresolved(f"unknown reference kind '{ref.kind}'", KINDS_HINT, ref.text)

@@ -41,8 +41,16 @@ from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
 from handbook.errors import CatalogError, Problem
-from handbook.markdown.code import code_lines, code_spans
-from handbook.markdown.references import REFERENCE, Resolved, parse, resolve
+from handbook.markdown.code import code_lines
+from handbook.markdown.mdlinks import code_spans
+from handbook.markdown.references import (
+    REFERENCE,
+    Reference,
+    Resolved,
+    Unresolved,
+    parse,
+    resolve,
+)
 from handbook.project import Project
 from handbook.render.references import reference_html
 
@@ -180,20 +188,29 @@ class _RefsInline(InlineProcessor):
         # Inline code or escapes inside a label were already stashed by earlier patterns:
         # read the reference with their text put back.
         typed = REFERENCE.fullmatch(_unstash(self.unescape(m[0]))) if "\x02" in m[0] else m
-        ref = parse(typed or m)
-        state.seen[ref.text] += 1
+        text = (typed or m)[0]
+        state.seen[text] += 1
         if state.catalog is None:
-            return AtomicString(ref.text), m.start(0), m.end(0)
-        pages_dir = ext.getConfig("pages_dir")
-        result = _resolved_html(state.catalog, ref, state.page, pages_dir)
+            return AtomicString(text), m.start(0), m.end(0)
+        ref = parse(typed or m)
+        result = ref
+        if isinstance(ref, Reference):
+            pages_dir = ext.getConfig("pages_dir")
+            result = _resolved_html(state.catalog, ref, state.page, pages_dir)
         if isinstance(result, str):
             return _element(result), m.start(0), m.end(0)
+        self.report(text, result)
+        return AtomicString(result.fallback), m.start(0), m.end(0)
+
+    def report(self, text: str, problem: Unresolved) -> None:
+        """One unresolved reference, at its page and line."""
+        state = self.state
+        assert state.catalog is not None
         docs = state.catalog.project.relative(state.catalog.project.docs_dir)
         where = posixpath.join(docs, state.page) if state.page else docs
-        line = state.line_of(ref.text, state.seen[ref.text])
-        message = f"reference {ref.text}: {result.message}"
-        ext.report(Problem(where, line, message, result.hint, severity=ext.severity))
-        return AtomicString(result.fallback), m.start(0), m.end(0)
+        line = state.line_of(text, state.seen[text])
+        message = f"reference {text}: {problem.message}"
+        state.ext.report(Problem(where, line, message, problem.hint, severity=state.ext.severity))
 
 
 # Resolved references of the current catalog: (reference, page folder, pages_dir) → HTML.
