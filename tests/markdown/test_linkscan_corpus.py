@@ -39,7 +39,7 @@ from markdown_oracle import LOOKER, cmark_hrefs, markdown_it_hrefs, rendered_hre
 pytest.importorskip("cmarkgfm")
 pytest.importorskip("markdown_it")
 
-CORPUS = sorted((Path(__file__).parent / "data" / "linkcorpus").glob("*.md"))
+CORPUS = sorted((Path(__file__).parents[1] / "data" / "linkcorpus").glob("*.md"))
 
 
 def scanned(text: str) -> list[tuple[str, int, int, str]]:
