@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import _clean_env, copy_handbook, run_build, run_cli
+from handbook.project import Project
+from test_adoption import make_site
 
 CATALOG_PAGES = ("reports", "metrics", "looker", "data/freshness")
 REF = re.compile(r'<span class="hb-ref"><a href="([^"]*)">(.*?)</a>')
@@ -52,11 +54,43 @@ def references(site: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
+NEEDS_ZENSICAL = pytest.mark.skipif(
     not zensical_available() and not os.environ.get("CI"),
     reason="zensical is not installed (pip install -e '.[test]'); in CI this test fails instead",
 )
+
+# The README's "Add the catalog to your own site" recipe for Zensical.
+ADOPTER_CONFIG = """\
+site_name: Shop analytics
+theme:
+  name: material
+markdown_extensions:
+  - admonition
+  - pymdownx.details
+  - tables
+  - toc
+  - attr_list
+  - md_in_html
+  - handbook.refs:
+      pages_dir: ""
+extra_css:
+  - assets/handbook/handbook.css
+"""
+
+
+def zensical_build(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "zensical", "build"],
+        cwd=root,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+@NEEDS_ZENSICAL
 def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_path: Path):
     with_mkdocs = copy_handbook(tmp_path / "mkdocs")
     assert run_build(with_mkdocs).returncode == 0
@@ -64,14 +98,7 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
     with_zensical = copy_handbook(tmp_path / "zensical")
     generated = run_cli(with_zensical, "generate")
     assert generated.returncode == 0, generated.stderr
-    built = subprocess.run(
-        [sys.executable, "-m", "zensical", "build"],
-        cwd=with_zensical.root,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    built = zensical_build(with_zensical.root)
     assert built.returncode == 0, built.stdout + built.stderr
 
     mkdocs_site, zensical_site = with_mkdocs.root / "site", with_zensical.root / "site"
@@ -86,3 +113,20 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
         assert "hb-badge hb-badge--certified" in (site / "metrics/mau/index.html").read_text()
         assert (site / "assets/handbook/handbook.css").is_file()
         assert "assets/handbook/handbook.css" in (site / "index.html").read_text()
+
+
+@pytest.mark.slow
+@NEEDS_ZENSICAL
+def test_another_teams_site_builds_with_zensical_from_the_readme_recipe(tmp_path: Path):
+    root = make_site(tmp_path / "shop")
+    (root / "mkdocs.yml").write_text(ADOPTER_CONFIG, encoding="utf-8")
+    generated = run_cli(Project(root), "generate")
+    assert generated.returncode == 0, generated.stderr
+    built = zensical_build(root)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "No issues found" in built.stdout + built.stderr  # e.g. no broken anchor
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="hb-ref"><a href="metrics/orders/">Orders</a>' in home
+    assert "assets/handbook/handbook.css" in home
+    looker = (root / "site" / "looker" / "index.html").read_text(encoding="utf-8")
+    assert 'class="admonition warning"' in looker and "!!!" not in looker
