@@ -2,12 +2,12 @@
 
 Everything is found relative to the project root (the folder with `mkdocs.yml`), so the
 CLI, the build hooks and the tests agree on paths whatever the working directory is. Tests
-point a `Project` at a temporary copy; nothing here reads global state but `HANDBOOK_ROOT`.
+point a `Project` at a temporary copy; nothing here reads global state but `HANDBOOK_ROOT`
+(through `handbook.settings`).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +19,10 @@ class Project:
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
         """The nearest folder at or above `start` (or `$HANDBOOK_ROOT`) holding mkdocs.yml."""
-        env = os.environ.get("HANDBOOK_ROOT")
-        here = Path(env) if env else (start or Path.cwd())
+        from handbook.settings import load_settings
+
+        env = load_settings().root
+        here = env if env else (start or Path.cwd())
         here = here.resolve()
         for candidate in (here, *here.parents):
             if (candidate / "mkdocs.yml").is_file() and (candidate / "catalog").is_dir():

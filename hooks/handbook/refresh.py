@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from handbook.errors import PullError
 from handbook.project import Project
+from handbook.redact import scrub
 from handbook.snapshot.model import PullAttempt
 from handbook.snapshot.store import dump_json, save, write_atomic
 
@@ -27,7 +28,7 @@ class RefreshResult:
 
 
 def _record_failure(project: Project, source: str, error: Exception) -> str:
-    text = str(error.message if isinstance(error, PullError) else error)
+    text = error.message if isinstance(error, PullError) else scrub(str(error))
     attempt = PullAttempt(source=source, attempted_at=datetime.now(UTC), error=text)  # type: ignore[arg-type]
     write_atomic(project.attempt_file(source), dump_json(attempt))
     return f"{source}: {text}"

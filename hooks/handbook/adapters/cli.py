@@ -90,12 +90,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _project(args: argparse.Namespace) -> Project | str:
+    """The handbook to work on, or why there is none (a usage error: exit 2)."""
     from pathlib import Path
 
-    project = Project(Path(args.root).resolve()) if args.root else Project.find()
+    if not args.root:
+        return Project.find()
+    root = Path(args.root).expanduser()
+    if not root.is_dir():
+        return (
+            f"--root {args.root}: no such folder; give the folder that holds mkdocs.yml "
+            "(or leave --root out to use the nearest one)"
+        )
+    return Project(root.resolve())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from handbook.settings import SettingsError, load_settings
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        load_settings()  # every wrong environment setting, named, before any work
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    project = _project(args)
+    if isinstance(project, str):
+        print(f"handbook: error: {project}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args, project) or 0)
     except CatalogError as exc:

@@ -23,7 +23,6 @@ client at another server with anonymous credentials: tests and local fakes use i
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,8 @@ from typing import Any
 from handbook.curated.sources import Source
 from handbook.errors import PullError
 from handbook.progress import Progress
+from handbook.redact import scrub
+from handbook.settings import load_settings
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 
 MAX_WORKERS = 8
@@ -56,16 +57,11 @@ class _Failure:
 
 
 def _timeout() -> float:
-    raw = os.environ.get("HANDBOOK_BIGQUERY_TIMEOUT")
-    try:
-        value = float(raw) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        value = DEFAULT_TIMEOUT
-    return value if value > 0 else DEFAULT_TIMEOUT
+    return load_settings().bigquery_timeout
 
 
 def _short(text: Any, limit: int = 160) -> str:
-    text = " ".join(str(text).split())
+    text = scrub(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -119,14 +115,15 @@ def make_client(default_project: str | None) -> Any:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import bigquery
 
-    project = os.environ.get("GOOGLE_CLOUD_PROJECT") or default_project
-    endpoint = os.environ.get("HANDBOOK_BIGQUERY_ENDPOINT")
+    settings = load_settings()
+    project = settings.google_project or default_project
+    endpoint = settings.bigquery_endpoint  # an http(s) URL, checked by settings
     try:
         if endpoint:
             return bigquery.Client(
                 project=project,
                 credentials=AnonymousCredentials(),
-                client_options=ClientOptions(api_endpoint=endpoint.rstrip("/")),
+                client_options=ClientOptions(api_endpoint=endpoint),
             )
         return bigquery.Client(project=project)
     except auth_exc.DefaultCredentialsError:
@@ -299,6 +296,26 @@ def _targets(sources: list[Source]) -> list[_Target]:
     return list(seen.values())
 
 
+def _fail_if_nothing_worked(failures: list[_Failure], targets: int) -> None:
+    """Every table failing for the same reason means the source, not the tables, is wrong
+    (an endpoint that is not BigQuery, no access at all): a failed pull, snapshot kept."""
+    if len(failures) < targets or not failures:
+        return
+    reasons = {f.reason for f in failures}
+    if all(f.outage for f in failures):
+        raise PullError("bigquery", f"BigQuery did not answer for any table ({failures[0].reason})")
+    if len(reasons) == 1 and targets > 1:
+        raise PullError(
+            "bigquery",
+            f"every one of the {targets} tables failed the same way ({failures[0].reason}); "
+            "check HANDBOOK_BIGQUERY_ENDPOINT, GOOGLE_CLOUD_PROJECT and the credentials",
+        )
+    if any(f.reason.startswith("unexpected error") for f in failures):
+        raise PullError(
+            "bigquery", f"BigQuery could not be asked about any table ({failures[0].reason})"
+        )
+
+
 def check_freshness(
     sources: list[Source],
     *,
@@ -346,9 +363,7 @@ def check_freshness(
                 future = futures[i]
             future.result()
             i += 1
-    failures = list(checker.failures.values())
-    if len(failures) == len(targets) and all(f.outage for f in failures):
-        raise PullError("bigquery", f"BigQuery did not answer for any table ({failures[0].reason})")
+    _fail_if_nothing_worked(list(checker.failures.values()), len(targets))
     if progress:
         progress.step(
             f"bigquery: {len(targets) - len(checker.failures)} ok, "

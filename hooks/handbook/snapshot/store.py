@@ -29,6 +29,9 @@ def dump_json(model: BaseModel) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step; on any failure the old file is untouched."""
+    from handbook.redact import scrub
+
+    text = scrub(text, pairs=False)  # no configured secret or token ever lands on disk
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
