@@ -353,7 +353,7 @@ def synthetic(
 class Fault:
     """One scripted misbehaviour. `times=None` repeats forever."""
 
-    kind: str  # "status" | "slow" | "truncated" | "reset"
+    kind: str  # "status" | "slow" | "truncated" | "reset" | "echo" (status + request echoed)
     status: int = 503
     times: int | None = 1
     retry_after: str | None = None
@@ -789,6 +789,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault and fault.kind == "slow":
             time.sleep(fault.delay)
+        if fault and fault.kind == "echo":  # as some proxies and error paths answer
+            echoed = f"bad request: {raw} (Authorization: {self.headers.get('Authorization')})"
+            self._send(fault.status, json.dumps(_error(echoed)).encode(), {})
+            return
         if fault and fault.kind == "status":
             entry.status = fault.status
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
