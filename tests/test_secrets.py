@@ -66,10 +66,14 @@ def test_an_echoed_request_is_scrubbed_from_stderr_attempt_file_pages_and_catalo
 def test_credential_file_contents_are_scrubbed_from_messages(tmp_path: Path, monkeypatch):
     from handbook.errors import PullError
 
-    key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+    key = (
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+    )
     creds = tmp_path / "key.json"
     creds.write_text(
-        json.dumps({"type": "service_account", "private_key_id": "abc123def456", "private_key": key})
+        json.dumps(
+            {"type": "service_account", "private_key_id": "abc123def456", "private_key": key}
+        )
     )
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(creds))
     echoed = f"bad key abc123def456 in {json.dumps(key)} and ya29.a0AfH6SMBx token"
