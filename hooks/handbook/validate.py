@@ -19,6 +19,7 @@ from handbook.catalog import Catalog, load_catalog
 from handbook.curated.metrics import Metric
 from handbook.curated.reports import check_reports
 from handbook.errors import CatalogError, Problem
+from handbook.gc_pause import gc_paused
 from handbook.project import Project
 
 _SPACE = re.compile(r"\s+")
@@ -177,4 +178,5 @@ def validate_project(project: Project) -> list[Problem]:
         catalog = load_catalog(project)
     except CatalogError as exc:
         return list(exc.problems)
-    return validate_handbook(catalog)
+    with gc_paused():  # many small acyclic objects: see handbook.gc_pause
+        return validate_handbook(catalog)

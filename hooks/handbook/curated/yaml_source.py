@@ -27,8 +27,8 @@ from pydantic import BaseModel, ValidationError
 from handbook.errors import CatalogError, Problem
 from handbook.textfile import read_utf8
 
-MAX_BYTES = 1024 * 1024
-MAX_ALIASES = 100
+MAX_BYTES = 16 * 1024 * 1024  # 25,000 metrics in one file take about 11 MB
+MAX_ALIASES = 1000
 MAX_DEPTH = 30
 MAX_VALUES = 200_000
 # The tags YAML's safe schema resolves plain values to; anything else was typed as a tag.
@@ -73,37 +73,9 @@ class _Limits(Exception):
         self.line, self.message, self.hint = line, message, hint
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader's composer, counting aliases and depth as it builds the node tree."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.aliases = 0
-        self.depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                line = self.peek_event().start_mark.line + 1
-                raise _Limits(
-                    line,
-                    f"more than {MAX_ALIASES} YAML aliases (*name)",
-                    "write the values out; aliases at this scale are refused as a "
-                    "'billion laughs' risk",
-                )
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                line = self.peek_event().start_mark.line + 1
-                raise _Limits(
-                    line,
-                    f"YAML nested more than {MAX_DEPTH} levels deep",
-                    "catalog files need a few levels at most; check the indentation",
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+# libyaml's parser and composer (C) when PyYAML was built with it: five times faster than
+# the pure-Python one, and it refuses nesting beyond 1,000 levels by itself.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -112,6 +84,36 @@ class _Walk:
     problems: list[Problem]
     display: str
     values: int = 0
+    aliases: int = 0
+    seen: set[int] = field(default_factory=set)  # ids of collection nodes already built
+
+    def count(self, node: yaml.Node, depth: int) -> None:
+        """Enforce the limits on one node about to be turned into Python data."""
+        line = node.start_mark.line + 1
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _Limits(
+                line,
+                f"more than {MAX_VALUES:,} values once aliases are expanded",
+                "aliases that expand this far are refused ('billion laughs'); write the values out",
+            )
+        if depth > MAX_DEPTH:
+            raise _Limits(
+                line,
+                f"YAML nested more than {MAX_DEPTH} levels deep",
+                "catalog files need a few levels at most; check the indentation",
+            )
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.seen:  # the composer shares an anchored node per alias
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise _Limits(
+                        line,
+                        f"more than {MAX_ALIASES} YAML aliases (*name) of lists or mappings",
+                        "write the values out; aliases at this scale are refused as a "
+                        "'billion laughs' risk",
+                    )
+            self.seen.add(id(node))
 
 
 def _scalar(node: yaml.Node, walk: _Walk) -> Any:
@@ -130,13 +132,7 @@ def _scalar(node: yaml.Node, walk: _Walk) -> Any:
 
 
 def _to_python(node: yaml.Node, loc: Loc, walk: _Walk) -> Any:
-    walk.values += 1
-    if walk.values > MAX_VALUES:
-        raise _Limits(
-            node.start_mark.line + 1,
-            f"more than {MAX_VALUES:,} values once aliases are expanded",
-            "aliases that expand this far are refused; write the values out",
-        )
+    walk.count(node, len(loc))
     lines, problems, display = walk.lines, walk.problems, walk.display
     lines.lines.setdefault(loc, node.start_mark.line + 1)
     if node.tag not in _PLAIN_TAGS:
@@ -174,21 +170,42 @@ _LOADER = yaml.SafeLoader("")
 
 
 def _compose(text: str, display: str) -> yaml.Node | None:
-    loader = _BoundedLoader(text)
+    """The node tree, by libyaml when available; a syntax error is re-read by PyYAML's own
+    parser, whose messages ("expected ',' or ']', but got ...") are the clearer ones."""
     try:
-        return loader.get_single_node()
+        return _parse(text, _COMPOSER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "invalid YAML"
+        first = exc
+    except yaml.reader.ReaderError as exc:  # a control character, e.g. NUL
+        position = exc.position if isinstance(exc.position, int) else 0
+        char = exc.character
+        code = char if isinstance(char, int) else ord(char[:1] or "\0")
         raise CatalogError.single(
             display,
-            line,
-            f"YAML syntax error: {what}",
-            "check indentation and quoting on this line (values with ': ' or '#' need quotes)",
+            text[:position].count("\n") + 1,
+            f"character U+{code:04X} is not allowed in YAML",
+            "delete it (it is usually invisible: retype the line)",
         ) from None
-    except yaml.YAMLError as exc:
-        raise CatalogError.single(display, None, f"YAML error: {exc}") from None
+    if _COMPOSER is not yaml.SafeLoader:
+        try:
+            _parse(text, yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            first = exc
+        except RecursionError:
+            pass
+    mark = first.problem_mark or first.context_mark
+    raise CatalogError.single(
+        display,
+        mark.line + 1 if mark else None,
+        f"YAML syntax error: {first.problem or 'invalid YAML'}",
+        "check indentation and quoting on this line (values with ': ' or '#' need quotes)",
+    ) from None
+
+
+def _parse(text: str, loader_class: type) -> yaml.Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
     finally:
         loader.dispose()
 
@@ -201,6 +218,11 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
     problems: list[Problem] = []
     try:
         node = _compose(text, display)
+    except RecursionError:  # the pure-Python composer, without libyaml's own limit
+        raise CatalogError.single(
+            display, None, f"YAML nested more than {MAX_DEPTH} levels deep", "check the indentation"
+        ) from None
+    try:
         data = None if node is None else _to_python(node, (), _Walk(lines, problems, display))
     except _Limits as exc:
         raise CatalogError.single(display, exc.line, exc.message, exc.hint) from None
