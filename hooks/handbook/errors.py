@@ -21,6 +21,8 @@ class Problem:
     message: str
     hint: str | None = None
     severity: str = "error"  # or "warning"
+    # A warning that `handbook validate` and `mkdocs build --strict` treat as an error.
+    strict: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -132,6 +132,41 @@ def _check_replacement(metric: Metric, catalog: Catalog) -> list[Problem]:
     ]
 
 
+def _check_policy(catalog: Catalog) -> list[Problem]:
+    """exclude_folders ids Looker does not have: an error under --strict, else a warning."""
+    from handbook.curated.policy import unknown_excluded_folders
+
+    if catalog.view is None:
+        return []
+    return [
+        Problem(
+            catalog.policy.file,
+            line,
+            f"exclude_folders: Looker has no folder {folder_id}, so nothing is excluded by it",
+            "check the id (the number in the folder's Looker URL); a typo here publishes the "
+            "folder you meant to hide. Run `handbook refresh` if the folder is new",
+            severity="warning",
+            strict=True,
+        )
+        for folder_id, line in unknown_excluded_folders(catalog.view, catalog.policy)
+    ]
+
+
+def _check_reserved_pages(catalog: Catalog) -> list[Problem]:
+    """A metric whose page would replace a hand-written page under docs/metrics/."""
+    docs = catalog.project.docs_dir / "metrics"
+    return [
+        Problem(
+            metric.file,
+            metric.line_of("name"),
+            f"metric '{metric.name}': its page would replace docs/metrics/{metric.name}.md",
+            "rename the metric or the page",
+        )
+        for metric in catalog.metrics
+        if (docs / f"{metric.name}.md").exists()
+    ]
+
+
 def validate_catalog(catalog: Catalog) -> list[Problem]:
     """Every cross-reference problem in a loaded catalog: errors, then warnings, by place.
 
@@ -139,7 +174,7 @@ def validate_catalog(catalog: Catalog) -> list[Problem]:
     clone before the first `handbook refresh`) there is nothing to check them against, and
     one warning says so instead of an error per id.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = _check_reserved_pages(catalog)
     has_looker = catalog.looker is not None
     for metric in catalog.metrics:
         problems += _check_sources(metric, catalog)
@@ -149,6 +184,7 @@ def validate_catalog(catalog: Catalog) -> list[Problem]:
             problems += _check_field(metric, catalog)
     if has_looker:
         problems += check_reports(catalog.reports, catalog.why_unpublished)
+        problems += _check_policy(catalog)
     else:
         problems.append(
             Problem(

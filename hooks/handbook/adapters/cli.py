@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from handbook import __version__
 from handbook.errors import CatalogError
@@ -36,7 +37,8 @@ def _refresh(args: argparse.Namespace, project: Project) -> int:
 def _validate(args: argparse.Namespace, project: Project) -> int:
     from handbook.validate import validate_project
 
-    problems = validate_project(project)
+    # Warnings that --strict builds refuse are errors here, where CI asks for a verdict.
+    problems = [replace(p, severity="error") if p.strict else p for p in validate_project(project)]
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(p.severity == "error" for p in problems)

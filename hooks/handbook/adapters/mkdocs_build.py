@@ -83,8 +83,9 @@ def start_build(config_file_path: str | None) -> Catalog:
     if errors:
         raise CatalogError(errors)
     for problem in problems:
-        # Drift between our definitions and LookML is worth a look, not a failed --strict build.
-        log.info("%s", problem)
+        # Drift between our definitions and LookML is worth a look, not a failed --strict
+        # build; a `strict` warning (e.g. an excluded folder Looker lacks) fails one.
+        (log.warning if problem.strict else log.info)("%s", problem)
     _state.catalog = catalog
     return catalog
 

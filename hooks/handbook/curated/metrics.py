@@ -25,7 +25,8 @@ import re
 from typing import Any, Literal
 
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from handbook.curated.yaml_source import (
     YamlDoc,
@@ -56,6 +57,10 @@ class Grain(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.time} per {self.entity}" if self.entity else f"per {self.time}"
+
+
+# Names whose page would replace a generated page (metric pages are metrics/<name>.md).
+RESERVED_NAMES = {"index": "metrics/index.md, the glossary"}
 
 
 class Metric(BaseModel):
@@ -97,6 +102,17 @@ class Metric(BaseModel):
                 return found
             parts.pop()
         return self.line
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_NAMES:
+            raise PydanticCustomError(
+                "reserved_name",
+                "'{name}' is reserved: its page would replace {page}; choose another name",
+                {"name": value, "page": RESERVED_NAMES[value]},
+            )
+        return value
 
     @property
     def deprecated(self) -> bool:

@@ -137,12 +137,14 @@ def make_client(default_project: str | None) -> Any:
 
 
 def _sql(targets: list[_Target]) -> str:
-    """One UNION ALL over `targets`. Table ids are validated by the schema (no backticks)."""
+    """One UNION ALL over `targets`. Table ids and `loaded_at_field` column names are
+    validated by the schema (no backticks, quotes or spaces), and quoted here as
+    identifiers, so neither can change the query."""
     parts = []
     for t in targets:
         where = f" WHERE ({t.filter})" if t.filter else ""
         parts.append(
-            f"SELECT '{t.table}' AS table_id, CAST(MAX({t.field}) AS TIMESTAMP) AS loaded_at "
+            f"SELECT '{t.table}' AS table_id, CAST(MAX(`{t.field}`) AS TIMESTAMP) AS loaded_at "
             f"FROM `{t.table}`{where}"
         )
     return "\nUNION ALL\n".join(parts)
