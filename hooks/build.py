@@ -6,6 +6,7 @@ from handbook.adapters import mkdocs_build as site
 from handbook.adapters.site_publish import AtomicPublish
 from handbook.errors import CatalogError
 from handbook.markdown import references
+from handbook.render.page_safety import secure_page
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -27,6 +28,11 @@ def on_config(config):
 
 def on_page_markdown(markdown, page, config, files):
     return references.expand_page(markdown, page.file.src_uri, site.current())
+
+
+def on_page_context(context, page, config, nav):
+    secure_page(page)
+    return context
 
 
 @event_priority(-100)  # last, after every plugin has written its files
