@@ -9,7 +9,7 @@ the last of, are reported as errors here.
 
 The files come from pull requests, so they are read as untrusted input, within limits:
 only YAML's plain types (no `!!python/...` or other tags), at most `MAX_ALIASES` aliases and
-`MAX_VALUES` values once aliases are expanded (a "billion laughs" file is refused, not
+`MAX_EXPANDED` values reached through aliases (a "billion laughs" file is refused, not
 expanded until memory runs out), nesting at most `MAX_DEPTH` deep, and files of at most
 `MAX_BYTES`. Each refusal names the file and line.
 """
@@ -30,7 +30,7 @@ from handbook.textfile import read_utf8
 MAX_BYTES = 16 * 1024 * 1024  # 25,000 metrics in one file take about 11 MB
 MAX_ALIASES = 1000
 MAX_DEPTH = 30
-MAX_VALUES = 200_000
+MAX_EXPANDED = 100_000  # values reached through aliases, all repeats counted
 # The tags YAML's safe schema resolves plain values to; anything else was typed as a tag.
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}"
@@ -87,14 +87,17 @@ class _Walk:
     aliases: int = 0
     seen: set[int] = field(default_factory=set)  # ids of collection nodes already built
 
-    def count(self, node: yaml.Node, depth: int) -> None:
-        """Enforce the limits on one node about to be turned into Python data."""
+    def count(self, node: yaml.Node, depth: int, aliased: bool) -> bool:
+        """Enforce the limits on one node about to be turned into Python data; True when
+        the node is (inside) an alias's repeat of an anchored value."""
         line = node.start_mark.line + 1
-        self.values += 1
-        if self.values > MAX_VALUES:
+        repeat = isinstance(node, yaml.CollectionNode) and id(node) in self.seen
+        if aliased or repeat:
+            self.values += 1
+        if self.values > MAX_EXPANDED:
             raise _Limits(
                 line,
-                f"more than {MAX_VALUES:,} values once aliases are expanded",
+                f"more than {MAX_EXPANDED:,} values reached through aliases",
                 "aliases that expand this far are refused ('billion laughs'); write the values out",
             )
         if depth > MAX_DEPTH:
@@ -104,7 +107,7 @@ class _Walk:
                 "catalog files need a few levels at most; check the indentation",
             )
         if isinstance(node, yaml.CollectionNode):
-            if id(node) in self.seen:  # the composer shares an anchored node per alias
+            if repeat:  # the composer shares an anchored node per alias
                 self.aliases += 1
                 if self.aliases > MAX_ALIASES:
                     raise _Limits(
@@ -114,6 +117,7 @@ class _Walk:
                         "'billion laughs' risk",
                     )
             self.seen.add(id(node))
+        return aliased or repeat
 
 
 def _scalar(node: yaml.Node, walk: _Walk) -> Any:
@@ -131,8 +135,8 @@ def _scalar(node: yaml.Node, walk: _Walk) -> Any:
         ) from None
 
 
-def _to_python(node: yaml.Node, loc: Loc, walk: _Walk) -> Any:
-    walk.count(node, len(loc))
+def _to_python(node: yaml.Node, loc: Loc, walk: _Walk, aliased: bool = False) -> Any:
+    aliased = walk.count(node, len(loc), aliased)
     lines, problems, display = walk.lines, walk.problems, walk.display
     lines.lines.setdefault(loc, node.start_mark.line + 1)
     if node.tag not in _PLAIN_TAGS:
@@ -159,10 +163,10 @@ def _to_python(node: yaml.Node, loc: Loc, walk: _Walk) -> Any:
                 )
                 continue
             lines.lines[(*loc, key)] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, (*loc, key), walk)
+            out[key] = _to_python(value_node, (*loc, key), walk, aliased)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(child, (*loc, i), walk) for i, child in enumerate(node.value)]
+        return [_to_python(child, (*loc, i), walk, aliased) for i, child in enumerate(node.value)]
     return _scalar(node, walk)
 
 
