@@ -23,6 +23,7 @@ client at another server with anonymous credentials: tests and local fakes use i
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -298,24 +299,31 @@ def _targets(sources: list[Source]) -> list[_Target]:
     return list(seen.values())
 
 
-def _fail_if_nothing_worked(failures: list[_Failure], targets: int) -> None:
+def _shape(table: str, reason: str) -> str:
+    """A failure's reason with the table's own id and any URL taken out, to compare."""
+    project, _, rest = table.partition(".")
+    for name in (table, f"{project}:{rest}", rest):
+        reason = reason.replace(name, "<table>")
+    return re.sub(r"https?://\S+", "<url>", reason)
+
+
+def _fail_if_nothing_worked(failures: dict[str, _Failure], targets: int) -> None:
     """Every table failing for the same reason means the source, not the tables, is wrong
     (an endpoint that is not BigQuery, no access at all): a failed pull, snapshot kept."""
-    if len(failures) < targets or not failures:
+    if not failures or len(failures) < targets:
         return
-    reasons = {f.reason for f in failures}
-    if all(f.outage for f in failures):
-        raise PullError("bigquery", f"BigQuery did not answer for any table ({failures[0].reason})")
-    if len(reasons) == 1 and targets > 1:
+    first = next(iter(failures.values()))
+    if all(f.outage for f in failures.values()):
+        raise PullError("bigquery", f"BigQuery did not answer for any table ({first.reason})")
+    shapes = {_shape(table, f.reason) for table, f in failures.items()}
+    if len(shapes) == 1 and targets > 1:
         raise PullError(
             "bigquery",
-            f"every one of the {targets} tables failed the same way ({failures[0].reason}); "
+            f"every one of the {targets} tables failed the same way ({first.reason}); "
             "check HANDBOOK_BIGQUERY_ENDPOINT, GOOGLE_CLOUD_PROJECT and the credentials",
         )
-    if any(f.reason.startswith("unexpected error") for f in failures):
-        raise PullError(
-            "bigquery", f"BigQuery could not be asked about any table ({failures[0].reason})"
-        )
+    if any(f.reason.startswith("unexpected error") for f in failures.values()):
+        raise PullError("bigquery", f"BigQuery could not be asked about any table ({first.reason})")
 
 
 def check_freshness(
@@ -365,7 +373,7 @@ def check_freshness(
                 future = futures[i]
             future.result()
             i += 1
-    _fail_if_nothing_worked(list(checker.failures.values()), len(targets))
+    _fail_if_nothing_worked(dict(checker.failures), len(targets))
     if progress:
         progress.step(
             f"bigquery: {len(targets) - len(checker.failures)} ok, "
