@@ -23,7 +23,6 @@ client at another server with anonymous credentials: tests and local fakes use i
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +54,7 @@ class _Target:
 class _Failure:
     reason: str
     outage: bool  # the service, not the table, failed: connection, 5xx, deadline
+    kind: str = ""  # what went wrong, whatever the table: "not found", "access denied", ...
 
 
 def _timeout() -> float:
@@ -74,13 +74,8 @@ def _api_message(exc: Any) -> str:
     return _short(getattr(exc, "message", exc))
 
 
-def _prefixed(prefix: str, message: str) -> str:
-    """`prefix: message`, unless BigQuery's message already says it."""
-    return message if message.lower().startswith(prefix) else f"{prefix}: {message}"
-
-
 def _classify(exc: BaseException, timeout: float) -> _Failure:
-    """A short reason a reader understands, and whether it blames the service."""
+    """A short reason a reader understands, whether it blames the service, and its kind."""
     import requests
     from google.api_core import exceptions as gexc
     from google.auth import exceptions as auth_exc
@@ -96,17 +91,35 @@ def _classify(exc: BaseException, timeout: float) -> _Failure:
         return _Failure("cannot connect to BigQuery", True)
     if isinstance(exc, auth_exc.GoogleAuthError):
         return _Failure("Google credentials were refused or could not be refreshed", True)
-    if isinstance(exc, gexc.NotFound):
-        return _Failure(_prefixed("not found", _api_message(exc)), False)
-    if isinstance(exc, gexc.Forbidden):
-        return _Failure(_prefixed("access denied", _api_message(exc)), False)
-    if isinstance(exc, gexc.BadRequest):
-        return _Failure(f"query failed: {_api_message(exc)}", False)
-    if isinstance(exc, gexc.ServerError):
-        return _Failure(f"BigQuery server error {exc.code}: {_api_message(exc)}", True)
-    if isinstance(exc, gexc.GoogleAPICallError):
-        return _Failure(f"BigQuery error {exc.code}: {_api_message(exc)}", False)
-    return _Failure(f"unexpected error: {type(exc).__name__}", False)
+    if isinstance(exc, gexc.GoogleAPICallError) and _is_web_page(exc):
+        return _Failure(
+            "the endpoint answered with a web page, not the BigQuery API "
+            "(check HANDBOOK_BIGQUERY_ENDPOINT)",
+            True,
+        )
+    for kind, label, outage in _KINDS:
+        if isinstance(exc, getattr(gexc, kind)):
+            message = _api_message(exc)
+            if label.endswith("{code}"):
+                label = label.format(code=exc.code)  # type: ignore[attr-defined]
+            reason = message if message.lower().startswith(label) else f"{label}: {message}"
+            return _Failure(reason, outage, kind)
+    return _Failure(f"unexpected error: {type(exc).__name__}", False, "unexpected")
+
+
+# (google.api_core exception, how the reason starts, whether it blames the service)
+_KINDS = (
+    ("NotFound", "not found", False),
+    ("Forbidden", "access denied", False),
+    ("BadRequest", "query failed", False),
+    ("ServerError", "BigQuery server error {code}", True),
+    ("GoogleAPICallError", "BigQuery error {code}", False),
+)
+
+
+def _is_web_page(exc: Any) -> bool:
+    text = str(getattr(exc, "message", "") or exc).lower()
+    return "<html" in text or "<!doctype" in text
 
 
 def make_client(default_project: str | None) -> Any:
@@ -299,14 +312,6 @@ def _targets(sources: list[Source]) -> list[_Target]:
     return list(seen.values())
 
 
-def _shape(table: str, reason: str) -> str:
-    """A failure's reason with the table's own id and any URL taken out, to compare."""
-    project, _, rest = table.partition(".")
-    for name in (table, f"{project}:{rest}", rest):
-        reason = reason.replace(name, "<table>")
-    return re.sub(r"https?://\S+", "<url>", reason)
-
-
 def _fail_if_nothing_worked(failures: dict[str, _Failure], targets: int) -> None:
     """Every table failing for the same reason means the source, not the tables, is wrong
     (an endpoint that is not BigQuery, no access at all): a failed pull, snapshot kept."""
@@ -315,14 +320,14 @@ def _fail_if_nothing_worked(failures: dict[str, _Failure], targets: int) -> None
     first = next(iter(failures.values()))
     if all(f.outage for f in failures.values()):
         raise PullError("bigquery", f"BigQuery did not answer for any table ({first.reason})")
-    shapes = {_shape(table, f.reason) for table, f in failures.items()}
-    if len(shapes) == 1 and targets > 1:
+    kinds = {f.kind for f in failures.values()}
+    if len(kinds) == 1 and "" not in kinds and targets > 1:
         raise PullError(
             "bigquery",
             f"every one of the {targets} tables failed the same way ({first.reason}); "
             "check HANDBOOK_BIGQUERY_ENDPOINT, GOOGLE_CLOUD_PROJECT and the credentials",
         )
-    if any(f.reason.startswith("unexpected error") for f in failures.values()):
+    if "unexpected" in kinds:
         raise PullError("bigquery", f"BigQuery could not be asked about any table ({first.reason})")
 
 
