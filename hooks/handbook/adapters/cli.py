@@ -8,9 +8,10 @@ modules that meet them.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict
 
 from handbook import __version__
 from handbook.errors import CatalogError
@@ -30,19 +31,24 @@ def _refresh(args: argparse.Namespace, project: Project) -> int:
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     if result.failures:
-        print("the last good snapshot was kept; pages will say the pull failed", file=sys.stderr)
+        print(
+            "the last good data was kept where the pull failed; pages will say so",
+            file=sys.stderr,
+        )
     return 1 if result.failures else 0
 
 
 def _validate(args: argparse.Namespace, project: Project) -> int:
     from handbook.validate import validate_project
 
-    # Warnings that --strict builds refuse are errors here, where CI asks for a verdict.
-    problems = [replace(p, severity="error") if p.strict else p for p in validate_project(project)]
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    problems = validate_project(project)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    if args.format == "json":  # for the nightly stale-links report; same exit codes
+        print(json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False))
+        return 1 if errors else 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
     if errors:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return 1
@@ -81,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check metric, source and report YAML against each other and the snapshot",
     )
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="json: every problem as an object on stdout (file, line, severity, message, "
+        "hint, publishable = gone from Looker, which a plain build publishes)",
+    )
     p.set_defaults(func=_validate)
 
     p = sub.add_parser(
@@ -97,7 +110,11 @@ def _project(args: argparse.Namespace) -> Project | str:
     from pathlib import Path
 
     if not args.root:
-        return Project.find()
+        return Project.locate() or (
+            f"{Path.cwd()} is not inside a handbook: no mkdocs.yml with a catalog/ folder "
+            "beside it here or in any folder above; run `handbook` in the handbook's folder "
+            "or pass --root PATH"
+        )
     root = Path(args.root).expanduser()
     if not root.is_dir():
         return (
@@ -119,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     project = _project(args)
     if isinstance(project, str):
-        print(f"handbook: error: {project}", file=sys.stderr)
+        print(f"error: {project}", file=sys.stderr)
         return 2
     try:
         return int(args.func(args, project) or 0)
