@@ -302,19 +302,18 @@ CASES: dict[str, Case] = {
         V,
         1,
         "exclude_folders: Looker has no folder 999999",
-        "catalog/looker.yml:10",
-        edit=_replace(
-            "catalog/looker.yml",
-            "  - 150   # Finance (restricted): board reporting\n",
-            "  - 150   # Finance (restricted): board reporting\n  - 999999\n",
-        ),
+        "catalog/looker.yml:4",
+        {"catalog/looker.yml": "# policy\nexclude_folders:\n  - 150\n  - 999999\n"},
     ),
     "unused days zero": Case(
         V,
         1,
         "'unused_after_days': Input should be greater than or equal to 1",
-        "catalog/looker.yml:15",
-        edit=_replace("catalog/looker.yml", "unused_after_days: 90", "unused_after_days: 0"),
+        "catalog/looker.yml:3",
+        {
+            "catalog/looker.yml": "exclude_folders: [150]\ninclude_personal: false\n"
+            "unused_after_days: 0\n"
+        },
     ),
     "report with look and dashboard": Case(
         V,
