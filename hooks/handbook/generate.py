@@ -33,6 +33,11 @@ def stylesheet() -> str:
     return package_files("handbook.render").joinpath("assets/handbook.css").read_text("utf-8")
 
 
+def written_by_generate(folder: Path) -> bool:
+    """Whether `folder` below docs/ holds pages an earlier `handbook generate` wrote."""
+    return (folder / MARKER).is_file()
+
+
 def _owned(folder: Path) -> bool:
     """A docs/ folder `generate` may replace: absent, or made by an earlier run."""
     return not folder.exists() or (folder / MARKER).is_file()

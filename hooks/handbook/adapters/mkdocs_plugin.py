@@ -30,15 +30,17 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from handbook.adapters.site_publish import AtomicPublish
 from handbook.catalog import Catalog
 from handbook.errors import CatalogError
 from handbook.generate import CSS_PATH, stylesheet
-from handbook.markdown.refs_extension import RefsExtension, check_pages
+from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
 from handbook.project import Project
 from handbook.render.banner import error_banner
+from handbook.render.page_safety import secure_page
 from handbook.render.pages import all_pages
 from handbook.session import LIVE_REUSE, BuildSession, write_export
 
@@ -78,10 +80,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.banner = ""
         self.refs = RefsExtension()
         self.project: Project | None = None
+        self.publisher = AtomicPublish()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds.
         self.serving = command == "serve"
+        self.publisher.startup(command, dirty)
 
     # --- configuration ------------------------------------------------------------------
     def on_config(self, config: Any) -> Any:
@@ -101,7 +105,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if config.strict and not self.serving:
             self._refuse_gone_content()
             self._check_references(config)
+        else:
+            self._refuse_unreadable_pages()
+        # Last: point the build at a staging folder, swapped in only when it all succeeded.
+        self.publisher.stage(config)
         return config
+
+    def _refuse_unreadable_pages(self) -> None:
+        """A page that is not UTF-8, named with file:line before MkDocs trips over it."""
+        assert self.project is not None
+        _, problems = read_pages(self.project)
+        if problems:
+            listed = "\n".join(str(p) for p in problems)
+            raise PluginError(f"the handbook has pages it cannot read:\n{listed}")
 
     def _use_extensions(self, config: Any) -> None:
         """Our reference extension instance in place of `handbook.refs`, plus what we need."""
@@ -173,6 +189,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         server.watch(str(self.project.catalog_dir))
         return server
 
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        secure_page(page)  # titles and edit links safe for the theme
+        return context
+
+    @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
         if self.config.export and self.catalog is not None:
             write_export(self.catalog, config.site_dir)
+        self.publisher.publish(config)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.publisher.abandon()

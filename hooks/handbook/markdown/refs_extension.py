@@ -53,6 +53,7 @@ from handbook.markdown.references import (
 )
 from handbook.project import Project
 from handbook.render.references import reference_html
+from handbook.textfile import read_utf8
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
@@ -306,25 +307,41 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
+def read_pages(project: Project) -> tuple[dict[Path, str], list[Problem]]:
+    """Every page under docs/ as text, and a problem (file:line) for each that is not UTF-8.
+
+    Run before a build: MkDocs would otherwise die on such a page with a traceback, after
+    it has started writing the site.
+    """
+    texts: dict[Path, str] = {}
+    problems: list[Problem] = []
+    for path in sorted(project.docs_dir.rglob("*.md"), key=str):
+        try:
+            texts[path] = read_utf8(path, project.relative(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    return texts, problems
+
+
 def check_pages(
     catalog: Catalog,
     extensions: Iterable[Any] = DEFAULT_EXTENSIONS,
     configs: dict[str, dict] | None = None,
     pages_dir: str = "",
 ) -> list[Problem]:
-    """Every reference in docs/**/*.md that does not resolve, as an error with file and line.
+    """Every reference in docs/**/*.md that does not resolve, and every page that is not
+    UTF-8, as errors with file and line.
 
     Each page that contains `[[` is parsed with `extensions` (the site's own, when the
     caller has them) so code is told apart exactly as the build will; pages without one are
     only read. Lets `handbook validate` and a strict build report problems up front.
     """
-    problems: list[Problem] = []
+    texts, problems = read_pages(catalog.project)
     ext = RefsExtension(pages_dir=pages_dir)
     ext.catalog, ext.report, ext.severity = catalog, problems.append, "error"
     md = Markdown(extensions=[*extensions, ext], extension_configs=configs or {})
     docs = catalog.project.docs_dir
-    for path in sorted(docs.rglob("*.md"), key=str):
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for path, text in texts.items():
         if "[[" in text:
             ext.page = path.relative_to(docs).as_posix()
             md.reset().convert(_strip_front_matter(text))
