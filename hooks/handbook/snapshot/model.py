@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+RECENT_DAYS = 90  # the window of `LookerItem.recent_views`; System Activity keeps 90 days
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -70,7 +71,10 @@ class LookerItem(_Data):
     created_at: UtcDatetime | None = None
     updated_at: UtcDatetime | None = None
     last_viewed_at: UtcDatetime | None = None
-    view_count: int = 0
+    view_count: int = 0  # lifetime, as Looker's search reports it
+    # Views in the RECENT_DAYS days before the pull, from System Activity's history; None
+    # when that could not be read (no permission), so pages never show a guess.
+    recent_views: int | None = None
     favorite_count: int = 0
     deleted: bool = False
     lookml: bool = False

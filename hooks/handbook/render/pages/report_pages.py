@@ -2,19 +2,24 @@
 
 Links are never typed by hand: each entry names a look or dashboard id, and the title,
 owner and view count come from the snapshot of this build. A listed report that is no longer
-published (deleted, excluded, missing) stops the build via `validate`, so this page only
-renders what resolves and skips nothing silently.
+published (deleted, excluded, missing) stops the build via `validate`; should one reach this
+page anyway (trashed content), it is flagged, as are reports nobody opened in
+`unused_after_days` and reports whose data source fails its freshness check (an `error`
+or `runtime error` on a source of a metric whose LookML field the report queries).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from handbook.catalog import Catalog
 from handbook.render.pages import Page
+from handbook.render.pages.looker_pages import is_unused
 from handbook.render.templating import render
 from handbook.snapshot.model import LookerItem
+
+FAILING = ("error", "runtime error")
 
 
 @dataclass(frozen=True)
@@ -22,18 +27,54 @@ class ReportRow:
     item: LookerItem
     url: str
     note: str | None
+    flags: list[str] = field(default_factory=list)  # why a reader should think twice
+
+
+def _failing_sources(catalog: Catalog) -> dict[tuple[str, str], list[str]]:
+    """Items → labels of failing sources behind them, via the metrics querying their field."""
+    out: dict[tuple[str, str], list[str]] = {}
+    statuses = catalog.source_statuses
+    for metric in catalog.metrics:
+        failing = [
+            catalog.sources_by_name[n].label
+            for n in metric.sources
+            if n in statuses and statuses[n].status in FAILING
+        ]
+        if not failing or not metric.lookml_field:
+            continue
+        for item in catalog.items_by_field.get(metric.lookml_field, []):
+            known = out.setdefault((item.kind, item.id), [])
+            known.extend(label for label in failing if label not in known)
+    return out
+
+
+def _flags(catalog: Catalog, item: LookerItem, failing: list[str]) -> list[str]:
+    flags = []
+    if item.deleted:
+        flags.append("in Looker's trash")
+    snapshot = catalog.looker
+    days = catalog.policy.unused_after_days
+    if snapshot and not item.deleted and is_unused(item, snapshot.pulled_at, days):
+        flags.append(f"unused: no view in {days} days")
+    if failing:
+        flags.append(f"data source failing freshness: {', '.join(failing)}")
+    return flags
 
 
 def _rows(catalog: Catalog) -> list[tuple[str, str | None, list[ReportRow]]]:
+    failing = _failing_sources(catalog)
+    trashed = catalog.view.deleted_items if catalog.view else {}
     sections = []
     for section in catalog.reports.sections:
         rows = []
         for ref in section.reports:
-            item = catalog.items.get((ref.kind, ref.id))
+            key = (ref.kind, ref.id)
+            item = catalog.items.get(key) or trashed.get(key)
             if item is None:
                 continue  # reported by validate_catalog with file and line
             url = catalog.item_url(item) + (f"?{ref.query}" if ref.query else "")
-            rows.append(ReportRow(item, url, ref.note))
+            flags = _flags(catalog, item, failing.get(key, []))
+            rows.append(ReportRow(item, url, ref.note, flags))
         sections.append((section.title, section.intro, rows))
     return sections
 
