@@ -12,7 +12,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 SCHEMA_VERSION = 1
 RECENT_DAYS = 90  # the window of `LookerItem.recent_views`; System Activity keeps 90 days
@@ -39,8 +46,13 @@ def _id_as_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-# A look, dashboard or folder id as analysts type it in catalog YAML.
-LookerId = Annotated[str, BeforeValidator(_id_as_text)]
+# A look, dashboard or folder id as analysts type it in catalog YAML (`729` or `"729"`; the
+# JSON Schema says so, so editors do not flag a bare number).
+LookerId = Annotated[
+    str,
+    BeforeValidator(_id_as_text),
+    WithJsonSchema({"type": ["string", "integer"], "description": "A Looker id, e.g. 729"}),
+]
 
 ItemKind = Literal["dashboard", "look"]
 
