@@ -24,6 +24,8 @@ from pydantic import ValidationError
 from handbook.errors import PullError
 from handbook.looker.activity import USAGE_QUERIES, _id_key, _usage
 from handbook.looker.client import SOURCE, PullSettings, _Client
+from handbook.looker.recent_views import QUERIES as VIEW_QUERIES
+from handbook.looker.recent_views import recent_views
 from handbook.progress import Progress
 from handbook.snapshot.model import (
     LookerExplore,
@@ -257,6 +259,7 @@ def pull_snapshot(
     try:
         # First: System Activity queries are the slowest answers, so they start first.
         usage = {kind: pool.submit(_usage, client, kind) for kind in USAGE_QUERIES}
+        views = {kind: pool.submit(recent_views, client, kind) for kind in VIEW_QUERIES}
         folders = pool.submit(client.get_list, "/folders", {"fields": FOLDER_FIELDS})
         models = pool.submit(client.get_list, "/lookml_models", {"fields": MODEL_FIELDS})
         users = pool.submit(client.paginate, "/users", {"fields": USER_FIELDS}, progress, "users")
@@ -330,6 +333,13 @@ def pull_snapshot(
             item = items.get((kind, item_id))
             if item is not None:
                 item.model, item.explore, item.fields = use.model, use.explore, list(use.fields)
+    for kind, fut in views.items():
+        counts, warning = fut.result()
+        if warning:
+            progress.step(warning)
+        for (item_kind, item_id), item in items.items():
+            if counts is not None and item_kind == kind and "::" not in item_id:
+                item.recent_views = counts.get(item_id, 0)
     explores = []
     for (m, e), fut in zip(pairs, explore_futs, strict=True):
         row = fut.result()

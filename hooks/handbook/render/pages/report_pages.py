@@ -61,7 +61,7 @@ def _flags(catalog: Catalog, item: LookerItem, failing: list[str]) -> list[str]:
     return flags
 
 
-def _rows(catalog: Catalog) -> list[tuple[str, str | None, list[ReportRow]]]:
+def report_rows(catalog: Catalog) -> list[tuple[str, str | None, list[ReportRow]]]:
     failing = _failing_sources(catalog)
     trashed = catalog.view.deleted_items if catalog.view else {}
     sections = []
@@ -86,7 +86,7 @@ def pages(catalog: Catalog) -> Iterable[Page]:
             "reports_index.md.j2",
             catalog=catalog,
             intro=catalog.reports.intro,
-            sections=_rows(catalog),
+            sections=report_rows(catalog),
             notice_source="looker",
         ),
         edit_path="catalog/reports.yml",
