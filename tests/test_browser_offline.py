@@ -160,3 +160,31 @@ def test_metrics_by_name_or_synonym_and_sources_by_name(site_url, offline, query
     assert any(expected in (h or "") for h in hrefs), hrefs
     assert first.is_visible()
     assert blocked == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_catalog_pages_read_at_desktop_and_phone_width(site_url: str, browser, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for path in ("metrics/", "reports/", "looker/folders/120-company-metrics/"):
+            page.goto(site_url + path, wait_until="networkidle")
+            # Nothing pushes the page sideways.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            # Descriptions get a real line, not a word per line: every text cell of a
+            # table and every item line is at least 150 px wide (a narrow word is ~60).
+            narrow = page.evaluate(
+                "() => [...document.querySelectorAll('article td, article .hb-meta')]"
+                ".filter(e => e.textContent.trim().length > 40)"
+                ".map(e => e.getBoundingClientRect().width).filter(w => w < 150).length"
+            )
+            assert narrow == 0, (path, width)
+        # The metric filter keeps only the chosen status.
+        page.goto(site_url + "metrics/", wait_until="networkidle")
+        before = page.locator("article tbody tr:visible").count()
+        page.locator(".hb-filter select").first.select_option("draft")
+        after = page.locator("article tbody tr:visible")
+        assert 0 < after.count() < before
+        assert all("draft" in after.nth(n).inner_text() for n in range(after.count()))
+    finally:
+        context.close()

@@ -55,8 +55,8 @@ def test_metric_page_has_definition_calculation_lineage_freshness_and_looker(cat
     svg = page.split("## Lineage", 1)[1].split("## Freshness", 1)[0]
     assert svg.count("<svg ") == 1 and "```" not in svg and "flowchart" not in svg
     assert 'href="../../data/freshness/#pings"' in svg  # a source opens its freshness entry
-    assert ">LookML: monthly_usage.mau</text>" in svg
-    assert "<title>product.instance_usage.monthly_usage.mau</title>" in svg
+    assert ">monthly_usage.mau</text>" in svg
+    assert "<title>LookML field product.instance_usage.monthly_usage.mau</title>" in svg
     assert "<title>dashboard product::executive_summary: Executive summary" in svg
     assert '| Pings | <span class="hb-badge hb-badge--' in page
     assert "[MAUs by customer](<https://sourcegraph.looker.com/looks/1065>) ★" in page

@@ -40,7 +40,7 @@ def test_no_diagram_source_or_svg_text_is_indexed(docs: list[dict]):
     text = " ".join(d["text"] for d in docs)
     assert "flowchart" not in text and "-->" not in text and "hb-lineage" not in text
     lineage = [d for d in docs if d["location"].endswith("#lineage")]
-    assert lineage and all("LookML:" not in d["text"] for d in lineage)
+    assert lineage and all("monthly_usage" not in d["text"] for d in lineage)
 
 
 def test_metric_synonyms_and_sources_are_indexed(docs: list[dict]):

@@ -29,9 +29,10 @@
     });
     function apply() {
       rows.forEach(function (r) {
-        r.hidden = !selects.every(function (s) {
+        var keep = selects.every(function (s) {
           return !s.value || r.cells[+s.dataset.column].textContent.trim() === s.value;
         });
+        r.style.display = keep ? "" : "none"; // `hidden` loses to the theme's table CSS
       });
     }
     box.hidden = false;

@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-NODE_W = 210
-NODE_H = 30
-GAP_X = 50
-GAP_Y = 12
+# Four columns fit Material's content column (~690 px at 1280 px wide) at about 90 %.
+NODE_W = 160
+NODE_H = 28
+GAP_X = 34
+GAP_Y = 10
 PAD = 8
-CHAR_W = 7.2  # average width of a 12 px sans-serif character, to shorten long labels
-MAX_CHARS = int((NODE_W - 16) / CHAR_W)
+CHAR_W = 6.4  # average width of an 11 px sans-serif character, to shorten long labels
+MAX_CHARS = int((NODE_W - 12) / CHAR_W)
 
 
 @dataclass(frozen=True)

@@ -132,9 +132,9 @@ def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup
         found = catalog.fields.get(metric.lookml_field)
         href = site_href(here, "looker/explores.md", explore_anchor(found[0])) if found else None
         short = ".".join(metric.lookml_field.split(".")[-2:])  # view.field
-        fields.append(Node(f"LookML: {short}", href, "field", metric.lookml_field))
+        fields.append(Node(short, href, "field", f"LookML field {metric.lookml_field}"))
     shown = [
-        Node(f"{item.kind} {item.id}: {item.title}", catalog.item_url(item), "item")
+        Node(item.title, catalog.item_url(item), "item", f"{item.kind} {item.id}: {item.title}")
         for item in items[:LINEAGE_ITEMS]
     ]
     if len(items) > LINEAGE_ITEMS:
