@@ -40,7 +40,10 @@ QUERIES: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
-def recent_views(client: QueryRunner, kind: str) -> tuple[dict[str, int] | None, str | None]:
+ViewCounts = tuple[dict[str, int] | None, str | None]
+
+
+def recent_views(client: QueryRunner, kind: str) -> ViewCounts:
     """({id: views in the window}, None), or (None, warning) when it cannot be read."""
     id_field, measure, extra = QUERIES[kind]
     body = {

@@ -2,10 +2,11 @@
 
 Links are never typed by hand: each entry names a look or dashboard id, and the title,
 owner and view count come from the snapshot of this build. A listed report that is no longer
-published (deleted, excluded, missing) stops the build via `validate`; should one reach this
-page anyway (trashed content), it is flagged, as are reports nobody opened in
-`unused_after_days` and reports whose data source fails its freshness check (an `error`
-or `runtime error` on a source of a metric whose LookML field the report queries).
+published stops `handbook validate` and strict builds; a plain build shows a deleted or
+missing one as such, unlinked (excluded ones stop every build), and skips nothing silently.
+Rows are flagged for the reader: trashed in Looker, unused (nobody opened it in
+`unused_after_days`), or a data source behind it failing its freshness check (an `error` or
+`runtime error` on a source of a metric whose LookML field the report queries).
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from handbook.render.pages.looker_pages import is_unused
 from handbook.render.templating import render
 from handbook.snapshot.model import LookerItem
 
-FAILING = ("error", "runtime error")
-
 
 @dataclass(frozen=True)
 class ReportRow:
     item: LookerItem
-    url: str
+    url: str | None  # None: gone from Looker, shown without a link
     note: str | None
     flags: list[str] = field(default_factory=list)  # why a reader should think twice
+
+
+FAILING = ("error", "runtime error")
 
 
 def _failing_sources(catalog: Catalog) -> dict[tuple[str, str], list[str]]:
@@ -63,20 +65,36 @@ def _flags(catalog: Catalog, item: LookerItem, failing: list[str]) -> list[str]:
 
 def report_rows(catalog: Catalog) -> list[tuple[str, str | None, list[ReportRow]]]:
     failing = _failing_sources(catalog)
-    trashed = catalog.view.deleted_items if catalog.view else {}
     sections = []
     for section in catalog.reports.sections:
         rows = []
         for ref in section.reports:
-            key = (ref.kind, ref.id)
-            item = catalog.items.get(key) or trashed.get(key)
+            item = catalog.items.get((ref.kind, ref.id))
             if item is None:
-                continue  # reported by validate_catalog with file and line
+                gone = _gone_row(catalog, ref.kind, ref.id, ref.note)
+                if gone is not None:  # else excluded: validate stopped the build
+                    rows.append(gone)
+                continue
             url = catalog.item_url(item) + (f"?{ref.query}" if ref.query else "")
-            flags = _flags(catalog, item, failing.get(key, []))
+            flags = _flags(catalog, item, failing.get((item.kind, item.id), []))
             rows.append(ReportRow(item, url, ref.note, flags))
         sections.append((section.title, section.intro, rows))
     return sections
+
+
+def _gone_row(catalog: Catalog, kind: str, item_id: str, note: str | None) -> ReportRow | None:
+    """A listed report that is gone from Looker, shown as such and without a link.
+
+    Only a plain build gets here (validate and --strict fail on it, with file and line).
+    """
+    gone = catalog.gone_from_looker(kind, item_id)
+    if gone is None:
+        return None
+    trashed = catalog.view.deleted_items.get((kind, item_id)) if catalog.view else None
+    title = trashed.title if trashed else f"{kind} {item_id}"
+    suffix = " (deleted in Looker)" if gone == "deleted" else " (not found in Looker)"
+    shown = LookerItem(kind=kind, id=item_id, title=title + suffix, deleted=gone == "deleted")  # type: ignore[arg-type]
+    return ReportRow(shown, None, note, ["in Looker's trash"] if shown.deleted else [])
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:
