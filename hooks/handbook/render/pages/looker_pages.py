@@ -5,6 +5,7 @@ Pages (all edited through `catalog/looker.yml`, the publishing policy):
 - `looker/index.md`     counts, most viewed, recently updated, the folder tree
 - `looker/folders/<id>-<slug>.md`  one per published folder (not in the nav on purpose),
   plus `looker/folders/unfiled.md` when some items have no (published) folder
+- `looker/boards.md`    every published board: its sections and their dashboards and looks
 - `looker/explores.md`  explores and their visible fields, per model
 - `looker/unused.md`    content with no view for `unused_after_days`, grouped by owner
 
@@ -32,7 +33,13 @@ from markupsafe import Markup
 from handbook.catalog import Catalog
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
-from handbook.snapshot.model import RECENT_DAYS, LookerExplore, LookerFolder, LookerItem
+from handbook.snapshot.model import (
+    RECENT_DAYS,
+    LookerBoard,
+    LookerExplore,
+    LookerFolder,
+    LookerItem,
+)
 
 EDIT_PATH = "catalog/looker.yml"
 TOP_N = 25
@@ -184,7 +191,6 @@ def is_unused(item: LookerItem, pulled_at: datetime, days: int) -> bool:
     return _utc(pulled_at) - last >= timedelta(days=days)
 
 
-# --- pages ------------------------------------------------------------------------------
 def _render(template: str, catalog: Catalog, **context) -> str:
     return render(template, catalog=catalog, notice_source="looker", **context)
 
@@ -192,6 +198,7 @@ def _render(template: str, catalog: Catalog, **context) -> str:
 def _missing_pages(catalog: Catalog) -> Iterable[Page]:
     for path, title in (
         ("looker/index.md", "Looker catalog"),
+        ("looker/boards.md", "Boards"),
         ("looker/explores.md", "Explores and fields"),
         ("looker/unused.md", "Unused content"),
     ):
@@ -199,13 +206,21 @@ def _missing_pages(catalog: Catalog) -> Iterable[Page]:
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:
-    snapshot = catalog.looker
-    if snapshot is None:
+    if catalog.looker is None:
         yield from _missing_pages(catalog)
         return
     index = build_index(catalog)
-    items = snapshot.items
+    yield _index_page(catalog, index)
+    yield from _folder_pages(catalog, index)
+    yield _boards_page(catalog, index)
+    yield _explores_page(catalog)
+    yield _unused_page(catalog, index)
 
+
+def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
+    snapshot = catalog.looker
+    assert snapshot is not None
+    items = snapshot.items
     most_viewed = heapq.nlargest(
         TOP_N, items, key=lambda i: (i.recent_views or 0, i.view_count, i.favorite_count)
     )
@@ -221,7 +236,7 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         "explores": len(snapshot.explores),
         "fields": sum(1 for e in snapshot.explores for f in e.fields if not f.hidden),
     }
-    yield Page(
+    return Page(
         "looker/index.md",
         _render(
             "looker_index.md.j2",
@@ -235,6 +250,8 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         EDIT_PATH,
     )
 
+
+def _folder_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
         path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
         crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
@@ -252,10 +269,40 @@ def pages(catalog: Catalog) -> Iterable[Page]:
             EDIT_PATH,
         )
 
+
+def board_anchor(board: LookerBoard) -> str:
+    """The id of a board's heading on `looker/boards.md` ([a-z0-9-] only)."""
+    return f"board-{_slug(board.id)}"
+
+
+def _boards_page(catalog: Catalog, index: LookerIndex) -> Page:
+    """One section per published board; its items link to their folder's catalog page.
+
+    The published view already dropped excluded, trashed and unknown items from each
+    section (`policy.apply_policy`), so nothing here can name one.
+    """
+    boards = sorted(catalog.boards.values(), key=lambda b: (b.title.casefold(), b.id))
+    return Page(
+        "looker/boards.md",
+        _render(
+            "looker_boards.md.j2",
+            catalog,
+            boards=boards,
+            items=catalog.items,
+            index=index,
+            page_link=_page_link,
+            board_anchor=lambda b: Markup(board_anchor(b)),
+            item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
+        ),
+        EDIT_PATH,
+    )
+
+
+def _explores_page(catalog: Catalog) -> Page:
     models: dict[str, list[LookerExplore]] = {}
-    for explore in snapshot.explores:
+    for explore in catalog.looker.explores if catalog.looker else []:
         models.setdefault(explore.model, []).append(explore)
-    yield Page(
+    return Page(
         "looker/explores.md",
         _render(
             "looker_explores.md.j2",
@@ -269,9 +316,13 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         EDIT_PATH,
     )
 
+
+def _unused_page(catalog: Catalog, index: LookerIndex) -> Page:
+    snapshot = catalog.looker
+    assert snapshot is not None
     days = catalog.policy.unused_after_days
     owners: dict[str, list[LookerItem]] = {}
-    for item in items:
+    for item in snapshot.items:
         if is_unused(item, snapshot.pulled_at, days):
             owners.setdefault(item.owner or "", []).append(item)
     never = datetime.min.replace(tzinfo=UTC)
@@ -279,7 +330,7 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         (owner, sorted(group, key=lambda i: (_utc(i.last_viewed_at) or never, i.title)))
         for owner, group in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0].casefold()))
     ]
-    yield Page(
+    return Page(
         "looker/unused.md",
         _render(
             "looker_unused.md.j2",
