@@ -31,6 +31,7 @@ from handbook.curated.policy import (
 from handbook.curated.reports import ReportList, load_reports
 from handbook.curated.sources import Source, load_sources
 from handbook.errors import CatalogError, Problem
+from handbook.gc_pause import gc_paused
 from handbook.project import Project
 from handbook.snapshot.model import (
     FreshnessSnapshot,
@@ -257,6 +258,11 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
 
 def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
     """Everything a build publishes, from the files on disk (no network)."""
+    with gc_paused():
+        return _load_catalog(project, now)
+
+
+def _load_catalog(project: Project, now: datetime | None) -> Catalog:
     problems: list[Problem] = []
 
     def collect(load: Callable[[], T], default: T) -> T:

@@ -449,7 +449,7 @@ def _merge_models(data: Dataset, extra: Dataset) -> None:
 class Fault:
     """One scripted misbehaviour. `times=None` repeats forever."""
 
-    kind: str  # "status" | "slow" | "truncated" | "malformed" (rows lose a key) | "reset"
+    kind: str  # "status" | "slow" | "truncated" | "malformed" (rows lose a key) | "reset" | "echo"
     status: int = 503
     times: int | None = 1
     retry_after: str | None = None
@@ -996,6 +996,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault and fault.kind == "slow":
             time.sleep(fault.delay)
+        if fault and fault.kind == "echo":  # as some proxies and error paths answer
+            echoed = f"bad request: {raw} (Authorization: {self.headers.get('Authorization')})"
+            self._send(fault.status, json.dumps(_error(echoed)).encode(), {})
+            return
         if fault and fault.kind == "status":
             entry.status = fault.status
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}

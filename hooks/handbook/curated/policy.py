@@ -46,6 +46,9 @@ class LookerPolicy(BaseModel):
     exclude_boards: list[LookerId] = Field(default_factory=list)
     # Content with no view for this many days is listed on the "unused content" page.
     unused_after_days: int = Field(default=90, ge=1)
+    # Where it was written, for messages; never part of a dump.
+    file: str = Field(default="catalog/looker.yml", exclude=True)
+    exclude_lines: list[int | None] = Field(default_factory=list, exclude=True)
 
 
 def load_policy(path: Path, display: str | None = None) -> LookerPolicy:
@@ -53,7 +56,13 @@ def load_policy(path: Path, display: str | None = None) -> LookerPolicy:
         return LookerPolicy()
     doc = load_yaml(path, display)
     doc.data = doc.data or {}  # an empty file is the default policy
-    return validate(doc, LookerPolicy)  # type: ignore[return-value]
+    policy = validate(doc, LookerPolicy)
+    assert isinstance(policy, LookerPolicy)
+    policy.file = doc.display
+    policy.exclude_lines = [
+        doc.lines.line_for(("exclude_folders", i)) for i in range(len(policy.exclude_folders))
+    ]
+    return policy
 
 
 def folder_paths(folders: list[LookerFolder]) -> dict[str, list[LookerFolder]]:
@@ -188,3 +197,17 @@ def _published_board(board: LookerBoard, published: set[tuple[str, str]]) -> Loo
         for s in board.sections
     ]
     return board.model_copy(update={"sections": sections})
+
+
+def unknown_excluded_folders(
+    view: PublishedView, policy: LookerPolicy
+) -> list[tuple[str, int | None]]:
+    """Excluded folder ids the snapshot does not have, with their lines: a typo there would
+    publish the folder it meant to hide."""
+    known = {f.id for f in view.snapshot.folders} | view.excluded_folder_ids
+    lines = policy.exclude_lines or [None] * len(policy.exclude_folders)
+    return [
+        (fid, line)
+        for fid, line in zip(policy.exclude_folders, lines, strict=False)
+        if fid not in known
+    ]

@@ -38,9 +38,10 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from handbook.curated.metrics import status_badge
-from handbook.errors import Problem
+from handbook.errors import CatalogError, Problem
 from handbook.markdown.code import code_lines
 from handbook.render.templating import link, md_text, number
+from handbook.textfile import read_utf8
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
@@ -348,7 +349,11 @@ def check_pages(catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
     docs = catalog.project.docs_dir
     for path in sorted(docs.rglob("*.md"), key=str):
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = read_utf8(path, catalog.project.relative(path))
+        except CatalogError as exc:  # MkDocs would die on it with a traceback
+            problems.extend(exc.problems)
+            continue
         if "[[" in text:
             src_uri = path.relative_to(docs).as_posix()
             _expand(text, _Resolver(catalog, src_uri, problems.append))
