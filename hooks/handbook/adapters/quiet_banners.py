@@ -7,15 +7,14 @@ validates the config (the theme import, the plugin import), which is after the Y
 but before any hook runs, so `mkdocs.yml` names this module with a `!!python/name:` tag
 (under `extra:`): PyYAML imports it while reading the file, and a plain `mkdocs build` or
 `mkdocs serve` gets the quiet output with no wrapper or shell setup. A variable the user set
-is left as it is.
+is left as it is (`settings.silence_banners`; only `settings` touches the environment).
 """
 
 from __future__ import annotations
 
-import os
+from handbook.settings import silence_banners
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+silence_banners()
 
 # What `mkdocs.yml` refers to; any value would do, the import is the point.
 SILENCED = True
