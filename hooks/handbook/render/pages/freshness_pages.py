@@ -87,4 +87,7 @@ def board(catalog: Catalog) -> str:
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:
-    yield Page(PATH, board(catalog), edit_path="catalog/sources/")
+    # An edit link must open a file: the first source's file (analysts add sources there
+    # or beside it); with no sources yet, the editors' guide that says how to add one.
+    edit = catalog.sources[0].file if catalog.sources else "docs/editing/catalog.md"
+    yield Page(PATH, board(catalog), edit_path=edit)

@@ -33,7 +33,13 @@ from markupsafe import Markup
 from handbook.catalog import Catalog
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
-from handbook.snapshot.model import LookerBoard, LookerExplore, LookerFolder, LookerItem
+from handbook.snapshot.model import (
+    RECENT_DAYS,
+    LookerBoard,
+    LookerExplore,
+    LookerFolder,
+    LookerItem,
+)
 
 EDIT_PATH = "catalog/looker.yml"
 TOP_N = 25
@@ -57,6 +63,22 @@ def folder_page(folder: LookerFolder | None) -> str:
 
 def explore_anchor(explore: LookerExplore) -> str:
     return f"explore-{_slug(explore.model)}-{_slug(explore.name)}"
+
+
+def item_anchor(item: LookerItem) -> str:
+    """The id of an item's heading on its folder page, e.g. `look-729` (slug characters only).
+
+    Other pages (references, lineage, boards) link to `folder_page(...)` + `#` + this.
+    """
+    return f"{item.kind}-{_slug(item.id)}"
+
+
+def usage(item: LookerItem) -> Markup:
+    """Views in words that say what they count: the last 90 days, then the lifetime total."""
+    life = f"{item.view_count:,} since created"
+    if item.recent_views is None:
+        return Markup(f"views: {life} (no {RECENT_DAYS}-day count: System Activity not read)")
+    return Markup(f"views: {item.recent_views:,} in the last {RECENT_DAYS} days, {life}")
 
 
 def _page_link(text: str, target: str) -> Markup:
@@ -157,15 +179,18 @@ def is_unused(item: LookerItem, pulled_at: datetime, days: int) -> bool:
     """No view in the `days` days before the pull: last viewed at least `days` ago, or never.
 
     A view exactly `days` days before `pulled_at` counts as unused (the whole window of
-    `days` days passed without a view); one second later it does not.
+    `days` days passed without a view); one second later it does not. System Activity's
+    90-day count is the second witness: an item it saw viewed within a window no longer
+    than `days` is in use even if the search reported no last-viewed time.
     """
+    if item.recent_views and days >= RECENT_DAYS:
+        return False
     last = _utc(item.last_viewed_at)
     if last is None:
         return True
     return _utc(pulled_at) - last >= timedelta(days=days)
 
 
-# --- pages ------------------------------------------------------------------------------
 def _render(template: str, catalog: Catalog, **context) -> str:
     return render(template, catalog=catalog, notice_source="looker", **context)
 
@@ -196,7 +221,9 @@ def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
     snapshot = catalog.looker
     assert snapshot is not None
     items = snapshot.items
-    most_viewed = heapq.nlargest(TOP_N, items, key=lambda i: (i.view_count, i.favorite_count))
+    most_viewed = heapq.nlargest(
+        TOP_N, items, key=lambda i: (i.recent_views or 0, i.view_count, i.favorite_count)
+    )
     recent = heapq.nlargest(
         TOP_N,
         (i for i in items if i.updated_at is not None),
@@ -236,6 +263,8 @@ def _folder_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
                 node=node,
                 crumbs=crumbs,
                 page_link=_page_link,
+                item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
+                usage=usage,
             ),
             EDIT_PATH,
         )
@@ -263,6 +292,7 @@ def _boards_page(catalog: Catalog, index: LookerIndex) -> Page:
             index=index,
             page_link=_page_link,
             board_anchor=lambda b: Markup(board_anchor(b)),
+            item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
         ),
         EDIT_PATH,
     )
