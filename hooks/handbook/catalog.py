@@ -302,3 +302,17 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
         built_at=now or datetime.now(UTC),
         notices=notices,
     )
+
+
+def empty_catalog(project: Project) -> Catalog:
+    """A catalog with nothing in it: what a preview shows before the YAML first loads."""
+    return Catalog(
+        project=project,
+        policy=LookerPolicy(),
+        view=None,
+        freshness=None,
+        sources=[],
+        metrics=[],
+        reports=ReportList(),
+        built_at=datetime.now(UTC),
+    )

@@ -90,3 +90,15 @@ def test_serve_survives_bad_references_and_yaml_and_rebuilds_on_catalog_edits(
         wait_for(lambda: "Monthly active people" in fetch(base + "metrics/mau/"), "edit", log)
         assert BANNER not in fetch(base + "metrics/mau/")
         assert BANNER not in fetch(base)
+
+
+def test_serve_started_on_broken_yaml_shows_the_errors_and_recovers(handbook_copy: Project):
+    metrics = handbook_copy.metrics_dir / "product.yml"
+    good_yaml = metrics.read_text(encoding="utf-8")
+    metrics.write_text(good_yaml.replace("    label: Monthly", "    lable: Monthly", 1))
+    with serving(handbook_copy) as (base, log):
+        wait_for(lambda: BANNER in fetch(base), "the error banner", log)
+        assert "product.yml:" in fetch(base)
+        metrics.write_text(good_yaml)
+        wait_for(lambda: "Monthly active users" in fetch(base + "metrics/mau/"), "recovery", log)
+        assert BANNER not in fetch(base)

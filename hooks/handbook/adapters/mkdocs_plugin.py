@@ -34,7 +34,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from handbook.adapters.site_publish import AtomicPublish
-from handbook.catalog import Catalog
+from handbook.catalog import Catalog, empty_catalog
 from handbook.errors import CatalogError
 from handbook.generate import CSS_PATH, stylesheet
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
@@ -134,11 +134,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         try:
             catalog = self.session.load(self.project, self.config.unused_after_days)
         except CatalogError as exc:
-            if self.serving and self.session.last_good is not None:
-                log.error("the handbook catalog has problems; serving the last good one:\n%s", exc)
-                self.banner = error_banner(str(exc))
-                return self.session.last_good
-            raise PluginError(f"the handbook catalog has problems:\n{exc}") from None
+            if not self.serving:
+                raise PluginError(f"the handbook catalog has problems:\n{exc}") from None
+            # Never stuck under serve: the last good catalog (or, before the first one loaded,
+            # an empty one) with the errors on every page, until the next good save.
+            log.error("the handbook catalog has problems; the preview shows them:\n%s", exc)
+            self.banner = error_banner(str(exc), last_good=self.session.last_good is not None)
+            return self.session.last_good or empty_catalog(self.project)
         self.banner = ""
         return catalog
 
