@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from handbook.freshness.rules import SourceStatus, TableStatus, badge, sla_text
+from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
 
@@ -85,5 +86,13 @@ def board(catalog: Catalog) -> str:
     )
 
 
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The board, keyed by the sources, the freshness snapshot and the notices."""
+    notices = render("_notices.md.j2", catalog=catalog, notice_source="bigquery")
+    key = digest(notices, catalog.sources, catalog.freshness)
+    yield PageSpec(PATH, key, lambda: Page(PATH, board(catalog), edit_path="catalog/sources/"))
+
+
 def pages(catalog: Catalog) -> Iterable[Page]:
-    yield Page(PATH, board(catalog), edit_path="catalog/sources/")
+    for spec in specs(catalog):
+        yield spec.render()

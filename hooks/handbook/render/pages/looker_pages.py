@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
+from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
 from handbook.snapshot.model import LookerExplore, LookerFolder, LookerItem
@@ -178,12 +179,63 @@ def _missing_pages(catalog: Catalog) -> Iterable[Page]:
         yield Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
 
 
-def pages(catalog: Catalog) -> Iterable[Page]:
-    snapshot = catalog.looker
-    if snapshot is None:
-        yield from _missing_pages(catalog)
+def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalog: Catalog) -> str:
+    """Every input a folder page shows: the folder, its items, subfolders and breadcrumbs."""
+    return digest(
+        notices,
+        catalog.base_url,
+        node.folder,
+        node.title,
+        [i.model_dump_json() for i in node.items],
+        [(c.title, c.file, len(c.items)) for c in node.children],
+        [(c.title, c.file) for c in crumbs],
+    )
+
+
+def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterable[PageSpec]:
+    for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
+        path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
+        crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
+
+        def render_folder(node: FolderNode = node, crumbs: list[FolderNode] = crumbs) -> Page:
+            content = _render(
+                "looker_folder.md.j2", catalog, node=node, crumbs=crumbs, page_link=_page_link
+            )
+            return Page(node.page, content, EDIT_PATH)
+
+        yield PageSpec(node.page, _folder_key(node, crumbs, notices, catalog), render_folder)
+
+
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
+    if catalog.looker is None:
+        for page in _missing_pages(catalog):
+            yield PageSpec(page.path, digest(page.content), lambda page=page: page)
         return
     index = build_index(catalog)
+    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+    # The index, explores and unused pages summarise the whole snapshot: one key for all.
+    whole = digest(notices, catalog.policy, catalog.looker.model_dump_json())
+    summaries: dict[str, Page] = {}
+
+    def summary(path: str) -> Page:
+        if not summaries:  # rendered together: they share the sorting of every item
+            summaries.update((p.path, p) for p in _summary_pages(catalog, index))
+        return summaries[path]
+
+    for path in ("looker/index.md", "looker/explores.md", "looker/unused.md"):
+        yield PageSpec(path, whole, lambda path=path: summary(path))
+    yield from _folder_specs(catalog, index, notices)
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    for spec in specs(catalog):
+        yield spec.render()
+
+
+def _summary_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
+    snapshot = catalog.looker
+    assert snapshot is not None
     items = snapshot.items
 
     most_viewed = heapq.nlargest(TOP_N, items, key=lambda i: (i.view_count, i.favorite_count))
@@ -212,21 +264,6 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         ),
         EDIT_PATH,
     )
-
-    for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
-        path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
-        crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
-        yield Page(
-            node.page,
-            _render(
-                "looker_folder.md.j2",
-                catalog,
-                node=node,
-                crumbs=crumbs,
-                page_link=_page_link,
-            ),
-            EDIT_PATH,
-        )
 
     models: dict[str, list[LookerExplore]] = {}
     for explore in snapshot.explores:

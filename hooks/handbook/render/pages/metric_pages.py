@@ -23,6 +23,7 @@ from markupsafe import Markup
 from handbook.catalog import Catalog
 from handbook.curated.metrics import Metric, status_badge
 from handbook.freshness.rules import source_summary
+from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import md_text, render
 from handbook.snapshot.model import LookerItem
@@ -148,8 +149,14 @@ def _letter(label: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
+def _link_view(metric: Metric) -> MetricView:
+    """A metric as lists show it (no Looker content): link, badge, one-line summary."""
+    link = Markup(f"[{md_text(metric.label)}]({metric.name}.md)")
+    return MetricView(metric, link, status_badge(metric.status), first_sentence(metric.description))
+
+
 def _glossary(catalog: Catalog) -> Page:
-    views = [_view(m, catalog) for m in sorted(catalog.metrics, key=lambda m: m.label.casefold())]
+    views = [_link_view(m) for m in sorted(catalog.metrics, key=lambda m: m.label.casefold())]
     letters: dict[str, list[MetricView]] = {}
     domains: dict[str, list[MetricView]] = {}
     statuses: dict[str, list[MetricView]] = {s: [] for s in STATUSES}
@@ -186,12 +193,45 @@ def _metric(metric: Metric, catalog: Catalog) -> Page:
         lineage=lineage(metric, catalog, view.items),
         freshness=_freshness(metric, catalog),
         explore_url=catalog.explore_url(explore) if explore else None,
-        replacement=_view(replacement, catalog) if replacement else None,
+        replacement=_link_view(replacement) if replacement else None,
     )
     return Page(metric_page(metric.name), content, edit_path=metric.file or None)
 
 
-def pages(catalog: Catalog) -> Iterable[Page]:
-    yield _glossary(catalog)
+def _metric_key(metric: Metric, catalog: Catalog, notices: str) -> str:
+    """Every input `_metric` shows: the metric, its content, sources, field, replacement."""
+    items, _ = _items_for(metric, catalog)
+    found = catalog.fields.get(metric.lookml_field or "")
+    return digest(
+        notices,
+        catalog.base_url,
+        metric,
+        metric.file,
+        [i.model_dump_json() for i in items],
+        [catalog.sources_by_name.get(name) for name in metric.sources],
+        [str(source_summary(catalog, n)) for n in metric.sources if n in catalog.sources_by_name],
+        found[0].model_dump_json(exclude={"fields"}) if found else None,
+        catalog.metrics_by_name.get(metric.replaced_by or ""),
+    )
+
+
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The glossary and one page per metric, each keyed by what it shows."""
+    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+    edit = catalog.metrics[0].file if catalog.metrics else ""
+    yield PageSpec(
+        "metrics/index.md",
+        digest(notices, edit, catalog.metrics),
+        lambda: _glossary(catalog),
+    )
     for metric in catalog.metrics:
-        yield _metric(metric, catalog)
+        yield PageSpec(
+            metric_page(metric.name),
+            _metric_key(metric, catalog, notices),
+            lambda metric=metric: _metric(metric, catalog),
+        )
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    for spec in specs(catalog):
+        yield spec.render()

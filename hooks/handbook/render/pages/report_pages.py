@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from handbook.catalog import Catalog
+from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import render
 from handbook.snapshot.model import LookerItem
@@ -38,8 +39,24 @@ def _rows(catalog: Catalog) -> list[tuple[str, str | None, list[ReportRow]]]:
     return sections
 
 
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The reports page, keyed by the list and the items it names."""
+    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+    named = [
+        catalog.items.get((ref.kind, ref.id))
+        for section in catalog.reports.sections
+        for ref in section.reports
+    ]
+    key = digest(notices, catalog.base_url, catalog.reports, named)
+    yield PageSpec("reports/index.md", key, lambda: _page(catalog))
+
+
 def pages(catalog: Catalog) -> Iterable[Page]:
-    yield Page(
+    yield _page(catalog)
+
+
+def _page(catalog: Catalog) -> Page:
+    return Page(
         "reports/index.md",
         render(
             "reports_index.md.j2",
