@@ -17,6 +17,9 @@ def on_config(config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    updated = site.last_updated(page.file.src_uri, page.file.generated_by is not None)
+    if updated:
+        page.meta["git_revision_date_localized"] = updated
     return references.expand_page(markdown, page.file.src_uri, site.current())
 
 

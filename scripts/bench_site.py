@@ -292,7 +292,7 @@ def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-def write_site(root: Path, n_pages: int, n_items: int, seed: int = 15) -> Site:
+def write_site(root: Path, n_pages: int, n_items: int, commits: int = 0, seed: int = 15) -> Site:
     """The synthetic organisation as a git repository, ready for `mkdocs build`."""
     rng = random.Random(seed)
     docs = root / "docs"
@@ -336,6 +336,11 @@ def write_site(root: Path, n_pages: int, n_items: int, seed: int = 15) -> Site:
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "synthetic organisation")
+    for c in range(commits):  # a history, so per-page `git log` walks something real
+        for path in rng.sample(hand, min(10, len(hand))):
+            with (docs / path).open("a", encoding="utf-8") as fh:
+                fh.write(f"\nRevised in change {c}.\n")
+        _git(root, "commit", "-q", "-a", "-m", f"edit {c}")
     return Site(root, hand, n_items)
 
 
@@ -610,10 +615,12 @@ def zensical_rows(site: Site, tmp: Path, repeat: int, timeout: float, base_time:
         )
 
 
-def growth_rows(sizes: Sequence[int], n_pages: int, tmp: Path, repeat: int, timeout: float) -> None:
+def growth_rows(
+    sizes: Sequence[int], n_pages: int, commits: int, tmp: Path, repeat: int, timeout: float
+) -> None:
     builds, hand_edits = [], []
     for size in sizes:
-        site = write_site(tmp / f"growth-{size}", n_pages, size)
+        site = write_site(tmp / f"growth-{size}", n_pages, size, commits)
         times = [mkdocs_build(site).seconds for _ in range(repeat)]
         builds.append(statistics.median(times))
         with Server([str(BIN / "mkdocs"), "serve"], site.root, timeout) as server:
@@ -638,6 +645,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="small sizes, one repeat (smoke test)")
     p.add_argument("--pages", type=int, default=1000, help="hand pages (default 1,000)")
     p.add_argument("--items", type=int, default=20_000, help="Looker items (default 20,000)")
+    p.add_argument(
+        "--commits",
+        type=int,
+        default=300,
+        help="commits of history, each editing 10 hand pages (default 300)",
+    )
     p.add_argument("--repeat", type=int, default=3, help="interleaved runs of each (default 3)")
     p.add_argument(
         "--scale",
@@ -650,6 +663,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.quick:
         args.pages, args.items, args.repeat = min(args.pages, 60), min(args.items, 1000), 1
+        args.commits = min(args.commits, 20)
         args.scale = "500,2000" if args.scale == "2000,20000,60000" else args.scale
     return args
 
@@ -666,7 +680,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs, load average {load:.1f} at start; in {tmp}"
     )
     try:
-        ours = write_site(tmp / "project", args.pages, args.items)
+        ours = write_site(tmp / "project", args.pages, args.items, args.commits)
         base = make_baseline(ours, tmp / "baseline", use_cli=has_generate())
         n_generated = sum(1 for _ in (base.docs).rglob("*.md")) - len(ours.hand_pages) - 1
         print(f"baseline: {n_generated:,} generated pages written as static Markdown")
@@ -715,7 +729,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = [int(s) for s in args.scale.split(",") if s]
         if "growth" not in skip and len(sizes) >= 2:
             print(f"growth at {', '.join(f'{s:,}' for s in sizes)} items ({args.pages:,} pages):")
-            growth_rows(sizes, args.pages, tmp, args.repeat, args.timeout)
+            growth_rows(sizes, args.pages, args.commits, tmp, args.repeat, args.timeout)
     finally:
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -13,11 +13,12 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
 from handbook.errors import CatalogError
+from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -28,6 +29,8 @@ LIVE_REUSE = 15 * 60  # seconds a live pull is reused by later rebuilds in the s
 @dataclass
 class _State:
     catalog: Catalog | None = None
+    # Last commit time of each hand page (path under docs/), from one `git log` per build.
+    dates: dict[str, int] = field(default_factory=dict)
     # None until this process pulls: monotonic time counts from boot, so comparing it with 0
     # would skip the first pull on a machine booted less than LIVE_REUSE ago.
     last_live_pull: float | None = None
@@ -100,7 +103,17 @@ def start_build(config_file_path: str | None) -> Catalog:
         # Drift between our definitions and LookML is worth a look, not a failed --strict build.
         log.info("%s", problem)
     _state.catalog = catalog
+    _state.dates = last_changed(project.root, project.relative(project.docs_dir))
     return catalog
+
+
+def last_updated(src_uri: str, generated: bool) -> str | None:
+    """The "last updated" markup of a page: its last commit, or the build date when it was
+    never committed (as `fallback_to_build_date` did); None for generated pages."""
+    if generated:
+        return None
+    stamp = _state.dates.get(src_uri)
+    return date_html(stamp if stamp is not None else int(current().built_at.timestamp()))
 
 
 def current() -> Catalog:
@@ -120,4 +133,11 @@ def write_export(catalog: Catalog, site_dir: str) -> Path:
     return path
 
 
-__all__ = ["CatalogError", "current", "live_mode", "start_build", "write_export"]
+__all__ = [
+    "CatalogError",
+    "current",
+    "last_updated",
+    "live_mode",
+    "start_build",
+    "write_export",
+]

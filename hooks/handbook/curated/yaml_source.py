@@ -87,6 +87,17 @@ def _to_python(node: yaml.Node, loc: Loc, lines: LineMap, problems: list[Problem
 
 
 _LOADER = yaml.SafeLoader("")
+# libyaml's parser when PyYAML was built with it (about 10x faster); same nodes and marks.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The document's node tree; a broken file is parsed again in Python for its message,
+    which says what was expected where in words libyaml does not use."""
+    try:
+        return yaml.compose(text, Loader=_COMPOSER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
@@ -101,7 +112,7 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
             display, None, "file is not UTF-8 text", "save it as UTF-8"
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -214,8 +214,11 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
         return
     index = build_index(catalog)
     notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
-    # The index, explores and unused pages summarise the whole snapshot: one key for all.
-    whole = digest(notices, catalog.policy, catalog.looker.model_dump_json())
+    folders = list(_folder_specs(catalog, index, notices))
+    # The index, explores and unused pages summarise the whole snapshot: one key for all,
+    # made of the folder pages' keys (which cover every item) and the rest of the snapshot.
+    rest = catalog.looker.model_dump_json(exclude={"items", "folders"})
+    whole = digest(notices, catalog.policy, rest, [spec.key for spec in folders])
     summaries: dict[str, Page] = {}
 
     def summary(path: str) -> Page:
@@ -225,7 +228,7 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
 
     for path in ("looker/index.md", "looker/explores.md", "looker/unused.md"):
         yield PageSpec(path, whole, lambda path=path: summary(path))
-    yield from _folder_specs(catalog, index, notices)
+    yield from folders
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:

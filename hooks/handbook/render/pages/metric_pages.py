@@ -198,16 +198,22 @@ def _metric(metric: Metric, catalog: Catalog) -> Page:
     return Page(metric_page(metric.name), content, edit_path=metric.file or None)
 
 
-def _metric_key(metric: Metric, catalog: Catalog, notices: str) -> str:
-    """Every input `_metric` shows: the metric, its content, sources, field, replacement."""
+def _metric_key(metric: Metric, catalog: Catalog, notices: str, dumps: dict[int, str]) -> str:
+    """Every input `_metric` shows: the metric, its content, sources, field, replacement.
+
+    `dumps` memoises each item's JSON for this build: popular fields are shown on many pages.
+    """
     items, _ = _items_for(metric, catalog)
     found = catalog.fields.get(metric.lookml_field or "")
+    for item in items:
+        if id(item) not in dumps:
+            dumps[id(item)] = item.model_dump_json()
     return digest(
         notices,
         catalog.base_url,
         metric,
         metric.file,
-        [i.model_dump_json() for i in items],
+        [dumps[id(i)] for i in items],
         [catalog.sources_by_name.get(name) for name in metric.sources],
         [str(source_summary(catalog, n)) for n in metric.sources if n in catalog.sources_by_name],
         found[0].model_dump_json(exclude={"fields"}) if found else None,
@@ -224,10 +230,11 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
         digest(notices, edit, catalog.metrics),
         lambda: _glossary(catalog),
     )
+    dumps: dict[int, str] = {}
     for metric in catalog.metrics:
         yield PageSpec(
             metric_page(metric.name),
-            _metric_key(metric, catalog, notices),
+            _metric_key(metric, catalog, notices, dumps),
             lambda metric=metric: _metric(metric, catalog),
         )
 
