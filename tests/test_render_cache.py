@@ -9,11 +9,12 @@ re-render only those whose Markdown differs.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from handbook.catalog import load_catalog
 from handbook.project import Project
-from handbook.render.cache import RenderCache
+from handbook.render.cache import RenderCache, write_changed
 from handbook.render.pages import all_pages, all_specs
 
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
@@ -97,3 +98,20 @@ def test_a_page_no_longer_generated_is_reported_removed(handbook_copy: Project):
     assert "metrics/dau_mau.md" not in after
     assert "metrics/dau_mau.md" in cache.last.removed
     assert "metrics/dau_mau.md" in cache.changed_since_last_build()
+
+
+def test_writing_pages_leaves_unchanged_files_untouched(handbook_copy: Project, tmp_path):
+    out = tmp_path / "generated"
+    pages = list(all_pages(load_catalog(handbook_copy, now=NOW)))
+    assert write_changed(pages, out) == {p.path for p in pages}
+    (out / "metrics/retired.md").write_text("# Gone\n", encoding="utf-8")
+    mtimes = {p.path: (out / p.path).stat().st_mtime_ns for p in pages}
+
+    edited = [p if p.path != "metrics/mau.md" else replace(p, content="# MAU\n") for p in pages]
+    assert write_changed(edited, out) == {"metrics/mau.md", "metrics/retired.md"}
+
+    assert not (out / "metrics/retired.md").exists()
+    assert (out / "metrics/mau.md").read_text(encoding="utf-8") == "# MAU\n"
+    for page in pages:
+        if page.path != "metrics/mau.md":
+            assert (out / page.path).stat().st_mtime_ns == mtimes[page.path], page.path

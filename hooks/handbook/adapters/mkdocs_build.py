@@ -129,7 +129,10 @@ def write_export(catalog: Catalog, site_dir: str) -> Path:
     from handbook.export import export
 
     path = Path(site_dir) / "catalog.json"
-    path.write_text(json.dumps(export(catalog), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # Streamed to the file: the whole text of 20,000 items never sits in memory at once.
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(export(catalog), fh, indent=2, sort_keys=True)
+        fh.write("\n")
     return path
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -108,3 +109,28 @@ class RenderCache:
     def changed_since_last_build(self) -> set[str]:
         """Paths (relative to docs/) whose Markdown changed, appeared or went in the last build."""
         return {*self.last.changed, *self.last.removed}
+
+
+def write_changed(pages: Iterable[Page], directory: Path) -> set[str]:
+    """Make `directory` hold exactly `pages`; rewrite only files whose text differs.
+
+    Unchanged files keep their modification time, which is what incremental builds go by
+    (`mkdocs serve --dirty` rebuilds a page when its source is newer than its HTML; Zensical
+    keeps its own cache). Returns the paths written or deleted, relative to `directory`.
+    """
+    touched: set[str] = set()
+    wanted: set[Path] = set()
+    for page in pages:
+        target = directory / page.path
+        wanted.add(target)
+        try:
+            if target.read_text(encoding="utf-8") == page.content:
+                continue
+        except OSError:  # not there yet
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.content, encoding="utf-8")
+        touched.add(page.path)
+    for stale in [p for p in directory.rglob("*.md") if p not in wanted]:
+        stale.unlink()
+        touched.add(stale.relative_to(directory).as_posix())
+    return touched
