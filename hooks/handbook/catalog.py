@@ -148,6 +148,18 @@ class Catalog:
             "or remove it",
         )
 
+    def gone_from_looker(self, kind: str, item_id: str) -> str | None:
+        """ "deleted" (in Looker's trash) or "missing" (not in the snapshot), else None.
+
+        Curated YAML naming such content fails `handbook validate` and strict builds, but
+        a plain build publishes it shown as gone: one trashed dashboard must not stop the
+        nightly site. Excluded content is not "gone": it stays an error everywhere.
+        """
+        key = (kind, item_id)
+        if self.view is None or key in self.items or key in self.view.excluded_items:
+            return None
+        return "deleted" if key in self.view.deleted_items else "missing"
+
     # --- Metrics and sources ------------------------------------------------------------
     @cached_property
     def metrics_by_name(self) -> dict[str, Metric]:
@@ -193,6 +205,37 @@ def _attempt_notice(
     )
 
 
+def _unfinished_notice(
+    project: Project, source: str, label: str, last: datetime | None
+) -> Notice | None:
+    """A notice when a pull of `source` started after the snapshot and never ended."""
+    from handbook import pull_marker
+
+    marker = pull_marker.unfinished(project, source)
+    if marker is None or (last is not None and marker.started_at <= last):
+        return None
+    return Notice(source, pull_marker.describe(marker, label, last))
+
+
+def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
+    """Parts of the Looker snapshot kept from an earlier pull (see CarriedPart)."""
+    notices = []
+    for part in looker.carried_over if looker else []:
+        since = (
+            f"they are from the earlier pull at {part.pulled_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+            if part.pulled_at
+            else "no earlier pull had them, so they are missing"
+        )
+        notices.append(
+            Notice(
+                "looker",
+                f"The {part.part} (which content uses which LookML field) could not be read "
+                f"in this pull ({part.reason}); {since}.",
+            )
+        )
+    return notices
+
+
 def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
     """Everything a build publishes, from the files on disk (no network)."""
     problems: list[Problem] = []
@@ -220,9 +263,13 @@ def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
         ("looker", "Looker", looker.pulled_at if looker else None),
         ("bigquery", "BigQuery freshness", freshness.checked_at if freshness else None),
     ):
-        notice = _attempt_notice(project, source, label, last)
-        if notice:
-            notices.append(notice)
+        for notice in (
+            _attempt_notice(project, source, label, last),
+            _unfinished_notice(project, source, label, last),
+        ):
+            if notice:
+                notices.append(notice)
+    notices += _carried_notices(looker)
     return Catalog(
         project=project,
         policy=policy,

@@ -19,13 +19,23 @@ class Project:
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
         """The nearest folder at or above `start` (or `$HANDBOOK_ROOT`) holding mkdocs.yml."""
+        found = cls.locate(start)
         env = os.environ.get("HANDBOOK_ROOT")
-        here = Path(env) if env else (start or Path.cwd())
-        here = here.resolve()
+        return found or cls((Path(env) if env else (start or Path.cwd())).resolve())
+
+    @classmethod
+    def locate(cls, start: Path | None = None) -> Project | None:
+        """Like `find`, but None outside a handbook (no mkdocs.yml beside a catalog/ above).
+
+        The CLI refuses to run there rather than report an empty catalog as valid or
+        create catalog/snapshot/ in whatever folder it was started from.
+        """
+        env = os.environ.get("HANDBOOK_ROOT")
+        here = (Path(env) if env else (start or Path.cwd())).resolve()
         for candidate in (here, *here.parents):
             if (candidate / "mkdocs.yml").is_file() and (candidate / "catalog").is_dir():
                 return cls(candidate)
-        return cls(here)
+        return None
 
     @property
     def catalog_dir(self) -> Path:
@@ -50,6 +60,10 @@ class Project:
     def attempt_file(self, source: str) -> Path:
         """Where a failed pull of `source` is remembered (git-ignored)."""
         return self.snapshot_dir / f"{source}.attempt.json"
+
+    def pulling_file(self, source: str) -> Path:
+        """Where a pull of `source` in progress is marked (git-ignored)."""
+        return self.snapshot_dir / f"{source}.pulling.json"
 
     @property
     def looker_policy(self) -> Path:

@@ -3,7 +3,10 @@
 Looker and BigQuery are independent: either may fail while the other succeeds. A success
 replaces that snapshot in one rename and clears its failure note; a failure leaves the
 snapshot byte-identical and writes a small `<source>.attempt.json` beside it, which the next
-build turns into a notice on every page that shows that data.
+build turns into a notice on every page that shows that data. A pull that is killed outright
+leaves its `<source>.pulling.json` mark instead (`pull_marker`), which the next refresh and
+build report the same way. A Looker pull that had to keep part of the previous snapshot
+(System Activity unreadable) writes the snapshot, which says so, and still counts as failed.
 """
 
 from __future__ import annotations
@@ -11,11 +14,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from handbook.errors import PullError
+from handbook import pull_marker
+from handbook.errors import CatalogError, PullError
 from handbook.project import Project
-from handbook.snapshot.model import PullAttempt
-from handbook.snapshot.store import dump_json, save, write_atomic
+from handbook.snapshot.model import FreshnessSnapshot, LookerSnapshot, PullAttempt
+from handbook.snapshot.store import dump_json, load, save, write_atomic
+
+if TYPE_CHECKING:
+    from handbook.progress import Progress
 
 log = logging.getLogger("handbook.refresh")
 
@@ -33,6 +41,72 @@ def _record_failure(project: Project, source: str, error: Exception) -> str:
     return f"{source}: {text}"
 
 
+def _previous_looker(project: Project) -> LookerSnapshot | None:
+    """The last good snapshot, to copy unchanged explores from; None if unreadable."""
+    try:
+        return load(project.looker_snapshot, LookerSnapshot)
+    except CatalogError:
+        return None
+
+
+def _say_unfinished(project: Project, source: str, label: str, result: RefreshResult) -> None:
+    marker = pull_marker.unfinished(project, source)
+    if marker is None:
+        return
+    shown = None
+    try:
+        snap = load(
+            project.looker_snapshot if source == "looker" else project.freshness_snapshot,
+            LookerSnapshot if source == "looker" else FreshnessSnapshot,
+        )
+        shown = getattr(snap, "pulled_at", None) or getattr(snap, "checked_at", None)
+    except CatalogError:
+        pass
+    result.messages.append(f"{source}: warning: {pull_marker.describe(marker, label, shown)}")
+
+
+def _refresh_looker(project: Project, progress: Progress, result: RefreshResult) -> None:
+    from handbook.curated.policy import load_policy
+    from handbook.looker.pull import pull_snapshot
+
+    try:
+        policy = load_policy(project.looker_policy, project.relative(project.looker_policy))
+        snapshot = pull_snapshot(
+            progress=progress, base_url_hint=policy.base_url, previous=_previous_looker(project)
+        )
+    except PullError as exc:
+        result.failures.append(_record_failure(project, "looker", exc))
+        return
+    save(project.looker_snapshot, snapshot)
+    project.attempt_file("looker").unlink(missing_ok=True)
+    result.messages.append(
+        f"looker: {len(snapshot.items)} items, {len(snapshot.folders)} folders, "
+        f"{len(snapshot.explores)} explores in {snapshot.requests} requests"
+    )
+    for part in snapshot.carried_over:
+        since = f"{part.pulled_at:%Y-%m-%d %H:%M} UTC" if part.pulled_at else "no earlier pull"
+        result.failures.append(
+            f"looker: {part.reason}; the {part.part} in the snapshot are from {since}"
+        )
+
+
+def _refresh_bigquery(project: Project, progress: Progress, result: RefreshResult) -> None:
+    from handbook.curated.sources import load_sources
+    from handbook.freshness.bigquery import check_freshness
+
+    try:
+        freshness = check_freshness(load_sources(project), progress=progress)
+    except PullError as exc:
+        result.failures.append(_record_failure(project, "bigquery", exc))
+        return
+    save(project.freshness_snapshot, freshness)
+    project.attempt_file("bigquery").unlink(missing_ok=True)
+    failed = sum(t.error is not None for t in freshness.tables)
+    result.messages.append(
+        f"bigquery: {len(freshness.tables)} tables checked, {failed} runtime error(s)"
+    )
+
+
 def refresh(
     project: Project, *, looker: bool = True, bigquery: bool = True, verbose: bool = False
 ) -> RefreshResult:
@@ -40,38 +114,24 @@ def refresh(
     from handbook.progress import reporter
 
     result = RefreshResult()
+    pulls = [
+        (source, label, run)
+        for source, label, run, wanted in (
+            ("looker", "Looker", _refresh_looker, looker),
+            ("bigquery", "BigQuery freshness", _refresh_bigquery, bigquery),
+        )
+        if wanted
+    ]
     with reporter(enabled=verbose) as progress:
-        if looker:
-            from handbook.curated.policy import load_policy
-            from handbook.looker.pull import pull_snapshot
-
+        for source, label, run in pulls:
+            _say_unfinished(project, source, label, result)
+            pull_marker.mark_started(project, source)
             try:
-                policy = load_policy(project.looker_policy, project.relative(project.looker_policy))
-                snapshot = pull_snapshot(progress=progress, base_url_hint=policy.base_url)
-            except PullError as exc:
-                result.failures.append(_record_failure(project, "looker", exc))
-            else:
-                save(project.looker_snapshot, snapshot)
-                project.attempt_file("looker").unlink(missing_ok=True)
-                result.messages.append(
-                    f"looker: {len(snapshot.items)} items, {len(snapshot.folders)} folders, "
-                    f"{len(snapshot.explores)} explores in {snapshot.requests} requests"
-                )
-        if bigquery:
-            from handbook.curated.sources import load_sources
-            from handbook.freshness.bigquery import check_freshness
-
-            try:
-                freshness = check_freshness(load_sources(project), progress=progress)
-            except PullError as exc:
-                result.failures.append(_record_failure(project, "bigquery", exc))
-            else:
-                save(project.freshness_snapshot, freshness)
-                project.attempt_file("bigquery").unlink(missing_ok=True)
-                failed = sum(t.error is not None for t in freshness.tables)
-                result.messages.append(
-                    f"bigquery: {len(freshness.tables)} tables checked, {failed} runtime error(s)"
-                )
+                run(project, progress, result)
+            except Exception:  # a user mistake (CatalogError) ended it, not a kill
+                pull_marker.clear(project, source)
+                raise
+            pull_marker.clear(project, source)
     for line in result.messages:
         if verbose:
             print(line)

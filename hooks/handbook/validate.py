@@ -4,7 +4,10 @@ Each YAML file is valid on its own once it loads; what can still be wrong is how
 point at each other and at Looker: a metric naming a source nobody defined, a look id that
 was deleted or sits in an excluded folder, a LookML field that was renamed. Those are
 errors, reported at the line the analyst typed, and they fail both `handbook validate` and
-the build. A LookML description that no longer matches ours is only a warning: someone
+the build; except that Looker content which is gone (trashed, or no longer in Looker) is
+`publishable`: a plain `mkdocs build` logs a warning and shows it as gone, so one trashed
+dashboard never stops the nightly site, while `--strict` (pull requests) still fails. A
+LookML description that no longer matches ours is only a warning: someone
 should look, but an edit in Looker must not break the handbook's build.
 
 Nothing here writes a file; the same checks run in CI, in `mkdocs build` and on a laptop.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 
 from handbook.catalog import Catalog, load_catalog
 from handbook.curated.metrics import Metric
@@ -72,9 +76,26 @@ def _check_items(metric: Metric, catalog: Catalog) -> list[Problem]:
                         metric.line_of(key, i),
                         f"metric '{metric.name}': {message}",
                         hint,
+                        publishable=catalog.gone_from_looker(kind, item_id) is not None,
                     )
                 )
     return problems
+
+
+def _check_report_list(catalog: Catalog) -> list[Problem]:
+    """`check_reports`, with reports that are gone from Looker marked publishable."""
+    gone: set[str] = set()
+
+    def why(kind: str, item_id: str) -> tuple[str, str] | None:
+        found = catalog.why_unpublished(kind, item_id)
+        if found and catalog.gone_from_looker(kind, item_id):
+            gone.add(found[0])
+        return found
+
+    return [
+        replace(p, publishable=True) if p.message in gone else p
+        for p in check_reports(catalog.reports, why)
+    ]
 
 
 def _check_field(metric: Metric, catalog: Catalog) -> list[Problem]:
@@ -147,7 +168,7 @@ def validate_catalog(catalog: Catalog) -> list[Problem]:
             problems += _check_items(metric, catalog)
             problems += _check_field(metric, catalog)
     if has_looker:
-        problems += check_reports(catalog.reports, catalog.why_unpublished)
+        problems += _check_report_list(catalog)
     else:
         problems.append(
             Problem(

@@ -3,7 +3,8 @@
 It serves what `handbook.looker.pull` uses, with the paths, parameters and JSON shapes of
 the published spec (vendored in tests/fakes/looker_api/, MIT): `POST /login`, `GET
 /folders`, `/dashboards` (all_dashboards), `/dashboards/search`, `/looks/search`, `/users`,
-`/lookml_models` and `/lookml_models/{model}/explores/{explore}`, and `POST
+`/lookml_models` and `/lookml_models/{model}/explores/{explore}`, `/projects` and
+`/projects/{project}/git_branch` (the deployed commit is `Dataset.commits`), and `POST
 /queries/run/json` (run_inline_query) on the System Activity model's `look` and `dashboard`
 explores. Every JSON answer is checked against the spec's component schema (OAS30Validator,
 `$ref`s resolved in the spec) and its property names against the schema's `properties`; a
@@ -15,10 +16,14 @@ The spec types that answer as a bare string, so its shape is checked here instea
 of flat rows keyed by exactly the asked fields.
 
 Faults are scripted per path (`inject`): an HTTP status burst (503, 429 + Retry-After), a
-slow answer, a truncated JSON body, a connection reset; `match` limits a fault to requests
-with given query values (e.g. one page's offset). `refuse_system_activity=403` (or 404)
-plays an API user without the see_system_activity permission. `latency` delays every
-answer, for the benchmark. `log` records every request (with a POST's JSON body).
+slow answer, a truncated JSON body, rows missing a field, a connection reset; `match`
+limits a fault to requests with given query values (e.g. one page's offset).
+`refuse_system_activity=403` (or 404) plays an API user without the see_system_activity
+permission, `refuse_projects=403` one that may not read LookML projects. Searches and
+`/users` honour `sorts=`; without it they come in id order, or, with
+`unstable_order=True`, in a new random order on every request (Looker documents no
+default order). `latency` delays every answer, for the benchmark. `log` records every
+request (with a POST's JSON body).
 """
 
 from __future__ import annotations
@@ -163,6 +168,9 @@ class Dataset:
     # What System Activity knows of each item's queries, by (kind, id): a look's query, a
     # dashboard's tile queries; each {"model", "view" (the explore), "fields"}.
     queries: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
+    # Each LookML project's deployed commit (`git_branch` `ref`), by project id; a model's
+    # project is its `project_name`.
+    commits: dict[str, str] = field(default_factory=dict)
 
 
 def _wire_time(value: str | None) -> str | None:
@@ -220,7 +228,7 @@ def from_snapshot(path: Path) -> Dataset:
     return data
 
 
-def _explores_from(explores: list[Row], data: Dataset) -> None:
+def _explores_from(explores: list[Row], data: Dataset, project: str | None = None) -> None:
     by_model: dict[str, list[Row]] = {}
     plural = {
         "dimension": "dimensions",
@@ -252,9 +260,17 @@ def _explores_from(explores: list[Row], data: Dataset) -> None:
             "fields": fieldset,
         }
     data.models = [
-        {"name": m, "label": m.title(), "has_content": True, "explores": ex}
+        {
+            "name": m,
+            "label": m.title(),
+            "has_content": True,
+            "project_name": project or m,
+            "explores": ex,
+        }
         for m, ex in by_model.items()
     ]
+    for m in by_model:
+        data.commits.setdefault(project or m, "0f1e2d3c4b5a69788796a5b4c3d2e1f001234567")
 
 
 def synthetic(
@@ -265,10 +281,15 @@ def synthetic(
     seed: int = 7,
     deleted_share: float = 0.02,
     lookml_dashboards: int = 5,
+    explores: int = 1,
+    projects: int = 1,
 ) -> Dataset:
-    """`items` dashboards and looks (half each) in `folders` folders, deterministic."""
+    """`items` dashboards and looks (half each) in `folders` folders, deterministic.
+
+    The first explore is `product.usage` (what the items query); further ones are spread
+    over models `model_<n % projects>`, each in its own project `project_<n % projects>`.
+    """
     rnd = random.Random(seed)
-    base = datetime(2025, 1, 1, tzinfo=UTC)
     data = Dataset()
     data.users = [{"id": str(u + 1), "display_name": f"User {u + 1}"} for u in range(users)]
     data.folders = [
@@ -290,6 +311,27 @@ def synthetic(
                 "is_personal_descendant": False,
             }
         )
+    _synthetic_items(data, rnd, items, folders, users, deleted_share)
+    for n in range(lookml_dashboards):
+        data.dashboards.append(
+            {
+                "id": f"product::board_{n}",
+                "title": f"LookML board {n}",
+                "description": None,
+                "folder": {"id": "1", "name": "Shared"},
+                "user_id": "1",
+                "model": {"id": "product", "label": "Product"},
+            }
+        )
+    _synthetic_explores(data, explores, projects)
+    return data
+
+
+def _synthetic_items(
+    data: Dataset, rnd: random.Random, items: int, folders: int, users: int, deleted_share: float
+) -> None:
+    """Numbered dashboards (even) and looks (odd), with System Activity queries for each."""
+    base = datetime(2025, 1, 1, tzinfo=UTC)
     for n in range(items):
         when = base + timedelta(hours=n)
         row: Row = {
@@ -318,32 +360,40 @@ def synthetic(
                 {**usage, "fields": ["usage.users", "usage.month"]},
                 {"model": "product", "view": "accounts", "fields": ["accounts.count"]},
             ]
-    for n in range(lookml_dashboards):
-        data.dashboards.append(
-            {
-                "id": f"product::board_{n}",
-                "title": f"LookML board {n}",
-                "description": None,
-                "folder": {"id": "1", "name": "Shared"},
-                "user_id": "1",
-                "model": {"id": "product", "label": "Product"},
-            }
-        )
-    _explores_from(
-        [
-            {
-                "model": "product",
-                "name": "usage",
-                "label": "Usage",
-                "fields": [
-                    {"name": "usage.month", "category": "dimension", "type": "date_month"},
-                    {"name": "usage.users", "category": "measure", "type": "count"},
-                ],
-            }
+
+
+def _synthetic_explores(data: Dataset, explores: int, projects: int) -> None:
+    usage = {
+        "model": "product",
+        "name": "usage",
+        "label": "Usage",
+        "fields": [
+            {"name": "usage.month", "category": "dimension", "type": "date_month"},
+            {"name": "usage.users", "category": "measure", "type": "count"},
         ],
-        data,
-    )
-    return data
+    }
+    _explores_from([usage], data, "project_0")
+    for n in range(1, explores):
+        extra = Dataset()
+        fields = [{"name": f"view_{n}.field_{k}", "type": "string"} for k in range(20)]
+        _explores_from(
+            [{"model": f"model_{n % projects}", "name": f"explore_{n}", "fields": fields}],
+            extra,
+            f"project_{n % projects}",
+        )
+        _merge_models(data, extra)
+
+
+def _merge_models(data: Dataset, extra: Dataset) -> None:
+    """Add `extra`'s models, explores and commits to `data` (a model may be in both)."""
+    data.explores.update(extra.explores)
+    data.commits.update({k: v for k, v in extra.commits.items() if k not in data.commits})
+    models = {m["name"]: m for m in data.models}
+    for m in extra.models:
+        if m["name"] in models:
+            models[m["name"]]["explores"] += m["explores"]
+        else:
+            data.models.append(m)
 
 
 # ----------------------------------------------------------------------------- faults & log
@@ -353,7 +403,7 @@ def synthetic(
 class Fault:
     """One scripted misbehaviour. `times=None` repeats forever."""
 
-    kind: str  # "status" | "slow" | "truncated" | "reset"
+    kind: str  # "status" | "slow" | "truncated" | "malformed" (rows lose a key) | "reset"
     status: int = 503
     times: int | None = 1
     retry_after: str | None = None
@@ -477,8 +527,14 @@ class FakeLooker:
         validate: bool = True,
         validate_sample: int | None = None,
         refuse_system_activity: int | None = None,
+        refuse_projects: int | None = None,
+        unstable_order: bool = False,
+        honour_sorts: bool = True,
     ) -> None:
         self.data = data or Dataset()
+        self.refuse_projects = refuse_projects
+        self.unstable_order = unstable_order
+        self.honour_sorts = honour_sorts  # False: a server that drops `sorts=`
         # 403 or 404: answer inline queries on System Activity so, as Looker does for an API
         # user without the see_system_activity permission.
         self.refuse_system_activity = refuse_system_activity
@@ -617,15 +673,18 @@ class FakeLooker:
             if query.get("id"):
                 ids = set(query["id"].split(","))
                 rows = [r for r in rows if str(r["id"]) in ids]
-            rows = _page(sorted(rows, key=lambda r: int(r["id"])), query)
             name = _SEARCH_SCHEMA[path]
+            rows = _page(self._ordered(rows, query, name), query)
             return 200, self._list(rows, fields, name), name
         if path == "/users":
             rows = d.users
             if query.get("ids"):
                 ids = set(query["ids"].split(","))
                 rows = [r for r in rows if r["id"] in ids]
-            return 200, self._list(_page(rows, query), fields, "User"), "User"
+            rows = _page(self._ordered(rows, query, "User"), query)
+            return 200, self._list(rows, fields, "User"), "User"
+        if path.startswith("/projects"):
+            return self._projects(path, fields)
         if path == "/lookml_models":
             return 200, self._list(_page(d.models, query), fields, "LookmlModel"), "LookmlModel"
         parts = path.split("/")
@@ -635,6 +694,49 @@ class FakeLooker:
                 return 404, _error("Not found"), "Error"
             schema = {"$ref": "#/components/schemas/LookmlModelExplore"}
             return 200, project(explore, fields, schema), "LookmlModelExplore"
+        return 404, _error("Not found"), "Error"
+
+    def _ordered(self, rows: list[Row], query: dict[str, str], schema: str) -> list[Row]:
+        """`sorts=a,b desc` as asked; else id order, or a fresh shuffle if unstable."""
+        if not query.get("sorts") or not self.honour_sorts:
+            if self.unstable_order:
+                return random.Random().sample(rows, len(rows))
+            return sorted(rows, key=lambda r: _sort_value(r.get("id")))
+        props = _resolve({"$ref": f"#/components/schemas/{schema}"})["properties"]
+        out = list(rows)
+        for sort in reversed(query["sorts"].split(",")):
+            name, _, order = sort.strip().partition(" ")
+            if name not in props:
+                raise _BadRequest(f"cannot sort by {name!r}")
+            out.sort(key=lambda r, n=name: _sort_value(r.get(n)), reverse=order == "desc")
+        return out
+
+    def _projects(self, path: str, fields: dict[str, Any] | None) -> tuple[int, Any, str | None]:
+        """all_projects and git_branch (the branch checked out: production, for an API user)."""
+        if self.refuse_projects:
+            return self.refuse_projects, _error("Not found"), "Error"
+        commits = self.data.commits
+        if path == "/projects":
+            rows = [{"id": p, "name": p, "uses_git": True} for p in sorted(commits)]
+            return 200, self._list(rows, fields, "Project"), "Project"
+        parts = path.split("/")
+        if len(parts) == 4 and parts[3] == "git_branch" and unquote(parts[2]) in commits:
+            branch = {
+                "name": "main",
+                "remote": "origin",
+                "remote_name": "main",
+                "readonly": True,
+                "personal": False,
+                "is_local": True,
+                "is_remote": True,
+                "is_production": True,
+                "ahead_count": 0,
+                "behind_count": 0,
+                "ref": commits[unquote(parts[2])],
+                "remote_ref": commits[unquote(parts[2])],
+            }
+            schema = {"$ref": "#/components/schemas/GitBranch"}
+            return 200, project(branch, fields, schema), "GitBranch"
         return 404, _error("Not found"), "Error"
 
     def _run_query(self, query: dict[str, str], body: Any) -> tuple[int, Any, str | None]:
@@ -741,6 +843,15 @@ def _row_errors(body: Any, fields: list[str]) -> list[str]:
     return bad
 
 
+def _sort_value(value: Any) -> tuple[int, Any]:
+    """Numbers (and numeric ids, which the API types as text) numerically, then text."""
+    if isinstance(value, bool) or value is None:
+        return (2, str(value))
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        return (0, int(value))
+    return (1, str(value))
+
+
 def _page(rows: list[Row], query: dict[str, str]) -> list[Row]:
     offset = int(query.get("offset") or 0)
     limit = query.get("limit")
@@ -806,6 +917,9 @@ class _Handler(BaseHTTPRequestHandler):
         data = json.dumps(body).encode()
         if fault and fault.kind == "truncated":
             data = data[: max(1, len(data) // 2)]
+        if fault and fault.kind == "malformed" and isinstance(body, list):
+            # Well-formed JSON whose rows lack a field: the contract broken after the check.
+            data = json.dumps([dict(list(r.items())[:-1]) for r in body]).encode()
         self._send(status, data, {})
 
     def _send(self, status: int, data: bytes, headers: dict[str, str]) -> None:

@@ -8,8 +8,10 @@ modules that meet them.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from handbook import __version__
 from handbook.errors import CatalogError
@@ -29,7 +31,10 @@ def _refresh(args: argparse.Namespace, project: Project) -> int:
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     if result.failures:
-        print("the last good snapshot was kept; pages will say the pull failed", file=sys.stderr)
+        print(
+            "the last good data was kept where the pull failed; pages will say so",
+            file=sys.stderr,
+        )
     return 1 if result.failures else 0
 
 
@@ -37,10 +42,13 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
     from handbook.validate import validate_project
 
     problems = validate_project(project)
-    for problem in problems:
-        print(problem, file=sys.stderr)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    if args.format == "json":  # for the nightly stale-links report; same exit codes
+        print(json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False))
+        return 1 if errors else 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
     if errors:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return 1
@@ -79,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check metric, source and report YAML against each other and the snapshot",
     )
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="json: every problem as an object on stdout (file, line, severity, message, "
+        "hint, publishable = gone from Looker, which a plain build publishes)",
+    )
     p.set_defaults(func=_validate)
 
     p = sub.add_parser(
@@ -95,7 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from pathlib import Path
 
-    project = Project(Path(args.root).resolve()) if args.root else Project.find()
+    project = Project(Path(args.root).resolve()) if args.root else Project.locate()
+    if project is None:
+        print(
+            f"error: {Path.cwd()} is not inside a handbook: no mkdocs.yml with a catalog/ "
+            "folder beside it here or in any folder above; run `handbook` in the handbook's "
+            "folder or pass --root PATH",
+            file=sys.stderr,
+        )
+        return 2
     try:
         return int(args.func(args, project) or 0)
     except CatalogError as exc:

@@ -13,7 +13,8 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
@@ -34,6 +35,8 @@ class _State:
     # None until this process pulls: monotonic time counts from boot, so comparing it with 0
     # would skip the first pull on a machine booted less than LIVE_REUSE ago.
     last_live_pull: float | None = None
+    # Seconds on a clock that never goes back; injectable so a test can be "just booted".
+    clock: Callable[[], float] = field(default=time.monotonic)
 
 
 _state = _State()
@@ -79,7 +82,7 @@ def start_build(config_file_path: str | None) -> Catalog:
     project = project_for(config_file_path)
     live = live_mode()
     if any(live.values()) and (
-        _state.last_live_pull is None or time.monotonic() - _state.last_live_pull > LIVE_REUSE
+        _state.last_live_pull is None or _state.clock() - _state.last_live_pull > LIVE_REUSE
     ):
         from handbook.refresh import refresh
 
@@ -90,18 +93,22 @@ def start_build(config_file_path: str | None) -> Catalog:
             # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
             # warnings into a failed build. Readers see it on every page as a notice.
             log.info("live pull failed, building from the last snapshot: %s", failure)
-        _state.last_live_pull = time.monotonic()
+        _state.last_live_pull = _state.clock()
     catalog = load_catalog(project)
     from handbook.validate import validate_handbook
 
     # Before MkDocs empties site/: a broken reference stops the build with the old site intact.
     problems = validate_handbook(catalog)
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity == "error" and not p.publishable]
     if errors:
         raise CatalogError(errors)
     for problem in problems:
-        # Drift between our definitions and LookML is worth a look, not a failed --strict build.
-        log.info("%s", problem)
+        if problem.publishable:
+            # Gone from Looker: published as gone; a WARNING, so --strict (PRs) still fails.
+            log.warning("%s", replace(problem, severity="warning"))
+        else:
+            # Drift between our definitions and LookML is worth a look, not a failed build.
+            log.info("%s", problem)
     _state.catalog = catalog
     _state.dates = last_changed(project.root, project.relative(project.docs_dir))
     return catalog

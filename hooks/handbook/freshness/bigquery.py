@@ -7,7 +7,12 @@ Two ways, as dbt does on BigQuery:
 * a `loaded_at_field`: `SELECT MAX(field)` (with the optional `filter`). Queries cost a job
   each and have start-up latency, so all such tables of one project go into one
   `UNION ALL` query; only when that batch fails for a table-level reason (a missing table,
-  a bad column) are its tables re-run one by one, so one bad table cannot hide the rest.
+  a bad column) or times out (one slow table) are its tables re-run one by one, so one bad
+  or slow table cannot hide the rest.
+
+Each (table, loaded_at_field, filter) is its own check with its own answer, as dbt judges
+each source table with its own filter: two sources reading one table with different
+filters get different load times.
 
 A failure for one table (not found, forbidden, timed out) becomes that table's runtime
 error in the snapshot. BigQuery being unreachable as a whole, or no credentials, raises
@@ -34,7 +39,7 @@ from typing import Any
 from handbook.curated.sources import Source
 from handbook.errors import PullError
 from handbook.progress import Progress
-from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
+from handbook.snapshot.model import FreshnessSnapshot, TableFreshness, freshness_key
 
 MAX_WORKERS = 8
 MAX_ATTEMPTS = 4  # tries per API call, first one included
@@ -48,11 +53,21 @@ class _Target:
     field: str | None
     filter: str | None
 
+    def result(self, **values: Any) -> TableFreshness:
+        return TableFreshness(
+            table=self.table,
+            method="max_field" if self.field else "metadata",
+            loaded_at_field=self.field,
+            filter=self.filter,
+            **values,
+        )
+
 
 @dataclass(frozen=True)
 class _Failure:
     reason: str
     outage: bool  # the service, not the table, failed: connection, 5xx, deadline
+    timed_out: bool = False
 
 
 def _timeout() -> float:
@@ -91,10 +106,12 @@ def _classify(exc: BaseException, timeout: float) -> _Failure:
     if isinstance(exc, gexc.RetryError):
         cause = exc.cause
         if cause is None or isinstance(cause, requests.exceptions.Timeout):
-            return _Failure(f"timed out (no answer within {timeout:g}s, after retries)", True)
+            return _Failure(
+                f"timed out (no answer within {timeout:g}s, after retries)", True, timed_out=True
+            )
         return _classify(cause, timeout)
     if isinstance(exc, requests.exceptions.Timeout | TimeoutError):
-        return _Failure(f"timed out (no answer within {timeout:g}s)", True)
+        return _Failure(f"timed out (no answer within {timeout:g}s)", True, timed_out=True)
     if isinstance(exc, requests.exceptions.ConnectionError | ConnectionError):
         return _Failure("cannot connect to BigQuery", True)
     if isinstance(exc, auth_exc.GoogleAuthError):
@@ -140,12 +157,16 @@ def make_client(default_project: str | None) -> Any:
 
 
 def _sql(targets: list[_Target]) -> str:
-    """One UNION ALL over `targets`. Table ids are validated by the schema (no backticks)."""
+    """One UNION ALL over `targets`. Table ids are validated by the schema (no backticks).
+
+    Each part is labelled with its position in `targets`, not its table name: one table may
+    be in a batch twice, with different filters.
+    """
     parts = []
-    for t in targets:
+    for n, t in enumerate(targets):
         where = f" WHERE ({t.filter})" if t.filter else ""
         parts.append(
-            f"SELECT '{t.table}' AS table_id, CAST(MAX({t.field}) AS TIMESTAMP) AS loaded_at "
+            f"SELECT '{n}' AS table_id, CAST(MAX({t.field}) AS TIMESTAMP) AS loaded_at "
             f"FROM `{t.table}`{where}"
         )
     return "\nUNION ALL\n".join(parts)
@@ -167,8 +188,8 @@ class _Checker:
         self.progress = progress
         self.unreachable = threading.Event()
         self.any_success = threading.Event()
-        self.results: dict[str, TableFreshness] = {}
-        self.failures: dict[str, _Failure] = {}
+        self.results: dict[_Target, TableFreshness] = {}
+        self.failures: dict[_Target, _Failure] = {}
         self.lock = threading.Lock()
 
     @property
@@ -186,11 +207,11 @@ class _Checker:
 
         return self._base_retry.with_predicate(predicate)
 
-    def _done(self, table: str, result: TableFreshness, failure: _Failure | None) -> None:
+    def _done(self, target: _Target, result: TableFreshness, failure: _Failure | None) -> None:
         with self.lock:
-            self.results[table] = result
+            self.results[target] = result
             if failure:
-                self.failures[table] = failure
+                self.failures[target] = failure
             else:
                 self.any_success.set()
 
@@ -198,23 +219,13 @@ class _Checker:
         failure = _classify(exc, self.timeout)
         if failure.reason == "cannot connect to BigQuery" and not self.any_success.is_set():
             self.unreachable.set()  # stop starting new calls; the outage is reported once
-        method = "max_field" if target.field else "metadata"
-        self._done(
-            target.table,
-            TableFreshness(table=target.table, method=method, error=failure.reason),
-            failure,
-        )
+        self._done(target, target.result(error=failure.reason), failure)
 
     def _skip(self, target: _Target) -> bool:
         if not self.unreachable.is_set():
             return False
-        method = "max_field" if target.field else "metadata"
         failure = _Failure("not checked: BigQuery could not be reached", True)
-        self._done(
-            target.table,
-            TableFreshness(table=target.table, method=method, error=failure.reason),
-            failure,
-        )
+        self._done(target, target.result(error=failure.reason), failure)
         return True
 
     def metadata(self, target: _Target) -> None:
@@ -227,21 +238,10 @@ class _Checker:
             return
         modified = table.modified
         if modified is None:
-            self._done(
-                target.table,
-                TableFreshness(
-                    table=target.table,
-                    method="metadata",
-                    error="BigQuery returned no modified time",
-                ),
-                _Failure("BigQuery returned no modified time", False),
-            )
+            reason = "BigQuery returned no modified time"
+            self._done(target, target.result(error=reason), _Failure(reason, False))
             return
-        self._done(
-            target.table,
-            TableFreshness(table=target.table, loaded_at=modified, method="metadata"),
-            None,
-        )
+        self._done(target, target.result(loaded_at=modified), None)
 
     def query(self, targets: list[_Target], submit: Callable[[list[_Target]], None]) -> None:
         if all(self._skip(t) for t in targets):
@@ -257,15 +257,16 @@ class _Checker:
             found = {row["table_id"]: row["loaded_at"] for row in rows}
         except Exception as exc:
             failure = _classify(exc, self.timeout)
-            if len(targets) > 1 and not failure.outage:
+            # A timeout is split too: one slow table must not fail its batch-mates.
+            if len(targets) > 1 and (not failure.outage or failure.timed_out):
                 for target in targets:  # isolate the table that broke the batch
                     submit([target])
                 return
             for target in targets:
                 self._fail(target, exc)
             return
-        for target in targets:
-            loaded = found.get(target.table)
+        for n, target in enumerate(targets):
+            loaded = found.get(str(n))
             if loaded is None:
                 reason = (
                     "no rows: MAX("
@@ -273,29 +274,22 @@ class _Checker:
                     + ") is empty"
                     + (" with this filter" if target.filter else "")
                 )
-                self._done(
-                    target.table,
-                    TableFreshness(table=target.table, method="max_field", error=reason),
-                    _Failure(reason, False),
-                )
+                self._done(target, target.result(error=reason), _Failure(reason, False))
             else:
                 if loaded.tzinfo is None:
                     loaded = loaded.replace(tzinfo=UTC)
-                self._done(
-                    target.table,
-                    TableFreshness(table=target.table, loaded_at=loaded, method="max_field"),
-                    None,
-                )
+                self._done(target, target.result(loaded_at=loaded), None)
 
 
 def _targets(sources: list[Source]) -> list[_Target]:
-    seen: dict[str, _Target] = {}
+    """One check per distinct (table, loaded_at_field, filter), in the order first named."""
+    seen: dict[tuple[str, str | None, str | None], _Target] = {}
     for source in sources:
         for table in source.tables:
-            seen.setdefault(
-                table.table,
-                _Target(table.table, source.loaded_at_field_for(table), source.filter_for(table)),
+            key = freshness_key(
+                table.table, source.loaded_at_field_for(table), source.filter_for(table)
             )
+            seen.setdefault(key, _Target(*key))
     return list(seen.values())
 
 
@@ -354,6 +348,4 @@ def check_freshness(
             f"bigquery: {len(targets) - len(checker.failures)} ok, "
             f"{len(checker.failures)} runtime error(s)"
         )
-    return FreshnessSnapshot(
-        checked_at=checked_at, tables=[checker.results[t.table] for t in targets]
-    )
+    return FreshnessSnapshot(checked_at=checked_at, tables=[checker.results[t] for t in targets])

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from handbook.curated.sources import FreshnessRule, Source, SourceTable
 from handbook.render.templating import format_time, humanize_age
-from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
+from handbook.snapshot.model import FreshnessSnapshot, TableFreshness, freshness_key
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
@@ -109,13 +109,33 @@ def table_status(
     return TableStatus(table, rule_status(rule, age), rule, loaded, age, method)
 
 
+def _result_for(
+    source: Source,
+    table: SourceTable,
+    results: dict[tuple[str, str | None, str | None], TableFreshness],
+    legacy: dict[str, TableFreshness],
+) -> TableFreshness | None:
+    field = source.loaded_at_field_for(table)
+    found = results.get(freshness_key(table.table, field, source.filter_for(table)))
+    if found is None and table.table in legacy:
+        old = legacy[table.table]
+        wanted = "max_field" if field else "metadata"
+        found = old if old.method == wanted else None
+    return found
+
+
 def evaluate(sources: list[Source], snapshot: FreshnessSnapshot | None) -> list[SourceStatus]:
     """Every source's status, in the order given; one pass over the snapshot."""
-    results = {t.table: t for t in snapshot.tables} if snapshot else {}
+    results = {t.key: t for t in snapshot.tables} if snapshot else {}
+    # Snapshots written before answers were keyed by field and filter: by table alone.
+    legacy = {t.table: t for t in snapshot.tables if t.loaded_at_field is None} if snapshot else {}
     checked_at = snapshot.checked_at if snapshot else None
     out = []
     for source in sources:
-        tables = [table_status(source, t, results.get(t.table), checked_at) for t in source.tables]
+        tables = [
+            table_status(source, t, _result_for(source, t, results, legacy), checked_at)
+            for t in source.tables
+        ]
         out.append(SourceStatus(source, worst([t.status for t in tables]), tables, checked_at))
     return out
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from handbook.errors import PullError
-from handbook.looker.client import SOURCE, _Client
+from handbook.looker.client import SOURCE, LookerClient, MalformedAnswer
 
 # System Activity (model `system__activity`): which explore and fields each item queries.
 # Explore `look` joins `query` on look.query_id; explore `dashboard` joins `query` on the
@@ -28,12 +28,8 @@ USAGE_LIMIT = 50_000
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
 
 
-def _id_key(value: str) -> tuple[int, int, str]:
-    return (0, int(value), "") if value.isdigit() else (1, 0, value)
-
-
 @dataclass(frozen=True)
-class _Usage:
+class Usage:
     """What one look or dashboard queries: one model and explore, and their fields."""
 
     model: str
@@ -41,23 +37,34 @@ class _Usage:
     fields: list[str]
 
 
-def _usage(client: _Client, kind: str) -> tuple[dict[str, _Usage], str | None]:
+@dataclass
+class UsageAnswer:
+    """System Activity's answer for one kind: what each item queries, or why not.
+
+    `degraded` is set when Looker answered but the answer stayed unreadable (cut or
+    malformed JSON, rows missing fields) or the query kept failing: the caller then keeps
+    the previous snapshot's explore and fields for that kind instead of blanking them. A
+    refusal (403/404: no see_system_activity) is a setting, not a fault: `degraded` stays
+    False and the snapshot is written without that part, with `warning` saying why.
+    """
+
+    found: dict[str, Usage] = field(default_factory=dict)
+    warning: str | None = None
+    degraded: bool = False
+
+
+def item_usage(client: LookerClient, kind: str) -> UsageAnswer:
     """Explore and fields of every look (or dashboard), by id, from System Activity.
 
     One inline query per kind, whatever the number of items (a further one per 50,000 rows,
-    see `_usage_rows`). Never raises: it answers ({}, warning) when it cannot, because the
-    rest of the snapshot is good without it and only the metric pages' "content using this
-    field" lists shrink. That covers
-    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible), or
-      any other HTTP error such as a 400/422 on a field this Looker version lacks;
-    - garbage: a body that is not JSON, not a list of rows, or rows without the asked
-      fields (a query error comes back as one `looker_error` object);
-    - transport faults: a 5xx, a 429, a timeout or a reset is first retried by the shared
-      transport exactly like every other call (attempts, backoff, Retry-After, budget), and
-      only what is still failing after that degrades here. Degrading rather than failing
-      the pull keeps an optional, slow, internal-database query from costing the whole
-      refresh; retrying first keeps a blip from silently dropping the links.
-    If another call fails the pull, this one is abandoned with it (the pull fails anyway).
+    see `_usage_rows`). Never raises: the rest of the snapshot is good without this part.
+    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible): a
+      warning, and the snapshot has no explore/fields for that kind;
+    - garbage (a body that is not JSON, not a list of rows, rows without the asked fields):
+      asked again up to the retry attempts, because a cut answer is usually a blip;
+    - transport faults (5xx, 429, timeouts, resets) are retried by the shared transport;
+    what still fails after that comes back `degraded`, for the caller to keep the last
+    good data. If another call fails the pull, this one is abandoned with it.
 
     LookML dashboards (`model::name`) are not rows of System Activity's `dashboard`
     explore (it reads the application database's dashboards, numeric ids), so they keep
@@ -65,25 +72,45 @@ def _usage(client: _Client, kind: str) -> tuple[dict[str, _Usage], str | None]:
     """
     explore, id_field = USAGE_QUERIES[kind]
     try:
-        rows = _usage_rows(client, explore, id_field)
+        rows = _rows_retrying_garbage(client, explore, id_field)
     except PullError as exc:
+        if client.transport.abort.is_set():
+            raise
         if exc.status in (403, 404):
-            why = (
-                f"refused the {kind} query (HTTP {exc.status}); the API user needs the "
-                "see_system_activity permission"
+            return UsageAnswer(
+                warning=(
+                    f"looker: warning: System Activity refused the {kind} query (HTTP "
+                    f"{exc.status}); the API user needs the see_system_activity permission. "
+                    f"The snapshot is written without the explore and fields of {kind}s, so "
+                    "metric pages will not list them as using their field until a refresh "
+                    "can read them."
+                )
             )
-        else:
-            why = f"could not answer the {kind} query: {exc.message}"
-        return {}, (
-            f"looker: warning: System Activity {why}. The snapshot is written without the "
-            f"explore and fields of {kind}s, so metric pages will not list them as using "
-            "their field until a refresh can read them."
+        return UsageAnswer(
+            warning=f"System Activity could not answer the {kind} query: {exc.message}",
+            degraded=True,
         )
-    return _usage_by_item(rows), None
+    return UsageAnswer(_usage_by_item(rows))
+
+
+def _rows_retrying_garbage(
+    client: LookerClient, explore: str, id_field: str
+) -> list[tuple[int, str, str, list[str], str]]:
+    """`_usage_rows`, asked again (with backoff) while the answer is unreadable."""
+    attempts = max(1, client.settings.retry_attempts)
+    for attempt in range(1, attempts + 1):
+        try:
+            return _usage_rows(client, explore, id_field)
+        except MalformedAnswer:
+            if attempt == attempts:
+                raise
+            if client.transport.abort.wait(client.settings.retry_base_seconds * attempt):
+                raise PullError(SOURCE, "pull abandoned after another request failed") from None
+    raise AssertionError("unreachable")
 
 
 def _usage_rows(
-    client: _Client, explore: str, id_field: str
+    client: LookerClient, explore: str, id_field: str
 ) -> list[tuple[int, str, str, list[str], str]]:
     """(id, model, explore, fields, raw fields text) rows, page by page if the limit is hit.
 
@@ -104,7 +131,10 @@ def _usage_rows(
         page = []
         for row in client.run_query(SYSTEM_ACTIVITY, explore, body):
             if any(name not in row for name in wanted):
-                raise PullError(SOURCE, f"System Activity rows lack {', '.join(wanted)}")
+                raise MalformedAnswer(
+                    SOURCE,
+                    f"System Activity rows lack {', '.join(n for n in wanted if n not in row)}",
+                )
             item_id = _int_id(row[id_field])
             model, view = row[USAGE_MODEL], row[USAGE_EXPLORE]
             if item_id is None or not isinstance(model, str) or not isinstance(view, str):
@@ -168,8 +198,8 @@ def _parse_fields(value: object) -> list[str]:
     return out
 
 
-def _usage_by_item(rows: list[tuple[int, str, str, list[str], str]]) -> dict[str, _Usage]:
-    """One `_Usage` per item: its most used explore and the union of that explore's fields.
+def _usage_by_item(rows: list[tuple[int, str, str, list[str], str]]) -> dict[str, Usage]:
+    """One `Usage` per item: its most used explore and the union of that explore's fields.
 
     A dashboard's tiles may query several explores, but an item holds one model and
     explore (fields are keyed `model.explore.view.field`), so it keeps the explore most of
@@ -181,7 +211,7 @@ def _usage_by_item(rows: list[tuple[int, str, str, list[str], str]]) -> dict[str
     by_item: dict[int, dict[tuple[str, str], list[tuple[str, list[str]]]]] = {}
     for item_id, model, view, fields, raw in rows:
         by_item.setdefault(item_id, {}).setdefault((model, view), []).append((raw, fields))
-    out: dict[str, _Usage] = {}
+    out: dict[str, Usage] = {}
     for item_id, explores in by_item.items():
         if len(explores) == 1:
             (model, view), queries = next(iter(explores.items()))
@@ -198,5 +228,5 @@ def _usage_by_item(rows: list[tuple[int, str, str, list[str], str]]) -> dict[str
         if len(queries) > 1:
             queries = sorted(queries, key=lambda q: q[0])
         union = list(dict.fromkeys(f for _, fields in queries for f in fields))
-        out[str(item_id)] = _Usage(model, view, union)
+        out[str(item_id)] = Usage(model, view, union)
     return out

@@ -238,6 +238,14 @@ def _auth_error(status: int, where: str) -> PullError:
     return PullError(SOURCE, text, status=status)
 
 
+class MalformedAnswer(PullError):
+    """Looker answered 200 with a body we cannot read (cut short, not JSON, wrong shape).
+
+    Unlike an HTTP fault the transport never sees it, so callers that can (System
+    Activity's queries) ask again before giving up.
+    """
+
+
 def _retry_after(resp: requests.Response) -> float | None:
     raw = resp.headers.get("Retry-After")
     if not raw:
@@ -261,7 +269,7 @@ def _looker_message(resp: requests.Response) -> str:
     return f": {str(msg)[:200]}" if msg else ""
 
 
-class _Client:
+class LookerClient:
     """The real looker-sdk client with our transport; every GET returns parsed JSON."""
 
     def __init__(self, settings: PullSettings) -> None:
@@ -325,12 +333,14 @@ class _Client:
         try:
             data = json.loads(text.decode() if isinstance(text, bytes) else text or "")
         except (ValueError, TypeError):
-            raise PullError(
-                SOURCE, f"Looker answered {where} with a body that is not JSON"
+            raise MalformedAnswer(
+                SOURCE, f"Looker answered {where} with a body that is not JSON (cut short?)"
             ) from None
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
             # A query error comes back as one object ({"looker_error": ...}), not rows.
-            raise PullError(SOURCE, f"Looker answered {where} with something not a list of rows")
+            raise MalformedAnswer(
+                SOURCE, f"Looker answered {where} with something not a list of rows"
+            )
         return data
 
     def get_list(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -347,24 +357,53 @@ class _Client:
         what: str,
         convert: Callable[[dict[str, Any]], Any] = lambda row: row,
     ) -> list[Any]:
-        """Every row of a search, page by page; any failed page fails the whole pull.
+        """Every row of a search, page by page, each exactly once; else PullError.
 
-        Each page is converted (`convert`) as soon as it arrives, on this worker thread,
-        so the CPU work overlaps the other streams' network waits instead of following them.
+        Offset pages are only a partition of the whole list when the order is stable, and
+        Looker documents no default order, so every page asks `sorts=id` and the ids must
+        come strictly ascending across pages: a duplicate or an id out of order means the
+        pages overlapped (and so, as many rows were skipped), and the pull fails rather
+        than publish a catalog with holes. Each page is converted (`convert`) as soon as
+        it arrives, on this worker thread, so CPU work overlaps other streams' waits.
         """
         size = self.settings.page_size
         rows: list[Any] = []
-        previous_first: object = object()
+        last: tuple[int, int, str] | None = None
         for page in range(100_000):
-            batch = self.get_list(path, {**params, "limit": size, "offset": page * size})
-            if batch and batch[0].get("id") == previous_first:
-                raise PullError(SOURCE, f"GET {path} ignores offset: the same page came twice")
+            batch = self.get_list(
+                path, {**params, "sorts": "id", "limit": size, "offset": page * size}
+            )
+            last = _check_ascending(path, what, batch, last)
             rows.extend(convert(row) for row in batch)
             if len(batch) < size:
                 break
-            previous_first = batch[0].get("id")
             progress.step(f"looker: {len(rows):,} {what} so far")
         return rows
+
+
+def id_sort_key(value: str) -> tuple[int, int, str]:
+    """Looker ids in Looker's `sorts=id` order: numbers numerically, then other text."""
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+def _check_ascending(
+    path: str, what: str, batch: list[dict[str, Any]], last: tuple[int, int, str] | None
+) -> tuple[int, int, str] | None:
+    """The last id's sort key, after checking this page continues the previous one."""
+    for row in batch:
+        raw = row.get("id")
+        if raw in (None, ""):
+            raise PullError(SOURCE, f"Looker answered GET {path} with a row without an id")
+        key = id_sort_key(str(raw))
+        if last is not None and key <= last:
+            why = "twice" if key == last else "out of order"
+            raise PullError(
+                SOURCE,
+                f"GET {path} (sorts=id) returned {what} id {raw} {why}: the pages overlap, so "
+                "others may be missing; the pull was stopped and the last snapshot kept",
+            )
+        last = key
+    return last
 
 
 def _sdk_text(exc: Exception) -> str:

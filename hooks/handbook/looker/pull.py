@@ -1,37 +1,52 @@
 """Pull the whole Looker content catalog in tens of HTTP requests, whatever its size.
 
 Round trips, not items, are what a pull costs: every list comes from a paginated search with
-a `fields=` projection (1,000 rows a page), owners from one paginated user list, trashed
-items from one cheap extra pass, and independent lists are fetched side by side on a few
-threads. Nothing is fetched per item; only explores are fetched one by one, because Looker
-has no bulk call for their fields. Any failure stops the whole pull with a `PullError`, so a
-partial snapshot is never returned.
+a `fields=` projection (1,000 rows a page, `sorts=id`, each id checked to come once), owners
+from one paginated user list, trashed items from one cheap extra pass, and independent lists
+are fetched side by side on a few threads. Nothing is fetched per item; explores, which
+Looker only serves one by one, are fetched only for LookML projects whose deployed commit
+changed (`looker_lookml`). Any failure stops the whole pull with a `PullError`, so a partial
+snapshot is never returned; the one optional part, System Activity's explore and fields per
+item (`looker_activity`), is kept from the previous snapshot when Looker cannot answer it,
+and the snapshot records that (`carried_over`).
 
 Talking to Looker (retries, status checks, request counting, no secrets in messages) is
-`looker_client`; which fields each item queries comes from System Activity in
-`looker_activity`. This module maps Looker's rows onto the snapshot model.
+`looker_client`. This module maps Looker's rows onto the snapshot model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from handbook.errors import PullError
-from handbook.looker.activity import USAGE_QUERIES, _id_key, _usage
-from handbook.looker.client import SOURCE, PullSettings, _Client
+from handbook.looker.activity import USAGE_QUERIES, UsageAnswer, item_usage
+from handbook.looker.client import SOURCE, LookerClient, PullSettings, id_sort_key
+from handbook.looker.lookml import (
+    EXPLORE_FIELDS,
+    MODEL_FIELDS,
+    LookmlState,
+    deployed_commit,
+    explore,
+    plan,
+    project_models,
+    quoted,
+    text_or_none,
+    validated,
+)
 from handbook.progress import Progress
 from handbook.snapshot.model import (
+    CarriedPart,
     LookerExplore,
-    LookerField,
     LookerFolder,
     LookerItem,
     LookerSnapshot,
 )
+
+__all__ = ["PullSettings", "pull_snapshot", "verify_ids"]
 
 # Projections: only what the snapshot keeps, so 20,000 items stay a few megabytes.
 FOLDER_FIELDS = "id,name,parent_id,is_personal,is_personal_descendant"
@@ -44,18 +59,6 @@ DELETED_FIELDS = "id,title,folder_id,deleted"
 # FolderBase requires `name`, so the nested projection must ask for it too.
 LOOKML_DASHBOARD_FIELDS = "id,title,description,folder(id,name),user_id,model(id)"
 USER_FIELDS = "id,display_name"
-MODEL_FIELDS = "name,explores(name)"
-EXPLORE_FIELDS = (
-    "name,label,description,"
-    "fields(dimensions(name,label,description,type,category,hidden),"
-    "measures(name,label,description,type,category,hidden),"
-    "filters(name,label,description,type,category,hidden),"
-    "parameters(name,label,description,type,category,hidden))"
-)
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _str_id(value: object) -> str | None:
@@ -83,8 +86,8 @@ def _item(
     data = {
         "kind": kind,
         "id": item_id,
-        "title": _text(row.get("title")) or "",
-        "description": _text(row.get("description")) or None,
+        "title": text_or_none(row.get("title")) or "",
+        "description": text_or_none(row.get("description")) or None,
         "folder_id": _str_id(row.get("folder_id")) or _nested_id(row.get("folder")),
         # Owners are filled in later from the one user list (`_with_owners`); user_id is
         # parked in `owner` meanwhile so the page can be converted before users arrive.
@@ -100,10 +103,10 @@ def _item(
     }
     query = row.get("query")
     if isinstance(query, dict):  # only where a projection gives it; never fetched per item
-        data["model"] = _text(query.get("model")) or data["model"]
-        data["explore"] = _text(query.get("view"))
+        data["model"] = text_or_none(query.get("model")) or data["model"]
+        data["explore"] = text_or_none(query.get("view"))
         data["fields"] = [str(f) for f in query.get("fields") or []]
-    return _validated(LookerItem, data, f"{kind} {item_id}")
+    return validated(LookerItem, data, f"{kind} {item_id}")
 
 
 _USER_KEY = "\x00user:"
@@ -124,23 +127,12 @@ def _converter(kind: str, *, deleted: bool = False) -> Callable[[dict[str, Any]]
     return lambda row: _item(kind, row, deleted=deleted)
 
 
-def _validated(model: Any, data: dict[str, Any], what: str) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PullError(
-            SOURCE, f"Looker sent an unreadable {what}: {where}: {first['msg']}"
-        ) from None
-
-
 def _folder(row: dict[str, Any]) -> LookerFolder:
-    return _validated(
+    return validated(
         LookerFolder,
         {
             "id": _str_id(row.get("id")),
-            "name": _text(row.get("name")) or "",
+            "name": text_or_none(row.get("name")) or "",
             "parent_id": _str_id(row.get("parent_id")),
             "is_personal": row.get("is_personal") is True,
             "is_personal_descendant": row.get("is_personal_descendant") is True,
@@ -149,62 +141,10 @@ def _folder(row: dict[str, Any]) -> LookerFolder:
     )
 
 
-_CATEGORIES = {
-    "dimensions": "dimension",
-    "measures": "measure",
-    "filters": "filter",
-    "parameters": "parameter",
-}
-
-
-def _explore(model: str, name: str, row: dict[str, Any]) -> LookerExplore:
-    fields: list[LookerField] = []
-    fieldset = row.get("fields") if isinstance(row.get("fields"), dict) else {}
-    for group, default in _CATEGORIES.items():
-        for f in fieldset.get(group) or []:
-            if not isinstance(f, dict) or not f.get("name"):
-                continue
-            category = f.get("category") if f.get("category") in _CATEGORIES.values() else default
-            fields.append(
-                _validated(
-                    LookerField,
-                    {
-                        "name": str(f["name"]),
-                        "label": _text(f.get("label")),
-                        "description": _text(f.get("description")) or None,
-                        "type": _text(f.get("type")),
-                        "category": category,
-                        "hidden": f.get("hidden") is True,
-                    },
-                    f"field of explore {model}.{name}",
-                )
-            )
-    return _validated(
-        LookerExplore,
-        {
-            "model": model,
-            "name": name,
-            "label": _text(row.get("label")),
-            "description": _text(row.get("description")) or None,
-            "fields": fields,
-        },
-        f"explore {model}.{name}",
-    )
-
-
-def _explore_names(models: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    pairs = []
-    for m in models:
-        for e in m.get("explores") or []:
-            if isinstance(e, dict) and m.get("name") and e.get("name"):
-                pairs.append((str(m["name"]), str(e["name"])))
-    return pairs
-
-
 class _Pool:
     """A thread pool where the first failure stops everything and is re-raised."""
 
-    def __init__(self, client: _Client, workers: int) -> None:
+    def __init__(self, client: LookerClient, workers: int) -> None:
         self.client = client
         self.executor = ThreadPoolExecutor(max_workers=max(1, workers))
         self.futures: list[Future[Any]] = []
@@ -236,122 +176,234 @@ class _NoProgress:
         pass
 
 
+@dataclass
+class _Content:
+    """The pull's independent requests, in flight: each a Future on the pool."""
+
+    usage: dict[str, Future[UsageAnswer]]
+    folders: Future[list[dict[str, Any]]]
+    models: Future[list[dict[str, Any]]]
+    users: Future[list[dict[str, Any]]]
+    live: list[Future[list[LookerItem]]]  # dashboards, looks
+    trashed: list[Future[list[LookerItem]]]  # dashboards, looks
+
+
+@dataclass
+class _Lookml:
+    """Explores (fetched or copied) and LookML dashboards (None: copied from previous)."""
+
+    state: LookmlState
+    kept: dict[tuple[str, str], LookerExplore]
+    fetched: dict[tuple[str, str], Future[Any]]
+    dashboards: Future[list[dict[str, Any]]] | None
+
+
+def _start_content(pool: _Pool, client: LookerClient, progress: Progress) -> _Content:
+    """Submit every request that needs nothing else first; slowest (System Activity) first."""
+
+    def search(path: str, params: dict[str, str], what: str, kind: str, trashed: bool) -> Any:
+        convert = _converter(kind, deleted=trashed)
+        return pool.submit(client.paginate, path, params, progress, what, convert)
+
+    live = {"deleted": "false", "fields": ITEM_FIELDS}
+    gone = {"deleted": "true", "fields": DELETED_FIELDS}
+    return _Content(
+        usage={kind: pool.submit(item_usage, client, kind) for kind in USAGE_QUERIES},
+        folders=pool.submit(client.get_list, "/folders", {"fields": FOLDER_FIELDS}),
+        models=pool.submit(client.get_list, "/lookml_models", {"fields": MODEL_FIELDS}),
+        users=pool.submit(client.paginate, "/users", {"fields": USER_FIELDS}, progress, "users"),
+        live=[
+            search("/dashboards/search", live, "dashboards", "dashboard", False),
+            search("/looks/search", {**live, "fields": LOOK_FIELDS}, "looks", "look", False),
+        ],
+        trashed=[
+            search("/dashboards/search", gone, "deleted dashboards", "dashboard", True),
+            search("/looks/search", gone, "deleted looks", "look", True),
+        ],
+    )
+
+
+def _commit_or_refusal(client: LookerClient, project: str) -> str | PullError | None:
+    """A project's deployed commit, or the refusal (403/404) when we may not read it."""
+    try:
+        return deployed_commit(client, project)
+    except PullError as exc:
+        if exc.status in (403, 404):
+            return exc
+        raise
+
+
+def _start_lookml(
+    pool: _Pool,
+    client: LookerClient,
+    content: _Content,
+    previous: LookerSnapshot | None,
+    progress: Progress,
+) -> _Lookml:
+    """Ask each project's commit, then fetch the explores (and LookML dashboards) it changed."""
+    pool.wait_all([content.models])
+    models = content.models.result()
+    asked = {p: pool.submit(_commit_or_refusal, client, p) for p in project_models(models)}
+    pool.wait_all(asked.values())
+    commits: dict[str, str | None] = {}
+    refused: PullError | None = None
+    for project, fut in asked.items():
+        answer = fut.result()
+        if isinstance(answer, PullError):
+            refused = refused or answer
+        else:
+            commits[project] = answer
+    state = plan(models, refused or commits, previous)
+    if state.note:
+        progress.step(state.note)
+    before = {(e.model, e.name): e for e in previous.explores} if previous else {}
+    kept = {p: before[p] for p in state.pairs if p[0] in state.unchanged_models and p in before}
+    fetched = {
+        (m, e): pool.submit(
+            client.get,
+            f"/lookml_models/{quoted(m)}/explores/{quoted(e)}",
+            {"fields": EXPLORE_FIELDS},
+        )
+        for m, e in state.pairs
+        if (m, e) not in kept
+    }
+    dashboards = None
+    if previous is None or not state.nothing_changed:
+        dashboards = pool.submit(
+            client.get_list, "/dashboards", {"fields": LOOKML_DASHBOARD_FIELDS}
+        )
+    if fetched or kept:
+        progress.step(f"looker: {len(fetched)} explores fetched, {len(kept)} unchanged")
+    return _Lookml(state, kept, fetched, dashboards)
+
+
 def pull_snapshot(
     *,
     progress: Progress | None = None,
     base_url_hint: str | None = None,
     settings: PullSettings | None = None,
+    previous: LookerSnapshot | None = None,
 ) -> LookerSnapshot:
     """The whole catalog, or PullError; never a partial snapshot.
 
+    `previous` (the last good snapshot) supplies explores of LookML projects whose deployed
+    commit did not change, and System Activity's part when Looker cannot answer it now.
     `base_url_hint` (the policy's public Looker URL) becomes the snapshot's `base_url`,
     the address links on the site point at; the API may live elsewhere (a port, a proxy).
     """
     progress = progress or _NoProgress()
     settings = settings or PullSettings.from_env()
-    client = _Client(settings)
+    client = LookerClient(settings)
     progress.step(f"looker: logging in to {client.base_url}")
     client.login()
     pool = _Pool(client, settings.max_workers)
-    deleted = {"deleted": "true", "fields": DELETED_FIELDS}
     try:
-        # First: System Activity queries are the slowest answers, so they start first.
-        usage = {kind: pool.submit(_usage, client, kind) for kind in USAGE_QUERIES}
-        folders = pool.submit(client.get_list, "/folders", {"fields": FOLDER_FIELDS})
-        models = pool.submit(client.get_list, "/lookml_models", {"fields": MODEL_FIELDS})
-        users = pool.submit(client.paginate, "/users", {"fields": USER_FIELDS}, progress, "users")
-        streams = [
-            pool.submit(
-                client.paginate,
-                "/dashboards/search",
-                {"deleted": "false", "fields": ITEM_FIELDS},
-                progress,
-                "dashboards",
-                _converter("dashboard"),
-            ),
-            pool.submit(
-                client.paginate,
-                "/looks/search",
-                {"deleted": "false", "fields": LOOK_FIELDS},
-                progress,
-                "looks",
-                _converter("look"),
-            ),
-            pool.submit(
-                client.paginate,
-                "/dashboards/search",
-                deleted,
-                progress,
-                "deleted dashboards",
-                _converter("dashboard", deleted=True),
-            ),
-            pool.submit(
-                client.paginate,
-                "/looks/search",
-                deleted,
-                progress,
-                "deleted looks",
-                _converter("look", deleted=True),
-            ),
-        ]
-        lookml = pool.submit(client.get_list, "/dashboards", {"fields": LOOKML_DASHBOARD_FIELDS})
-        pool.wait_all([models])
-        pairs = _explore_names(models.result())
-        explore_futs = [
-            pool.submit(
-                client.get, f"/lookml_models/{_q(m)}/explores/{_q(e)}", {"fields": EXPLORE_FIELDS}
-            )
-            for m, e in pairs
-        ]
+        content = _start_content(pool, client, progress)
+        lookml = _start_lookml(pool, client, content, previous, progress)
         pool.wait_all(pool.futures)
     except BaseException:
         pool.fail()
         raise
     pool.executor.shutdown(wait=True)
 
-    items: dict[tuple[str, str], LookerItem] = {}
-    # Trashed first, so an id that is both (a race during the pull) ends up live.
-    for fut in (streams[2], streams[3], streams[0], streams[1]):
-        for item in fut.result():
-            items[(item.kind, item.id)] = item
-    for row in lookml.result():
-        if "::" in str(row.get("id", "")):
-            item = _item("dashboard", row)
-            items[("dashboard", item.id)] = item
-    owners = {
-        str(u.get("id")): str(u["display_name"]) for u in users.result() if u.get("display_name")
-    }
-    _with_owners(items.values(), owners)
-    for kind, fut in usage.items():
-        found, warning = fut.result()
-        if warning:
-            progress.step(warning)
-        for item_id, use in found.items():
-            item = items.get((kind, item_id))
-            if item is not None:
-                item.model, item.explore, item.fields = use.model, use.explore, list(use.fields)
-    explores = []
-    for (m, e), fut in zip(pairs, explore_futs, strict=True):
-        row = fut.result()
-        if not isinstance(row, dict):
-            raise PullError(SOURCE, f"Looker answered explore {m}.{e} with something not an object")
-        explores.append(_explore(m, e, row))
+    items = _items(content, lookml, previous)
+    carried = _apply_usage(items, content.usage, previous, progress)
+    explores = [
+        lookml.kept[pair] if pair in lookml.kept else explore(*pair, lookml.fetched[pair].result())
+        for pair in lookml.state.pairs
+    ]
     snapshot = LookerSnapshot(
         pulled_at=datetime.now(UTC).replace(microsecond=0),
         base_url=(base_url_hint or client.base_url).rstrip("/"),
-        folders=sorted((_folder(r) for r in folders.result()), key=lambda f: _id_key(f.id)),
-        items=sorted(items.values(), key=lambda i: (i.kind, _id_key(i.id))),
+        folders=sorted((_folder(r) for r in content.folders.result()), key=_folder_key),
+        items=sorted(items.values(), key=lambda i: (i.kind, id_sort_key(i.id))),
         explores=sorted(explores, key=lambda x: (x.model, x.name)),
         requests=client.requests,
+        projects=lookml.state.projects,
+        carried_over=carried,
     )
     progress.step(f"looker: pulled in {client.requests} requests")
     return snapshot
 
 
-def _q(part: str) -> str:
-    from urllib.parse import quote
+def _folder_key(folder: LookerFolder) -> tuple[int, int, str]:
+    return id_sort_key(folder.id)
 
-    return quote(part, safe="")
+
+def _items(
+    content: _Content, lookml: _Lookml, previous: LookerSnapshot | None
+) -> dict[tuple[str, str], LookerItem]:
+    """Every look and dashboard by (kind, id), owners filled in."""
+    items: dict[tuple[str, str], LookerItem] = {}
+    # Trashed first, so an id that is both (a race during the pull) ends up live.
+    for fut in (*content.trashed, *content.live):
+        for item in fut.result():
+            items[(item.kind, item.id)] = item
+    if lookml.dashboards is not None:
+        for row in lookml.dashboards.result():
+            if "::" in str(row.get("id", "")):
+                item = _item("dashboard", row)
+                items[("dashboard", item.id)] = item
+    elif previous is not None:  # LookML unchanged: its dashboards are too
+        for item in previous.items:
+            if item.lookml:
+                items[(item.kind, item.id)] = item.model_copy(deep=True)
+    owners = {
+        str(u.get("id")): str(u["display_name"])
+        for u in content.users.result()
+        if u.get("display_name")
+    }
+    _with_owners(items.values(), owners)
+    return items
+
+
+def _apply_usage(
+    items: dict[tuple[str, str], LookerItem],
+    usage: dict[str, Future[UsageAnswer]],
+    previous: LookerSnapshot | None,
+    progress: Progress,
+) -> list[CarriedPart]:
+    """Put System Activity's explore and fields on each item; keep the old ones on failure."""
+    carried: list[CarriedPart] = []
+    for kind, fut in usage.items():
+        answer = fut.result()
+        if answer.degraded:
+            carried.append(_carry_usage(kind, items, previous, answer.warning or ""))
+            progress.step(f"looker: error: {answer.warning}; {_kept_text(carried[-1])}")
+            continue
+        if answer.warning:
+            progress.step(answer.warning)
+        for item_id, use in answer.found.items():
+            item = items.get((kind, item_id))
+            if item is not None:
+                item.model, item.explore, item.fields = use.model, use.explore, list(use.fields)
+    return carried
+
+
+def _carry_usage(
+    kind: str,
+    items: dict[tuple[str, str], LookerItem],
+    previous: LookerSnapshot | None,
+    reason: str,
+) -> CarriedPart:
+    """Copy explore and fields of `kind` items from `previous`: never replace them by nothing."""
+    part = f"explore and fields of {kind}s"
+    since = None
+    if previous is not None:
+        earlier = next((c for c in previous.carried_over if c.part == part), None)
+        since = earlier.pulled_at if earlier else previous.pulled_at
+        before = {(i.kind, i.id): i for i in previous.items if i.kind == kind and i.explore}
+        for key, item in items.items():
+            old = before.get(key)
+            if old is not None and not item.lookml:
+                item.model, item.explore, item.fields = old.model, old.explore, list(old.fields)
+    return CarriedPart(part=part, pulled_at=since, reason=reason)
+
+
+def _kept_text(part: CarriedPart) -> str:
+    if part.pulled_at is None:
+        return f"there was no earlier {part.part} to keep, so the snapshot has none"
+    return f"the {part.part} are kept from the pull at {part.pulled_at:%Y-%m-%d %H:%M} UTC"
 
 
 def verify_ids(
@@ -365,7 +417,7 @@ def verify_ids(
     ids (`model::name`) are not searchable; one `all_dashboards` call covers them.
     """
     settings = settings or PullSettings.from_env()
-    client = _Client(settings)
+    client = LookerClient(settings)
     client.login()
     found: dict[tuple[str, str], LookerItem] = {}
     paths = {"look": "/looks/search", "dashboard": "/dashboards/search"}

@@ -98,6 +98,27 @@ class LookerExplore(_Data):
     fields: list[LookerField] = Field(default_factory=list)
 
 
+class LookerProject(_Data):
+    """A LookML project as deployed at pull time: explores are fetched again only when
+    `commit` (its production branch's `ref`) changed since the previous snapshot."""
+
+    id: str
+    commit: str | None = None
+    models: list[str] = Field(default_factory=list)
+
+
+class CarriedPart(_Data):
+    """A part of this snapshot that the pull could not read and kept from an earlier one.
+
+    `pulled_at` is when the kept data was really pulled (None: there was none to keep);
+    pages show it beside the part so nobody mistakes it for today's data.
+    """
+
+    part: str  # e.g. "explore and fields of looks"
+    pulled_at: UtcDatetime | None = None
+    reason: str
+
+
 class LookerSnapshot(_Data):
     """One complete pull of the Looker content catalog."""
 
@@ -109,6 +130,10 @@ class LookerSnapshot(_Data):
     explores: list[LookerExplore] = Field(default_factory=list)
     # How the pull went: the number of HTTP requests it took, for the catalog index.
     requests: int | None = None
+    # Deployed LookML commits, so the next pull refetches only changed projects' explores.
+    projects: list[LookerProject] = Field(default_factory=list)
+    # Parts kept from an earlier pull because this one could not read them (see CarriedPart).
+    carried_over: list[CarriedPart] = Field(default_factory=list)
 
 
 class TableFreshness(_Data):
@@ -118,6 +143,21 @@ class TableFreshness(_Data):
     loaded_at: UtcDatetime | None = None
     method: Literal["metadata", "max_field"] = "metadata"
     error: str | None = None  # set when the check itself failed: dbt's "runtime error"
+    # What was asked, for MAX(field) checks: one table read by two sources with different
+    # filters (or fields) has one entry per (table, field, filter), as dbt judges each.
+    loaded_at_field: str | None = None
+    filter: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        return freshness_key(self.table, self.loaded_at_field, self.filter)
+
+
+def freshness_key(
+    table: str, loaded_at_field: str | None, filter: str | None
+) -> tuple[str, str | None, str | None]:
+    """What identifies one freshness answer: metadata checks ignore filters."""
+    return (table, loaded_at_field, filter if loaded_at_field else None)
 
 
 class FreshnessSnapshot(_Data):
@@ -135,3 +175,16 @@ class PullAttempt(_Data):
     source: Literal["looker", "bigquery"]
     attempted_at: UtcDatetime
     error: str
+
+
+class PullInProgress(_Data):
+    """Written before a pull's first request and removed when it ends, either way.
+
+    Still there at the next build or refresh, and its process gone: the pull was killed
+    (kill -9, power loss) and pages say so, with when it started.
+    """
+
+    source: Literal["looker", "bigquery"]
+    started_at: UtcDatetime
+    pid: int
+    host: str

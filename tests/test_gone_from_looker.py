@@ -1,0 +1,142 @@
+"""Curated YAML naming Looker content that is gone: strict checks fail, plain builds publish.
+
+`handbook validate` and `mkdocs build --strict` (pull requests) fail with file:line; a plain
+`mkdocs build` (the nightly site) publishes, shows the item as gone and logs a warning; the
+nightly stale-links issue lists it. One trashed dashboard never stops the site updating.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, _clean_env, run_build, run_cli
+from handbook.project import Project
+from test_live_build import page_text
+
+NIGHTLY = REPO / ".github" / "workflows" / "nightly.yml"
+
+
+def _trash_and_forget(project: Project) -> None:
+    """Look 971 goes to Looker's trash; dashboard 296 disappears from Looker altogether."""
+    snap = json.loads(project.looker_snapshot.read_text(encoding="utf-8"))
+    for item in snap["items"]:
+        if (item["kind"], item["id"]) == ("look", "971"):
+            item["deleted"] = True
+    snap["items"] = [i for i in snap["items"] if (i["kind"], i["id"]) != ("dashboard", "296")]
+    project.looker_snapshot.write_text(json.dumps(snap), encoding="utf-8")
+
+
+def test_validate_fails_with_file_and_line(handbook_copy: Project):
+    _trash_and_forget(handbook_copy)
+    result = run_cli(handbook_copy, "validate")
+    assert result.returncode == 1
+    assert "catalog/reports.yml:16: error: look 971 is in Looker's trash" in result.stderr
+    assert "catalog/reports.yml:58: error: dashboard 296 is not in the Looker snapshot" in (
+        result.stderr
+    )
+    assert "catalog/metrics/product.yml:77: error: metric" in result.stderr
+    as_json = json.loads(run_cli(handbook_copy, "validate", "--format", "json").stdout)
+    gone = {(p["file"], p["line"]) for p in as_json if p["publishable"]}
+    assert ("catalog/reports.yml", 16) in gone and ("catalog/metrics/product.yml", 77) in gone
+
+
+def test_a_strict_build_fails_but_a_plain_build_publishes_the_item_as_gone(
+    handbook_copy: Project,
+):
+    _trash_and_forget(handbook_copy)
+    strict = run_build(handbook_copy)
+    assert strict.returncode != 0
+    assert "catalog/reports.yml:16" in strict.stderr
+    plain = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"],
+        cwd=handbook_copy.root,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert "WARNING" in plain.stderr
+    assert "catalog/reports.yml:16: warning: look 971 is in Looker's trash" in plain.stderr
+    reports = page_text(handbook_copy, "reports/index.html")
+    assert "(deleted in Looker)" in reports and "dashboard 296 (not found in Looker)" in reports
+    html = (handbook_copy.root / "site" / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "/looks/971" not in html and "/dashboards/296" not in html
+
+
+def test_an_excluded_report_still_stops_every_build(handbook_copy: Project):
+    """Gone is publishable; held back by the publishing policy is not (privacy)."""
+    snap = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    policy = yaml.safe_load(handbook_copy.looker_policy.read_text(encoding="utf-8")) or {}
+    folder = next(i["folder_id"] for i in snap["items"] if i["id"] == "971")
+    policy["exclude_folders"] = [*policy.get("exclude_folders", []), folder]
+    handbook_copy.looker_policy.write_text(yaml.safe_dump(policy), encoding="utf-8")
+    plain = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"],
+        cwd=handbook_copy.root,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert plain.returncode != 0
+    assert "excluded from publishing" in plain.stderr
+
+
+def _workflow() -> dict:
+    return yaml.safe_load(NIGHTLY.read_text(encoding="utf-8"))
+
+
+def test_the_nightly_site_is_built_plain_and_pull_requests_stay_strict():
+    build = _workflow()["jobs"]["build"]["steps"]
+    runs = [str(s.get("run", "")) for s in build]
+    assert "mkdocs build" in runs and not any("--strict" in r for r in runs)
+    checks = (REPO / ".github" / "workflows" / "checks.yml").read_text(encoding="utf-8")
+    assert "mkdocs build --strict" in checks and "handbook validate" in checks
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="needs bash")
+def test_the_nightly_stale_links_issue_lists_curated_items_gone_from_looker(
+    handbook_copy: Project, tmp_path: Path
+):
+    _trash_and_forget(handbook_copy)
+    report = tmp_path / "report"
+    report.mkdir()
+    links = run_cli(handbook_copy, "check-links", "--format", "json")
+    (report / "links.json").write_text(links.stdout, encoding="utf-8")
+    curated = run_cli(handbook_copy, "validate", "--format", "json")
+    assert curated.returncode == 1
+    (report / "curated.json").write_text(curated.stdout, encoding="utf-8")
+    job = _workflow()["jobs"]["stale-links-issue"]
+    script = next(s["run"] for s in job["steps"] if "run" in s)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "gh-calls"
+    (bin_dir / "gh").write_text(f'#!/bin/sh\necho "$@" >> "{calls}"\n', encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "BLOB_URL": "https://github.com/o/r/blob/abc",
+        "RUN_URL": "https://github.com/o/r/actions/runs/1",
+        "REPORT": str(report / "links.json"),
+        "CURATED": str(report / "curated.json"),
+        "BODY": str(report / "issue.md"),
+    }
+    proc = subprocess.run(
+        ["bash", "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    body = (report / "issue.md").read_text(encoding="utf-8")
+    assert "[catalog/reports.yml:16](https://github.com/o/r/blob/abc/catalog/reports.yml#L16)" in (
+        body
+    )
+    assert "look 971 is in Looker's trash" in body
+    assert "issue create" in calls.read_text(encoding="utf-8")
