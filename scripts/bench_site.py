@@ -514,9 +514,11 @@ def edit_metric(server: Server, site: Site, n: int) -> float | None:
 def edits(
     server: Server, edit: Callable[[Server, Site, int], float | None], site: Site, repeat: int
 ) -> list[float | None]:
-    out = []
+    out: list[float | None] = []
     for n in range(repeat):
         out.append(edit(server, site, n))
+        if out[-1] is None:  # not watched, or too slow: more tries would only wait again
+            break
         time.sleep(1.0)  # the watcher's own debounce; not counted
     return out
 

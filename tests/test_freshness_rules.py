@@ -42,8 +42,14 @@ def test_one_threshold_only() -> None:
 
 
 def test_error_checked_before_warn_like_dbt() -> None:
-    # error_after shorter than warn_after is odd but legal in dbt: error wins.
-    assert rule_status(rule((7, "day"), (1, "day")), timedelta(days=2)) == "error"
+    # error_after shorter than warn_after is legal in dbt (error wins) but refused in our
+    # YAML, where it is always a mistake; the rule still checks error first, as dbt does.
+    with pytest.raises(ValueError, match="warn_after \\(7 days\\) is longer than error_after"):
+        rule((7, "day"), (1, "day"))
+    odd = FreshnessRule.model_construct(
+        warn_after=rule((7, "day"), None).warn_after, error_after=rule(None, (1, "day")).error_after
+    )
+    assert rule_status(odd, timedelta(days=2)) == "error"
 
 
 def _source(**extra: object) -> Source:

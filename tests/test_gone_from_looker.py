@@ -111,6 +111,11 @@ def test_the_nightly_stale_links_issue_lists_curated_items_gone_from_looker(
     report.mkdir()
     links = run_cli(handbook_copy, "check-links", "--format", "json")
     (report / "links.json").write_text(links.stdout, encoding="utf-8")
+    # The links job writes the body's stale-links part; the issue job appends to it.
+    body_md = run_cli(
+        handbook_copy, "check-links", "--format", "markdown", "--blob-url", "https://x/blob/abc"
+    )
+    (report / "issue.md").write_text(body_md.stdout, encoding="utf-8")
     curated = run_cli(handbook_copy, "validate", "--format", "json")
     assert curated.returncode == 1
     (report / "curated.json").write_text(curated.stdout, encoding="utf-8")
@@ -139,4 +144,5 @@ def test_the_nightly_stale_links_issue_lists_curated_items_gone_from_looker(
         body
     )
     assert "look 971 is in Looker's trash" in body
+    assert body.startswith("The nightly check found ")
     assert "issue create" in calls.read_text(encoding="utf-8")

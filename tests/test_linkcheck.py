@@ -51,9 +51,25 @@ def test_bare_url_in_parentheses_drops_the_paren_and_the_full_stop() -> None:
     assert urls(f"(see {HOST}/looks/1).") == [f"{HOST}/looks/1"]
 
 
-@pytest.mark.parametrize("tail", [".", ",", ";", ":", "!", "?", "**", ")", "),", "]"])
+@pytest.mark.parametrize("tail", [".", ",", ";", ":", "!", "?", "**", ")", "),", "_", "~", "'"])
 def test_trailing_punctuation_is_not_part_of_the_url(tail: str) -> None:
     assert urls(f"x {HOST}/looks/7{tail} y") == [f"{HOST}/looks/7"]
+
+
+def test_a_bracket_after_a_bare_url_stays_in_it_as_github_renders_it() -> None:
+    # GFM keeps `]` in a bare URL: the link GitHub renders leads to `/looks/7]`, which is no
+    # look id, so the check lists it as a page it cannot judge rather than as look 7.
+    assert found(f"x {HOST}/looks/7] y") == [(1, 3, f"{HOST}/looks/7]", "page", "/looks/7]")]
+
+
+def test_an_inline_link_ends_at_its_parenthesis_whatever_follows() -> None:
+    text = f"[text]({HOST}/dashboards/57):This and [](<{HOST}/looks/1>)[Looker]({HOST}/looks/2)"
+    at = [text.index(f"{HOST}/{path}") + 1 for path in ("dashboards/57", "looks/1", "looks/2")]
+    assert found(text) == [
+        (1, at[0], f"{HOST}/dashboards/57", "dashboard", "57"),
+        (1, at[1], f"{HOST}/looks/1", "look", "1"),
+        (1, at[2], f"{HOST}/looks/2", "look", "2"),
+    ]
 
 
 def test_balanced_parentheses_and_brackets_inside_a_url_are_kept() -> None:
@@ -110,7 +126,7 @@ def test_columns_count_characters_not_bytes() -> None:
         ("/embed/looks/729", "look", "729"),
         ("/embed/explore/product/instances", "explore", "product/instances"),
         ("/login/embed/%2Fembed%2Fdashboards%2F177%3Ftheme%3Ddark", "dashboard", "177"),
-        ("/x/AbC123", "short_link", "AbC123"),
+        ("/embed/boards/12", "board", "12"),
     ],
 )
 def test_looker_content_paths_are_recognised(path: str, kind: str, item_id: str) -> None:
@@ -118,17 +134,30 @@ def test_looker_content_paths_are_recognised(path: str, kind: str, item_id: str)
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "reason"),
     [
-        f"{HOST}/",
-        f"{HOST}/browse",
-        f"{HOST}/looks/new",
-        "https://docs.looker.com/reference/looks",
-        "https://example.com/looks/1",
-        "https://looker.com.evil.example/looks/1",
+        (f"{HOST}", "home page"),
+        (f"{HOST}/", "home page"),
+        (f"{HOST}/browse", "browse page"),
+        (f"{HOST}/browse/recent", "browse page"),
+        (f"{HOST}/projects/product/files/views/usage.view.lkml", "LookML project"),
+        (f"{HOST}/merge?mid=42", "merged results"),
+        (f"{HOST}/x/AbC123", "short links"),
+        (f"{HOST}/looks/new", "not catalog content"),
+        (f"{HOST}/folders/home", "not catalog content"),
+        ("https://docs.looker.com/reference/looks", "vendor documentation"),
+        ("https://cloud.google.com/looker/docs/creating-boards", "vendor documentation"),
     ],
 )
-def test_non_content_and_non_looker_urls_are_ignored(url: str) -> None:
+def test_looker_urls_that_name_no_content_are_pages_with_a_reason(url: str, reason: str) -> None:
+    [link] = scan_text(url, LOOKER)
+    assert link.kind == "page" and reason in (link.reason or "")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.com/looks/1", "https://looker.com.evil.example/looks/1"]
+)
+def test_non_looker_urls_are_ignored(url: str) -> None:
     assert urls(url) == []
 
 
@@ -196,7 +225,10 @@ PAGE = f"""# Links
 - ok folder: {HOST}/folders/120
 - excluded folder: {HOST}/spaces/151
 - missing folder: {HOST}/folders/4242
-- board: {HOST}/boards/3
+- ok board: {HOST}/boards/12
+- deleted board: {HOST}/browse/boards/20
+- excluded board (exclude_boards): {HOST}/embed/boards/30
+- missing board: {HOST}/boards/3
 - short link: {HOST}/x/abc
 """
 
@@ -223,12 +255,15 @@ def test_each_link_gets_its_status_from_the_snapshot(handbook_copy: Project, pag
         ("folder", "120", "ok"),
         ("folder", "151", "excluded"),
         ("folder", "4242", "missing"),
-        ("board", "3", "unverifiable"),
-        ("short_link", "abc", "unverifiable"),
+        ("board", "12", "ok"),
+        ("board", "20", "deleted"),
+        ("board", "30", "excluded"),
+        ("board", "3", "missing"),
+        ("page", "/x/abc", "unverifiable"),
     ]
     assert report.results[0].title == "Monthly users by instance type"
+    assert report.results[-5].title == "Customer success"
     assert report.results[-1].reason == "short links (/x/…) resolve only on the Looker server"
-    assert report.results[-2].reason == "boards are not in the Looker snapshot"
 
 
 def test_a_link_the_policy_stops_excluding_becomes_ok(handbook_copy: Project, page: Path) -> None:
@@ -239,7 +274,7 @@ def test_a_link_the_policy_stops_excluding_becomes_ok(handbook_copy: Project, pa
 
 
 # --- Output formats ----------------------------------------------------------------------------
-SMALL = f"Read [this]({HOST}/looks/729) (not {HOST}/looks/1290).\n\n| [b]({HOST}/boards/3) |\n"
+SMALL = f"Read [this]({HOST}/looks/729) (not {HOST}/looks/1290).\n\n| [b]({HOST}/x/3) |\n| - |\n"
 
 
 @pytest.fixture
@@ -252,8 +287,8 @@ def small(handbook_copy: Project) -> Path:
 def test_text_format_lists_problems_and_a_summary(handbook_copy: Project, small: Path) -> None:
     assert format_text(check_links(handbook_copy, [small])) == (
         f"docs/small.md:1:60: deleted look 1290 {HOST}/looks/1290 — Old MAU definition (retired)\n"
-        f"docs/small.md:3:7: unverifiable board 3 {HOST}/boards/3"
-        " (boards are not in the Looker snapshot)\n"
+        f"docs/small.md:3:7: unverifiable page /x/3 {HOST}/x/3"
+        " (short links (/x/…) resolve only on the Looker server)\n"
         "3 Looker link(s) in 1 file(s): 1 ok, 1 deleted, 1 unverifiable\n"
     )
 
@@ -277,6 +312,7 @@ def test_json_format_is_a_list_of_every_link(handbook_copy: Project, small: Path
         "status": "deleted",
         "title": "Old MAU definition (retired)",
         "reason": None,
+        "syntax": "bare",
     }
     assert [d["status"] for d in data] == ["ok", "deleted", "unverifiable"]
 
@@ -287,8 +323,8 @@ def test_github_format_errors_for_stale_and_warns_for_unverifiable(
     assert format_github(check_links(handbook_copy, [small])) == (
         "::error file=docs/small.md,line=1,col=60::deleted Looker look 1290: "
         f"{HOST}/looks/1290 — Old MAU definition (retired)\n"
-        "::warning file=docs/small.md,line=3,col=7::unverifiable Looker board 3: "
-        f"{HOST}/boards/3 (boards are not in the Looker snapshot)\n"
+        "::warning file=docs/small.md,line=3,col=7::unverifiable Looker page /x/3: "
+        f"{HOST}/x/3 (short links (/x/…) resolve only on the Looker server)\n"
     )
 
 
@@ -297,7 +333,7 @@ def test_exit_code_is_1_when_a_link_is_stale(handbook_copy: Project, page: Path)
     result = run_cli(handbook_copy, "check-links", "docs/links-under-test.md")
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        "14 Looker link(s) in 1 file(s): 4 ok, 2 deleted, 3 missing, 3 excluded, 2 unverifiable"
+        "17 Looker link(s) in 1 file(s): 5 ok, 3 deleted, 4 missing, 4 excluded, 1 unverifiable"
     )
 
 
@@ -386,7 +422,7 @@ def test_live_answers_replace_the_snapshot_for_looks_and_dashboards(
     page = handbook_copy.docs_dir / "live.md"
     page.write_text(
         f"{HOST}/looks/729 {HOST}/looks/1290 {HOST}/looks/1500 {HOST}/looks/424242\n"
-        f"{HOST}/folders/120 {HOST}/boards/1\n",
+        f"{HOST}/folders/120 {HOST}/x/1\n",
         encoding="utf-8",
     )
     result = run_cli(
@@ -405,7 +441,7 @@ def test_live_answers_replace_the_snapshot_for_looks_and_dashboards(
         ("1500", "excluded"),  # the policy still applies to what Looker returns
         ("424242", "missing"),
         ("120", "ok"),  # folders still come from the snapshot
-        ("1", "unverifiable"),
+        ("/x/1", "unverifiable"),
     ]
 
 

@@ -400,7 +400,12 @@ def test_every_page_says_when_the_data_was_pulled():
 
 def test_no_snapshot_still_generates_the_nav_pages_saying_so():
     pages = looker_pages_by_path(make_catalog(None))
-    assert set(pages) == {"looker/index.md", "looker/explores.md", "looker/unused.md"}
+    assert set(pages) == {
+        "looker/index.md",
+        "looker/boards.md",
+        "looker/explores.md",
+        "looker/unused.md",
+    }
     for page in pages.values():
         html = to_html(page.content)
         assert "No Looker snapshot yet" in html
@@ -459,7 +464,12 @@ def test_failed_pull_with_no_snapshot_at_all(handbook_copy: Project):
     handbook_copy.looker_snapshot.unlink()
     _write_attempt(handbook_copy, PULLED)
     pages = looker_pages_by_path(load_catalog(handbook_copy, now=BUILT))
-    assert set(pages) == {"looker/index.md", "looker/explores.md", "looker/unused.md"}
+    assert set(pages) == {
+        "looker/index.md",
+        "looker/boards.md",
+        "looker/explores.md",
+        "looker/unused.md",
+    }
     for page in pages.values():
         html = to_html(page.content)
         assert '<div class="admonition warning">' in html

@@ -205,3 +205,71 @@ def test_built_editing_guide_shows_the_syntax_literally(built_site: Path):
     html = (built_site / "editing" / "index.html").read_text(encoding="utf-8")
     assert "<code>[[metric:mau]]</code>" in html
     assert "<code>[[look:729|Monthly users]]</code>" in html
+
+
+# --- Boards and Looker query strings --------------------------------------------------------
+def test_a_board_reference_links_the_board_with_its_live_title(catalog: Catalog):
+    out = expand_page("Start at [[board:12]].", "index.md", catalog)
+    assert out.startswith(
+        "Start at [Customer success](<https://sourcegraph.looker.com/boards/12>) "
+    )
+    assert "(board · 3 items)" in out  # published items only: 1500, 1290 and 9999 are not
+
+
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [
+        ("[[board:20]]", "board 20 is in Looker's trash (deleted)"),
+        ("[[board:30]]", "board 30 is excluded from publishing"),
+        ("[[board:3]]", "board 3 is not in the Looker snapshot"),
+    ],
+)
+def test_unpublished_boards_are_plain_text_with_a_warning(catalog, caplog, ref: str, why: str):
+    out = expand_page(f"x\n{ref}\n", "team/index.md", catalog)
+    assert out == f"x\n{ref.replace('[', '&#91;').replace(']', '&#93;').replace(':', '&#58;')}\n"
+    assert warnings(caplog) == [f"docs/team/index.md:2: reference {ref}: {why}\n    {_hint(why)}"]
+    assert "Finance leadership" not in out
+
+
+def _hint(why: str) -> str:
+    if "excluded" in why:
+        return "fix: link published content instead, or change exclude_boards in catalog/looker.yml"
+    if "trash" in why:
+        return "fix: remove it, or restore it in Looker and run `handbook refresh`"
+    return (
+        "fix: check the id (the number in its Looker URL), then run `handbook refresh`; "
+        "or remove it"
+    )
+
+
+def test_a_reference_keeps_the_looker_query_string_escaped_in_the_link(catalog: Catalog):
+    ref = '[[dashboard:177?Organization=Uber&Created+Date=90+day&q="a<b"|Uber support tickets]]'
+    out = expand_page(ref, "index.md", catalog)
+    assert out.startswith(
+        "[Uber support tickets](<https://sourcegraph.looker.com/dashboards/177"
+        "?Organization=Uber&Created+Date=90+day&q=%22a%3Cb%22>) "
+    )
+    # Title, owner and status still come from the id.
+    assert "dashboard · Customer support tickets · Kelsey Brown" in out
+    board = expand_page("[[board:14?toggle=fil]]", "index.md", catalog)
+    assert board.startswith("[Growth](<https://sourcegraph.looker.com/boards/14?toggle=fil>) ")
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("[[dashboard:177?]]", "'?' with no query string after it"),
+        ("[[dashboard:177?a=1 b]]", "the query string has a space"),
+        ("[[look:729?a=50%]]", "the query string has a '%' that starts no escape"),
+        ("[[look:729?a=1&&b=2]]", "has an empty filter"),
+        ("[[metric:mau?x=1]]", "a metric reference cannot carry a query string"),
+        ("[[dashboard:?a=1]]", "no dashboard given"),
+    ],
+)
+def test_a_malformed_reference_names_file_and_line(
+    catalog: Catalog, caplog, ref: str, message: str
+):
+    expand_page(f"# T\n\nSee {ref}.\n", "tools/looker.md", catalog)
+    [warning] = warnings(caplog)
+    assert warning.startswith(f"docs/tools/looker.md:3: reference {ref}: ")
+    assert message in warning

@@ -5,12 +5,16 @@ Subpackages, one concern each:
 
 - `snapshot`: the pulled snapshot as plain data (`model`) and its atomic JSON `store`.
 - `looker`: the only code that talks to Looker: `client` (HTTP, retries, request counting),
-  `pull` (folders, dashboards, looks, explores), `activity` (System Activity usage).
+  `pull` (folders, dashboards, looks, explores), `boards` (boards, one request), `activity`
+  (System Activity usage).
 - `freshness`: dbt's pass / warn / error `rules`, and the `bigquery` metadata they judge.
 - `curated`: the YAML analysts edit: `metrics`, `sources`, `reports`, `policy` (which Looker
-  folders may be published), read by `yaml_source` with file and line.
-- `markdown`: which parts of a page are `code`, `[[…]]` `references`, Looker URLs (`linkscan`).
-- `links`: Looker links judged against the snapshot (`check`).
+  folders and boards may be published, and the one rule for published / excluded / trashed /
+  missing), read by `yaml_source` with file and line.
+- `markdown`: which parts of a page are `code`, `[[…]]` `references`, where links are as
+  GitHub's renderer finds them (`mdlinks`), which of them are Looker URLs (`linkscan`).
+- `links`: Looker links judged against the snapshot (`check`), the nightly issue's body
+  (`issue_report`).
 - `render`: Jinja2 `templating` with Markdown-safe escaping, and the generated `pages`.
 - `adapters`: the MkDocs build glue (`mkdocs_build`) and the `handbook` command (`cli`).
 

@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from handbook.curated.metrics import Metric, load_metrics
 from handbook.curated.policy import (
+    DELETED,
+    EXCLUDED,
+    MISSING,
+    PUBLISHED,
     LookerPolicy,
     PublishedView,
     apply_policy,
@@ -27,9 +31,11 @@ from handbook.curated.policy import (
 from handbook.curated.reports import ReportList, load_reports
 from handbook.curated.sources import Source, load_sources
 from handbook.errors import CatalogError, Problem
+from handbook.gc_pause import gc_paused
 from handbook.project import Project
 from handbook.snapshot.model import (
     FreshnessSnapshot,
+    LookerBoard,
     LookerExplore,
     LookerFolder,
     LookerItem,
@@ -80,6 +86,11 @@ class Catalog:
         return {(i.kind, i.id): i for i in (self.looker.items if self.looker else [])}
 
     @cached_property
+    def boards(self) -> dict[str, LookerBoard]:
+        """Published boards by id; their sections hold published items only."""
+        return {b.id: b for b in (self.looker.boards if self.looker else [])}
+
+    @cached_property
     def folders(self) -> dict[str, LookerFolder]:
         return {f.id: f for f in (self.looker.folders if self.looker else [])}
 
@@ -113,6 +124,9 @@ class Catalog:
     def item_url(self, item: LookerItem) -> str:
         return f"{self.base_url}/{'dashboards' if item.kind == 'dashboard' else 'looks'}/{item.id}"
 
+    def board_url(self, board: LookerBoard) -> str:
+        return f"{self.base_url}/boards/{board.id}"
+
     def folder_url(self, folder: LookerFolder) -> str:
         return f"{self.base_url}/folders/{folder.id}"
 
@@ -126,18 +140,24 @@ class Catalog:
     def why_unpublished(self, kind: str, item_id: str) -> tuple[str, str] | None:
         """None for published content; else what is wrong and what to do, in one wording.
 
-        The one place that tells excluded, deleted and missing apart, for every check that
-        cites a look or dashboard by id (references, metric definitions, the reports list).
+        For every check that cites a look, dashboard or board by id (references, metric
+        definitions, the reports list); which case applies is `policy.standing`'s rule,
+        the one `check-links` uses too.
         """
-        key = (kind, item_id)
-        if key in self.items:
+        if self.view is None:
+            found = MISSING
+        else:
+            found, _ = self.view.lookup(kind, item_id)
+        if found == PUBLISHED:
             return None
-        if self.view and key in self.view.excluded_items:
+        if found == EXCLUDED:
+            where = "" if kind == "board" else "in a folder "
+            key = "exclude_boards" if kind == "board" else "exclude_folders"
             return (
-                f"{kind} {item_id} is in a folder excluded from publishing",
-                "link published content instead, or change exclude_folders in catalog/looker.yml",
+                f"{kind} {item_id} is {where}excluded from publishing",
+                f"link published content instead, or change {key} in catalog/looker.yml",
             )
-        if self.view and key in self.view.deleted_items:
+        if found == DELETED:
             return (
                 f"{kind} {item_id} is in Looker's trash (deleted)",
                 "remove it, or restore it in Looker and run `handbook refresh`",
@@ -155,10 +175,10 @@ class Catalog:
         a plain build publishes it shown as gone: one trashed dashboard must not stop the
         nightly site. Excluded content is not "gone": it stays an error everywhere.
         """
-        key = (kind, item_id)
-        if self.view is None or key in self.items or key in self.view.excluded_items:
+        if self.view is None:
             return None
-        return "deleted" if key in self.view.deleted_items else "missing"
+        found, _ = self.view.lookup(kind, item_id)  # `policy.standing`'s rule, as above
+        return found if found in (DELETED, MISSING) else None
 
     # --- Metrics and sources ------------------------------------------------------------
     @cached_property
@@ -238,6 +258,11 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
 
 def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
     """Everything a build publishes, from the files on disk (no network)."""
+    with gc_paused():
+        return _load_catalog(project, now)
+
+
+def _load_catalog(project: Project, now: datetime | None) -> Catalog:
     problems: list[Problem] = []
 
     def collect(load: Callable[[], T], default: T) -> T:

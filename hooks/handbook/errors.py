@@ -53,6 +53,11 @@ class PullError(Exception):
     """A pull from Looker or BigQuery failed; the caller keeps the last snapshot."""
 
     def __init__(self, source: str, message: str, *, status: int | None = None) -> None:
+        from handbook.redact import scrub  # lazily: redact reads settings, which use errors
+
+        # The choke point for pull failures: what a server echoed never reaches a log,
+        # an attempt file or a page unscrubbed.
+        message = scrub(message)
         super().__init__(f"{source}: {message}")
         self.source = source
         self.message = message

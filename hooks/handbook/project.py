@@ -2,12 +2,12 @@
 
 Everything is found relative to the project root (the folder with `mkdocs.yml`), so the
 CLI, the build hooks and the tests agree on paths whatever the working directory is. Tests
-point a `Project` at a temporary copy; nothing here reads global state but `HANDBOOK_ROOT`.
+point a `Project` at a temporary copy; nothing here reads global state but `HANDBOOK_ROOT`
+(through `handbook.settings`).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +20,10 @@ class Project:
     def find(cls, start: Path | None = None) -> Project:
         """The nearest folder at or above `start` (or `$HANDBOOK_ROOT`) holding mkdocs.yml."""
         found = cls.locate(start)
-        env = os.environ.get("HANDBOOK_ROOT")
-        return found or cls((Path(env) if env else (start or Path.cwd())).resolve())
+        from handbook.settings import load_settings
+
+        env = load_settings().root
+        return found or cls((env or start or Path.cwd()).resolve())
 
     @classmethod
     def locate(cls, start: Path | None = None) -> Project | None:
@@ -30,8 +32,10 @@ class Project:
         The CLI refuses to run there rather than report an empty catalog as valid or
         create catalog/snapshot/ in whatever folder it was started from.
         """
-        env = os.environ.get("HANDBOOK_ROOT")
-        here = (Path(env) if env else (start or Path.cwd())).resolve()
+        from handbook.settings import load_settings
+
+        env = load_settings().root
+        here = (env or start or Path.cwd()).resolve()
         for candidate in (here, *here.parents):
             if (candidate / "mkdocs.yml").is_file() and (candidate / "catalog").is_dir():
                 return cls(candidate)

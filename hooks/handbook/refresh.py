@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from handbook import pull_marker
 from handbook.errors import CatalogError, PullError
 from handbook.project import Project
+from handbook.redact import scrub
 from handbook.snapshot.model import FreshnessSnapshot, LookerSnapshot, PullAttempt
 from handbook.snapshot.store import dump_json, load, save, write_atomic
 
@@ -35,7 +36,7 @@ class RefreshResult:
 
 
 def _record_failure(project: Project, source: str, error: Exception) -> str:
-    text = str(error.message if isinstance(error, PullError) else error)
+    text = error.message if isinstance(error, PullError) else scrub(str(error))
     attempt = PullAttempt(source=source, attempted_at=datetime.now(UTC), error=text)  # type: ignore[arg-type]
     write_atomic(project.attempt_file(source), dump_json(attempt))
     return f"{source}: {text}"

@@ -23,6 +23,7 @@ from handbook.catalog import Catalog, load_catalog
 from handbook.curated.metrics import Metric
 from handbook.curated.reports import check_reports
 from handbook.errors import CatalogError, Problem
+from handbook.gc_pause import gc_paused
 from handbook.project import Project
 
 _SPACE = re.compile(r"\s+")
@@ -152,6 +153,41 @@ def _check_replacement(metric: Metric, catalog: Catalog) -> list[Problem]:
     ]
 
 
+def _check_policy(catalog: Catalog) -> list[Problem]:
+    """exclude_folders ids Looker does not have: an error for validate and --strict, a
+    warning in a plain build (`publishable`)."""
+    from handbook.curated.policy import unknown_excluded_folders
+
+    if catalog.view is None:
+        return []
+    return [
+        Problem(
+            catalog.policy.file,
+            line,
+            f"exclude_folders: Looker has no folder {folder_id}, so nothing is excluded by it",
+            "check the id (the number in the folder's Looker URL); a typo here publishes the "
+            "folder you meant to hide. Run `handbook refresh` if the folder is new",
+            publishable=True,
+        )
+        for folder_id, line in unknown_excluded_folders(catalog.view, catalog.policy)
+    ]
+
+
+def _check_reserved_pages(catalog: Catalog) -> list[Problem]:
+    """A metric whose page would replace a hand-written page under docs/metrics/."""
+    docs = catalog.project.docs_dir / "metrics"
+    return [
+        Problem(
+            metric.file,
+            metric.line_of("name"),
+            f"metric '{metric.name}': its page would replace docs/metrics/{metric.name}.md",
+            "rename the metric or the page",
+        )
+        for metric in catalog.metrics
+        if (docs / f"{metric.name}.md").exists()
+    ]
+
+
 def validate_catalog(catalog: Catalog) -> list[Problem]:
     """Every cross-reference problem in a loaded catalog: errors, then warnings, by place.
 
@@ -159,7 +195,7 @@ def validate_catalog(catalog: Catalog) -> list[Problem]:
     clone before the first `handbook refresh`) there is nothing to check them against, and
     one warning says so instead of an error per id.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = _check_reserved_pages(catalog)
     has_looker = catalog.looker is not None
     for metric in catalog.metrics:
         problems += _check_sources(metric, catalog)
@@ -169,6 +205,7 @@ def validate_catalog(catalog: Catalog) -> list[Problem]:
             problems += _check_field(metric, catalog)
     if has_looker:
         problems += _check_report_list(catalog)
+        problems += _check_policy(catalog)
     else:
         problems.append(
             Problem(
@@ -198,4 +235,5 @@ def validate_project(project: Project) -> list[Problem]:
         catalog = load_catalog(project)
     except CatalogError as exc:
         return list(exc.problems)
-    return validate_handbook(catalog)
+    with gc_paused():  # many small acyclic objects: see handbook.gc_pause
+        return validate_handbook(catalog)

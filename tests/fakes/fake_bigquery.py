@@ -3,7 +3,7 @@
 It implements what the freshness check uses and nothing more: `tables.get`, `jobs.query`
 (`POST .../queries`), `getQueryResults` (`GET .../queries/{jobId}`), `jobs.insert` and
 `jobs.get`. Queries are answered by parsing the SQL `bigquery_freshness` generates (a
-`UNION ALL` of `SELECT '<id>' AS table_id, CAST(MAX(<field>) AS TIMESTAMP) ...`), so a
+`UNION ALL` of `SELECT '<id>' AS table_id, CAST(MAX(`<field>`) AS TIMESTAMP) ...`), so a
 change in that SQL that this parser does not recognise fails the tests loudly (400).
 
 Faults: a per-table delay (`slow`), a per-table 403 (`forbidden`), a server-wide 500
@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 PREFIX = "/bigquery/v2/projects/"
 
 _PART = re.compile(
-    r"^SELECT '(?P<id>[^']+)' AS table_id, CAST\(MAX\((?P<field>[A-Za-z_][A-Za-z0-9_]*)\) "
+    r"^SELECT '(?P<id>[^']+)' AS table_id, CAST\(MAX\(`?(?P<field>[A-Za-z_][A-Za-z0-9_]*)`?\) "
     r"AS TIMESTAMP\) AS loaded_at FROM `(?P<table>[^`]+)`(?: WHERE \((?P<filter>.*)\))?$"
 )
 _COND = re.compile(r"^\s*(?P<col>[A-Za-z_]\w*)\s*(?P<op>=|!=|<>)\s*'(?P<val>[^']*)'\s*$")

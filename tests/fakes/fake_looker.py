@@ -4,7 +4,8 @@ It serves what `handbook.looker.pull` uses, with the paths, parameters and JSON 
 the published spec (vendored in tests/fakes/looker_api/, MIT): `POST /login`, `GET
 /folders`, `/dashboards` (all_dashboards), `/dashboards/search`, `/looks/search`, `/users`,
 `/lookml_models` and `/lookml_models/{model}/explores/{explore}`, `/projects` and
-`/projects/{project}/git_branch` (the deployed commit is `Dataset.commits`), and `POST
+`/projects/{project}/git_branch` (the deployed commit is `Dataset.commits`), `/boards`
+(all_boards), and `POST
 /queries/run/json` (run_inline_query) on the System Activity model's `look` and `dashboard`
 explores. Every JSON answer is checked against the spec's component schema (OAS30Validator,
 `$ref`s resolved in the spec) and its property names against the schema's `properties`; a
@@ -171,6 +172,7 @@ class Dataset:
     # Each LookML project's deployed commit (`git_branch` `ref`), by project id; a model's
     # project is its `project_name`.
     commits: dict[str, str] = field(default_factory=dict)
+    boards: list[Row] = field(default_factory=list)  # `Board`s with sections and items nested
 
 
 def _wire_time(value: str | None) -> str | None:
@@ -225,7 +227,43 @@ def from_snapshot(path: Path) -> Dataset:
                 row["folder"] = {"id": item["folder_id"], "name": "folder"}
             data.dashboards.append(row)
     _explores_from(snap["explores"], data)
+    data.boards = [board_row(b) for b in snap.get("boards", [])]
     return data
+
+
+def board_row(board: Row) -> Row:
+    """A snapshot board as Looker's `Board`: trashed ones carry `deleted_at`."""
+    sections = []
+    for s in board.get("sections", []):
+        items = [
+            {
+                "id": f"{s['id']}{m:02d}",
+                "look_id" if i["kind"] == "look" else "dashboard_id": i["id"],
+                "board_section_id": s["id"],
+                "order": m,
+            }
+            for m, i in enumerate(s.get("items", []))
+        ]
+        sections.append(
+            {
+                "id": s["id"],
+                "board_id": board["id"],
+                "title": s.get("title"),
+                "description": s.get("description"),
+                "deleted_at": None,
+                "item_order": [i["id"] for i in reversed(items)][::-1],
+                "board_items": items[::-1],  # out of order: the pull must apply item_order
+            }
+        )
+    return {
+        "id": board["id"],
+        "title": board["title"],
+        "description": board.get("description"),
+        "deleted_at": "2026-01-05T10:00:00.000+00:00" if board.get("deleted") else None,
+        "section_order": [s["id"] for s in sections],
+        "board_sections": sections,
+        "primary_homepage": False,
+    }
 
 
 def _explores_from(explores: list[Row], data: Dataset, project: str | None = None) -> None:
@@ -403,7 +441,7 @@ def _merge_models(data: Dataset, extra: Dataset) -> None:
 class Fault:
     """One scripted misbehaviour. `times=None` repeats forever."""
 
-    kind: str  # "status" | "slow" | "truncated" | "malformed" (rows lose a key) | "reset"
+    kind: str  # "status" | "slow" | "truncated" | "malformed" (rows lose a key) | "reset" | "echo"
     status: int = 503
     times: int | None = 1
     retry_after: str | None = None
@@ -676,6 +714,8 @@ class FakeLooker:
             name = _SEARCH_SCHEMA[path]
             rows = _page(self._ordered(rows, query, name), query)
             return 200, self._list(rows, fields, name), name
+        if path == "/boards":
+            return 200, self._list(d.boards, fields, "Board"), "Board"
         if path == "/users":
             rows = d.users
             if query.get("ids"):
@@ -900,6 +940,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault and fault.kind == "slow":
             time.sleep(fault.delay)
+        if fault and fault.kind == "echo":  # as some proxies and error paths answer
+            echoed = f"bad request: {raw} (Authorization: {self.headers.get('Authorization')})"
+            self._send(fault.status, json.dumps(_error(echoed)).encode(), {})
+            return
         if fault and fault.kind == "status":
             entry.status = fault.status
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}

@@ -105,19 +105,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _project(args: argparse.Namespace) -> Project | str:
+    """The handbook to work on, or why there is none (a usage error: exit 2)."""
     from pathlib import Path
 
-    project = Project(Path(args.root).resolve()) if args.root else Project.locate()
-    if project is None:
-        print(
-            f"error: {Path.cwd()} is not inside a handbook: no mkdocs.yml with a catalog/ "
-            "folder beside it here or in any folder above; run `handbook` in the handbook's "
-            "folder or pass --root PATH",
-            file=sys.stderr,
+    if not args.root:
+        return Project.locate() or (
+            f"{Path.cwd()} is not inside a handbook: no mkdocs.yml with a catalog/ folder "
+            "beside it here or in any folder above; run `handbook` in the handbook's folder "
+            "or pass --root PATH"
         )
+    root = Path(args.root).expanduser()
+    if not root.is_dir():
+        return (
+            f"--root {args.root}: no such folder; give the folder that holds mkdocs.yml "
+            "(or leave --root out to use the nearest one)"
+        )
+    return Project(root.resolve())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from handbook.settings import SettingsError, load_settings
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        load_settings()  # every wrong environment setting, named, before any work
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    project = _project(args)
+    if isinstance(project, str):
+        print(f"error: {project}", file=sys.stderr)
         return 2
     try:
         return int(args.func(args, project) or 0)

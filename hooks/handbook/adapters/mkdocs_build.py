@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from handbook.catalog import Catalog, load_catalog
 from handbook.errors import CatalogError
 from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
+from handbook.settings import load_settings
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -47,26 +47,12 @@ def live_mode() -> dict[str, bool]:
 
     Looker is live when looker-sdk would find credentials (its env vars or a looker.ini);
     BigQuery when a project, a key file or an endpoint is configured. `HANDBOOK_OFFLINE=1`
-    forces the snapshot, whatever is configured.
+    forces the snapshot, whatever is configured. A wrong setting raises `SettingsError`.
     """
-    if os.environ.get("HANDBOOK_OFFLINE") == "1":
+    settings = load_settings()
+    if settings.offline:
         return {"looker": False, "bigquery": False}
-    looker = (
-        all(
-            os.environ.get(k)
-            for k in ("LOOKERSDK_BASE_URL", "LOOKERSDK_CLIENT_ID", "LOOKERSDK_CLIENT_SECRET")
-        )
-        or Path(os.environ.get("HANDBOOK_LOOKER_INI", "looker.ini")).is_file()
-    )
-    bigquery = any(
-        os.environ.get(k)
-        for k in (
-            "HANDBOOK_BIGQUERY_ENDPOINT",
-            "GOOGLE_APPLICATION_CREDENTIALS",
-            "GOOGLE_CLOUD_PROJECT",
-        )
-    )
-    return {"looker": looker, "bigquery": bigquery}
+    return {"looker": settings.looker_configured, "bigquery": settings.bigquery_configured}
 
 
 def project_for(config_file_path: str | None) -> Project:

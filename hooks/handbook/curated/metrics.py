@@ -25,7 +25,8 @@ import re
 from typing import Any, Literal
 
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from handbook.curated.yaml_source import (
     YamlDoc,
@@ -56,6 +57,10 @@ class Grain(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.time} per {self.entity}" if self.entity else f"per {self.time}"
+
+
+# Names whose page would replace a generated page (metric pages are metrics/<name>.md).
+RESERVED_NAMES = {"index": "metrics/index.md, the glossary"}
 
 
 class Metric(BaseModel):
@@ -98,6 +103,17 @@ class Metric(BaseModel):
             parts.pop()
         return self.line
 
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_NAMES:
+            raise PydanticCustomError(
+                "reserved_name",
+                "'{name}' is reserved: its page would replace {page}; choose another name",
+                {"name": value, "page": RESERVED_NAMES[value]},
+            )
+        return value
+
     @property
     def deprecated(self) -> bool:
         return self.status == "deprecated"
@@ -111,13 +127,17 @@ class _MetricsFile(BaseModel):
     metrics: list[Any] = Field(default_factory=list)
 
 
-def _lines_below(doc: YamlDoc, prefix: tuple[str | int, ...]) -> dict[str, int]:
-    n = len(prefix)
-    return {
-        ".".join(str(p) for p in loc[n:]): line
-        for loc, line in doc.lines.lines.items()
-        if len(loc) > n and loc[:n] == prefix
-    }
+def _lines_by_metric(doc: YamlDoc) -> dict[int, dict[str, int]]:
+    """The line of each key path below each `metrics[i]`, in one pass over the file's lines.
+
+    (Filtering every line of the file once per metric made loading quadratic in the
+    number of metrics per file: 4,000 metrics took 16 s.)
+    """
+    out: dict[int, dict[str, int]] = {}
+    for loc, line in doc.lines.lines.items():
+        if len(loc) > 2 and loc[0] == "metrics" and isinstance(loc[1], int):
+            out.setdefault(loc[1], {})[".".join(str(p) for p in loc[2:])] = line
+    return out
 
 
 def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
@@ -127,6 +147,7 @@ def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
     except ValidationError as exc:
         return [], validation_problems(doc, exc)
     metrics, problems = [], []
+    lines = _lines_by_metric(doc)
     for i, raw in enumerate(top.metrics):
         prefix = ("metrics", i)
         try:
@@ -138,7 +159,7 @@ def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
             continue
         metric.file = doc.display
         metric.line = doc.lines.line_for(prefix)
-        metric.lines = _lines_below(doc, prefix)
+        metric.lines = lines.get(i, {})
         metrics.append(metric)
     return metrics, problems
 

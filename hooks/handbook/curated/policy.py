@@ -4,17 +4,34 @@ The policy is applied once, to the snapshot, before anything renders: a page tem
 never sees an excluded item, so no template can leak one. Excluding a folder excludes its
 whole subtree; personal folders (and everything below them) stay private unless the policy
 says `include_personal: true`.
+
+Boards are not in folders, so folder exclusion cannot hold one back: `exclude_boards` does.
+A published board keeps its sections, but a section lists only the looks and dashboards
+that are themselves published; excluded, trashed or unknown ones are dropped from the
+published board (the page does not even say how many), so no excluded title reaches a page.
+
+`standing` is the one rule that tells published, excluded, trashed and missing content
+apart; the reference check, the metric and reports checks and `check-links` all ask it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from handbook.curated.yaml_source import load_yaml, validate
-from handbook.snapshot.model import LookerFolder, LookerId, LookerItem, LookerSnapshot
+from handbook.snapshot.model import (
+    LookerBoard,
+    LookerBoardSection,
+    LookerFolder,
+    LookerId,
+    LookerItem,
+    LookerSnapshot,
+)
 
 DEFAULT_BASE_URL = "https://sourcegraph.looker.com"
 
@@ -25,8 +42,13 @@ class LookerPolicy(BaseModel):
     base_url: str = DEFAULT_BASE_URL
     exclude_folders: list[LookerId] = Field(default_factory=list)
     include_personal: bool = False
+    # Board ids never published (boards are not in folders, so exclude_folders misses them).
+    exclude_boards: list[LookerId] = Field(default_factory=list)
     # Content with no view for this many days is listed on the "unused content" page.
     unused_after_days: int = Field(default=90, ge=1)
+    # Where it was written, for messages; never part of a dump.
+    file: str = Field(default="catalog/looker.yml", exclude=True)
+    exclude_lines: list[int | None] = Field(default_factory=list, exclude=True)
 
 
 def load_policy(path: Path, display: str | None = None) -> LookerPolicy:
@@ -34,7 +56,13 @@ def load_policy(path: Path, display: str | None = None) -> LookerPolicy:
         return LookerPolicy()
     doc = load_yaml(path, display)
     doc.data = doc.data or {}  # an empty file is the default policy
-    return validate(doc, LookerPolicy)  # type: ignore[return-value]
+    policy = validate(doc, LookerPolicy)
+    assert isinstance(policy, LookerPolicy)
+    policy.file = doc.display
+    policy.exclude_lines = [
+        doc.lines.line_for(("exclude_folders", i)) for i in range(len(policy.exclude_folders))
+    ]
+    return policy
 
 
 def folder_paths(folders: list[LookerFolder]) -> dict[str, list[LookerFolder]]:
@@ -60,6 +88,31 @@ def folder_paths(folders: list[LookerFolder]) -> dict[str, list[LookerFolder]]:
     return paths
 
 
+Standing = Literal["published", "excluded", "deleted", "missing"]
+PUBLISHED, EXCLUDED, DELETED, MISSING = "published", "excluded", "deleted", "missing"
+Content = LookerItem | LookerBoard
+
+
+def standing(
+    content: Content | None, excluded_folders: set[str], excluded_boards: set[str]
+) -> Standing:
+    """Where one look, dashboard or board stands: the rule every check shares.
+
+    Missing when Looker does not know it; excluded when the policy holds it back (its folder,
+    or for a board its id), even if it is also trashed, since an excluded title is never
+    shown; deleted when it is in Looker's trash; published otherwise.
+    """
+    if content is None:
+        return MISSING
+    if isinstance(content, LookerBoard):
+        held = content.id in excluded_boards
+    else:
+        held = content.folder_id in excluded_folders
+    if held:
+        return EXCLUDED
+    return DELETED if content.deleted else PUBLISHED
+
+
 @dataclass
 class PublishedView:
     """The part of a snapshot the site may show, and what was held back."""
@@ -69,6 +122,28 @@ class PublishedView:
     excluded_items: dict[tuple[str, str], LookerItem] = field(default_factory=dict)
     # Items in Looker's trash: never published, but the link check reports them as deleted.
     deleted_items: dict[tuple[str, str], LookerItem] = field(default_factory=dict)
+    excluded_board_ids: set[str] = field(default_factory=set)
+    # Every board of the pull by id, published or not, for `lookup`.
+    all_boards: dict[str, LookerBoard] = field(default_factory=dict)
+
+    def lookup(self, kind: str, content_id: str) -> tuple[Standing, Content | None]:
+        """The standing of a look, dashboard or board by id, with what the snapshot holds.
+
+        The content is returned whatever its standing, so a report can name it; pages must
+        not show the title of anything but published content.
+        """
+        if kind == "board":
+            board = self.all_boards.get(content_id)
+            return standing(board, self.excluded_folder_ids, self.excluded_board_ids), board
+        key = (kind, content_id)
+        item = self.excluded_items.get(key) or self.deleted_items.get(key)
+        if item is None:
+            item = self.published_items.get(key)
+        return standing(item, self.excluded_folder_ids, self.excluded_board_ids), item
+
+    @cached_property
+    def published_items(self) -> dict[tuple[str, str], LookerItem]:
+        return {(i.kind, i.id): i for i in self.snapshot.items}
 
 
 def apply_policy(snapshot: LookerSnapshot, policy: LookerPolicy) -> PublishedView:
@@ -92,10 +167,47 @@ def apply_policy(snapshot: LookerSnapshot, policy: LookerPolicy) -> PublishedVie
             trashed[(item.kind, item.id)] = item
         else:
             kept_items.append(item)
+    keys = {(i.kind, i.id) for i in kept_items}
+    blocked_boards = set(policy.exclude_boards)
+    boards = [
+        _published_board(b, keys)
+        for b in snapshot.boards
+        if standing(b, excluded, blocked_boards) == PUBLISHED
+    ]
     published = snapshot.model_copy(
         update={
             "folders": [f for f in snapshot.folders if f.id not in excluded],
             "items": kept_items,
+            "boards": boards,
         }
     )
-    return PublishedView(published, excluded, held, trashed)
+    all_boards = {b.id: b for b in snapshot.boards}
+    return PublishedView(published, excluded, held, trashed, blocked_boards, all_boards)
+
+
+def _published_board(board: LookerBoard, published: set[tuple[str, str]]) -> LookerBoard:
+    """The board with only published looks and dashboards left in its sections."""
+    sections = [
+        LookerBoardSection(
+            id=s.id,
+            title=s.title,
+            description=s.description,
+            items=[i for i in s.items if (i.kind, i.id) in published],
+        )
+        for s in board.sections
+    ]
+    return board.model_copy(update={"sections": sections})
+
+
+def unknown_excluded_folders(
+    view: PublishedView, policy: LookerPolicy
+) -> list[tuple[str, int | None]]:
+    """Excluded folder ids the snapshot does not have, with their lines: a typo there would
+    publish the folder it meant to hide."""
+    known = {f.id for f in view.snapshot.folders} | view.excluded_folder_ids
+    lines = policy.exclude_lines or [None] * len(policy.exclude_folders)
+    return [
+        (fid, line)
+        for fid, line in zip(policy.exclude_folders, lines, strict=False)
+        if fid not in known
+    ]

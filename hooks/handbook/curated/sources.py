@@ -34,6 +34,21 @@ TABLE_ID = re.compile(
     r"^[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_-]{1,1024}$"
 )
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+# Column names only: `loaded_at_field` is put into SQL (quoted with backticks), so anything
+# but a plain identifier (a function call, a subquery, a comment) is refused here.
+COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,299}$")
+# Source names whose anchor on the freshness board would clash with the page's own.
+RESERVED_NAMES = {"data_freshness": "the freshness board's own heading", "index": "a page name"}
+
+
+def _column(value: str | None) -> str | None:
+    if value is not None and not COLUMN.match(value):
+        raise PydanticCustomError(
+            "column_name",
+            "must be a plain column name (letters, digits and underscores, e.g. "
+            "_loaded_at); for a computed time, add a column in the table instead",
+        )
+    return value
 
 
 class _Strict(BaseModel):
@@ -69,6 +84,13 @@ class FreshnessRule(_Strict):
                 "freshness_empty",
                 "needs warn_after, error_after or both (or `freshness: null` for no SLA)",
             )
+        if self.warn_after and self.error_after and self.warn_after.delta > self.error_after.delta:
+            raise PydanticCustomError(
+                "warn_after_longer",
+                "warn_after ({warn}) is longer than error_after ({error}), so the warning "
+                "could never show; make warn_after the shorter of the two",
+                {"warn": str(self.warn_after), "error": str(self.error_after)},
+            )
         return self
 
     def __str__(self) -> str:
@@ -90,6 +112,11 @@ class SourceTable(_Strict):
     # `freshness: null` on a table switches the SLA off for it, as in dbt; leaving the key
     # out inherits the source's. `model_fields_set` tells the two apart.
     freshness: FreshnessRule | None = None
+
+    @field_validator("loaded_at_field")
+    @classmethod
+    def _plain_column(cls, value: str | None) -> str | None:
+        return _column(value)
 
     @field_validator("table")
     @classmethod
@@ -133,7 +160,18 @@ class Source(_Strict):
                 "source_name",
                 "must be lowercase letters, digits and underscores, starting with a letter",
             )
+        if value in RESERVED_NAMES:
+            raise PydanticCustomError(
+                "reserved_name",
+                "'{name}' is reserved ({why}); choose another name",
+                {"name": value, "why": RESERVED_NAMES[value]},
+            )
         return value
+
+    @field_validator("loaded_at_field")
+    @classmethod
+    def _plain_column(cls, value: str | None) -> str | None:
+        return _column(value)
 
     def rule_for(self, table: SourceTable) -> FreshnessRule | None:
         """The SLA that applies to `table`: its own block if it has the key, else ours."""

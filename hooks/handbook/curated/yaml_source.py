@@ -6,6 +6,12 @@ plain Python data and, beside it, a map from each value's path (`("metrics", 3, 
 to its line. Pydantic's error `loc` is such a path, so a schema error finds its line with
 no extra bookkeeping in the schemas. Duplicate mapping keys, which PyYAML silently keeps
 the last of, are reported as errors here.
+
+The files come from pull requests, so they are read as untrusted input, within limits:
+only YAML's plain types (no `!!python/...` or other tags), at most `MAX_ALIASES` aliases and
+`MAX_EXPANDED` values reached through aliases (a "billion laughs" file is refused, not
+expanded until memory runs out), nesting at most `MAX_DEPTH` deep, and files of at most
+`MAX_BYTES`. Each refusal names the file and line.
 """
 
 from __future__ import annotations
@@ -19,6 +25,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from handbook.errors import CatalogError, Problem
+from handbook.textfile import read_utf8
+
+MAX_BYTES = 16 * 1024 * 1024  # 25,000 metrics in one file take about 11 MB
+MAX_ALIASES = 1000
+MAX_DEPTH = 30
+MAX_EXPANDED = 100_000  # values reached through aliases, all repeats counted
+# The tags YAML's safe schema resolves plain values to; anything else was typed as a tag.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
 
 Loc = tuple[str | int, ...]
 T = TypeVar("T")
@@ -48,16 +65,86 @@ class YamlDoc:
     lines: LineMap
 
 
-def _to_python(node: yaml.Node, loc: Loc, lines: LineMap, problems: list[Problem], display: str):
+class _Limits(Exception):
+    """A limit was hit at `line`; turned into a CatalogError by `load_yaml`."""
+
+    def __init__(self, line: int, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
+# libyaml's parser and composer (C) when PyYAML was built with it: five times faster than
+# the pure-Python one, and it refuses nesting beyond 1,000 levels by itself.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class _Walk:
+    lines: LineMap
+    problems: list[Problem]
+    display: str
+    values: int = 0
+    aliases: int = 0
+    seen: set[int] = field(default_factory=set)  # ids of collection nodes already built
+
+    def count(self, node: yaml.Node, depth: int, aliased: bool) -> bool:
+        """Enforce the limits on one node about to be turned into Python data; True when
+        the node is (inside) an alias's repeat of an anchored value."""
+        line = node.start_mark.line + 1
+        repeat = isinstance(node, yaml.CollectionNode) and id(node) in self.seen
+        if aliased or repeat:
+            self.values += 1
+        if self.values > MAX_EXPANDED:
+            raise _Limits(
+                line,
+                f"more than {MAX_EXPANDED:,} values reached through aliases",
+                "aliases that expand this far are refused ('billion laughs'); write the values out",
+            )
+        if depth > MAX_DEPTH:
+            raise _Limits(
+                line,
+                f"YAML nested more than {MAX_DEPTH} levels deep",
+                "catalog files need a few levels at most; check the indentation",
+            )
+        if isinstance(node, yaml.CollectionNode):
+            if repeat:  # the composer shares an anchored node per alias
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise _Limits(
+                        line,
+                        f"more than {MAX_ALIASES} YAML aliases (*name) of lists or mappings",
+                        "write the values out; aliases at this scale are refused as a "
+                        "'billion laughs' risk",
+                    )
+            self.seen.add(id(node))
+        return aliased or repeat
+
+
+def _scalar(node: yaml.Node, walk: _Walk) -> Any:
+    if node.tag not in _PLAIN_TAGS:
+        raise _Limits(
+            node.start_mark.line + 1,
+            f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+            "remove the tag: catalog files hold plain text, numbers, lists and mappings",
+        )
+    try:
+        return _LOADER.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise _Limits(
+            node.start_mark.line + 1, f"invalid value: {exc}", "quote the value"
+        ) from None
+
+
+def _to_python(node: yaml.Node, loc: Loc, walk: _Walk, aliased: bool = False) -> Any:
+    aliased = walk.count(node, len(loc), aliased)
+    lines, problems, display = walk.lines, walk.problems, walk.display
     lines.lines.setdefault(loc, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        _scalar(node, walk)  # raises: the tag is refused
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = (
-                yaml.SafeLoader.construct_scalar(_LOADER, key_node)
-                if isinstance(key_node, yaml.ScalarNode)
-                else None
-            )
+            key = _scalar(key_node, walk) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or not isinstance(key, str):
                 problems.append(
                     Problem(
@@ -76,56 +163,73 @@ def _to_python(node: yaml.Node, loc: Loc, lines: LineMap, problems: list[Problem
                 )
                 continue
             lines.lines[(*loc, key)] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, (*loc, key), lines, problems, display)
+            out[key] = _to_python(value_node, (*loc, key), walk, aliased)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(child, (*loc, i), lines, problems, display)
-            for i, child in enumerate(node.value)
-        ]
-    return _LOADER.construct_object(node, deep=True)
+        return [_to_python(child, (*loc, i), walk, aliased) for i, child in enumerate(node.value)]
+    return _scalar(node, walk)
 
 
 _LOADER = yaml.SafeLoader("")
-# libyaml's parser when PyYAML was built with it (about 10x faster); same nodes and marks.
-_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _compose(text: str) -> yaml.Node | None:
-    """The document's node tree; a broken file is parsed again in Python for its message,
-    which says what was expected where in words libyaml does not use."""
+def _compose(text: str, display: str) -> yaml.Node | None:
+    """The node tree, by libyaml when available; a syntax error is re-read by PyYAML's own
+    parser, whose messages ("expected ',' or ']', but got ...") are the clearer ones."""
     try:
-        return yaml.compose(text, Loader=_COMPOSER)
-    except yaml.YAMLError:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return _parse(text, _COMPOSER)
+    except yaml.MarkedYAMLError as exc:
+        first = exc
+    except yaml.reader.ReaderError as exc:  # a control character, e.g. NUL
+        position = exc.position if isinstance(exc.position, int) else 0
+        char = exc.character
+        code = char if isinstance(char, int) else ord(char[:1] or "\0")
+        raise CatalogError.single(
+            display,
+            text[:position].count("\n") + 1,
+            f"character U+{code:04X} is not allowed in YAML",
+            "delete it (it is usually invisible: retype the line)",
+        ) from None
+    if _COMPOSER is not yaml.SafeLoader:
+        try:
+            _parse(text, yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            first = exc
+        except RecursionError:
+            pass
+    mark = first.problem_mark or first.context_mark
+    raise CatalogError.single(
+        display,
+        mark.line + 1 if mark else None,
+        f"YAML syntax error: {first.problem or 'invalid YAML'}",
+        "check indentation and quoting on this line (values with ': ' or '#' need quotes)",
+    ) from None
+
+
+def _parse(text: str, loader_class: type) -> yaml.Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
-    """Parse `path`; raise CatalogError naming file and line for syntax errors or duplicates."""
+    """Parse `path` within limits; CatalogError naming file and line for any problem."""
     display = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogError.single(display, None, f"cannot read file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CatalogError.single(
-            display, None, "file is not UTF-8 text", "save it as UTF-8"
-        ) from None
-    try:
-        node = _compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "invalid YAML"
-        raise CatalogError.single(
-            display,
-            line,
-            f"YAML syntax error: {what}",
-            "check indentation and quoting on this line (values with ': ' or '#' need quotes)",
-        ) from None
+    text = read_utf8(path, display, max_bytes=MAX_BYTES)
     lines = LineMap()
     problems: list[Problem] = []
-    data = None if node is None else _to_python(node, (), lines, problems, display)
+    try:
+        node = _compose(text, display)
+    except RecursionError:  # the pure-Python composer, without libyaml's own limit
+        raise CatalogError.single(
+            display, None, f"YAML nested more than {MAX_DEPTH} levels deep", "check the indentation"
+        ) from None
+    try:
+        data = None if node is None else _to_python(node, (), _Walk(lines, problems, display))
+    except _Limits as exc:
+        raise CatalogError.single(display, exc.line, exc.message, exc.hint) from None
     if problems:
         raise CatalogError(problems)
     return YamlDoc(path=path, display=display, data=data, lines=lines)

@@ -28,7 +28,6 @@ client at another server with anonymous credentials: tests and local fakes use i
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +38,8 @@ from typing import Any
 from handbook.curated.sources import Source
 from handbook.errors import PullError
 from handbook.progress import Progress
+from handbook.redact import scrub
+from handbook.settings import load_settings
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness, freshness_key
 
 MAX_WORKERS = 8
@@ -67,20 +68,16 @@ class _Target:
 class _Failure:
     reason: str
     outage: bool  # the service, not the table, failed: connection, 5xx, deadline
+    kind: str = ""  # what went wrong, whatever the table: "not found", "access denied", ...
     timed_out: bool = False
 
 
 def _timeout() -> float:
-    raw = os.environ.get("HANDBOOK_BIGQUERY_TIMEOUT")
-    try:
-        value = float(raw) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        value = DEFAULT_TIMEOUT
-    return value if value > 0 else DEFAULT_TIMEOUT
+    return load_settings().bigquery_timeout
 
 
 def _short(text: Any, limit: int = 160) -> str:
-    text = " ".join(str(text).split())
+    text = scrub(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -92,13 +89,8 @@ def _api_message(exc: Any) -> str:
     return _short(getattr(exc, "message", exc))
 
 
-def _prefixed(prefix: str, message: str) -> str:
-    """`prefix: message`, unless BigQuery's message already says it."""
-    return message if message.lower().startswith(prefix) else f"{prefix}: {message}"
-
-
 def _classify(exc: BaseException, timeout: float) -> _Failure:
-    """A short reason a reader understands, and whether it blames the service."""
+    """A short reason a reader understands, whether it blames the service, and its kind."""
     import requests
     from google.api_core import exceptions as gexc
     from google.auth import exceptions as auth_exc
@@ -116,17 +108,35 @@ def _classify(exc: BaseException, timeout: float) -> _Failure:
         return _Failure("cannot connect to BigQuery", True)
     if isinstance(exc, auth_exc.GoogleAuthError):
         return _Failure("Google credentials were refused or could not be refreshed", True)
-    if isinstance(exc, gexc.NotFound):
-        return _Failure(_prefixed("not found", _api_message(exc)), False)
-    if isinstance(exc, gexc.Forbidden):
-        return _Failure(_prefixed("access denied", _api_message(exc)), False)
-    if isinstance(exc, gexc.BadRequest):
-        return _Failure(f"query failed: {_api_message(exc)}", False)
-    if isinstance(exc, gexc.ServerError):
-        return _Failure(f"BigQuery server error {exc.code}: {_api_message(exc)}", True)
-    if isinstance(exc, gexc.GoogleAPICallError):
-        return _Failure(f"BigQuery error {exc.code}: {_api_message(exc)}", False)
-    return _Failure(f"unexpected error: {type(exc).__name__}", False)
+    if isinstance(exc, gexc.GoogleAPICallError) and _is_web_page(exc):
+        return _Failure(
+            "the endpoint answered with a web page, not the BigQuery API "
+            "(check HANDBOOK_BIGQUERY_ENDPOINT)",
+            True,
+        )
+    for kind, label, outage in _KINDS:
+        if isinstance(exc, getattr(gexc, kind)):
+            message = _api_message(exc)
+            if label.endswith("{code}"):
+                label = label.format(code=exc.code)  # type: ignore[attr-defined]
+            reason = message if message.lower().startswith(label) else f"{label}: {message}"
+            return _Failure(reason, outage, kind)
+    return _Failure(f"unexpected error: {type(exc).__name__}", False, "unexpected")
+
+
+# (google.api_core exception, how the reason starts, whether it blames the service)
+_KINDS = (
+    ("NotFound", "not found", False),
+    ("Forbidden", "access denied", False),
+    ("BadRequest", "query failed", False),
+    ("ServerError", "BigQuery server error {code}", True),
+    ("GoogleAPICallError", "BigQuery error {code}", False),
+)
+
+
+def _is_web_page(exc: Any) -> bool:
+    text = str(getattr(exc, "message", "") or exc).lower()
+    return "<html" in text or "<!doctype" in text
 
 
 def make_client(default_project: str | None) -> Any:
@@ -136,14 +146,15 @@ def make_client(default_project: str | None) -> Any:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import bigquery
 
-    project = os.environ.get("GOOGLE_CLOUD_PROJECT") or default_project
-    endpoint = os.environ.get("HANDBOOK_BIGQUERY_ENDPOINT")
+    settings = load_settings()
+    project = settings.google_project or default_project
+    endpoint = settings.bigquery_endpoint  # an http(s) URL, checked by settings
     try:
         if endpoint:
             return bigquery.Client(
                 project=project,
                 credentials=AnonymousCredentials(),
-                client_options=ClientOptions(api_endpoint=endpoint.rstrip("/")),
+                client_options=ClientOptions(api_endpoint=endpoint),
             )
         return bigquery.Client(project=project)
     except auth_exc.DefaultCredentialsError:
@@ -157,7 +168,9 @@ def make_client(default_project: str | None) -> Any:
 
 
 def _sql(targets: list[_Target]) -> str:
-    """One UNION ALL over `targets`. Table ids are validated by the schema (no backticks).
+    """One UNION ALL over `targets`. Table ids and `loaded_at_field` column names are
+    validated by the schema (no backticks, quotes or spaces), and the column is quoted here
+    as an identifier, so neither can change the query.
 
     Each part is labelled with its position in `targets`, not its table name: one table may
     be in a batch twice, with different filters.
@@ -166,7 +179,7 @@ def _sql(targets: list[_Target]) -> str:
     for n, t in enumerate(targets):
         where = f" WHERE ({t.filter})" if t.filter else ""
         parts.append(
-            f"SELECT '{n}' AS table_id, CAST(MAX({t.field}) AS TIMESTAMP) AS loaded_at "
+            f"SELECT '{n}' AS table_id, CAST(MAX(`{t.field}`) AS TIMESTAMP) AS loaded_at "
             f"FROM `{t.table}`{where}"
         )
     return "\nUNION ALL\n".join(parts)
@@ -293,6 +306,25 @@ def _targets(sources: list[Source]) -> list[_Target]:
     return list(seen.values())
 
 
+def _fail_if_nothing_worked(failures: dict[Any, _Failure], targets: int) -> None:
+    """Every table failing for the same reason means the source, not the tables, is wrong
+    (an endpoint that is not BigQuery, no access at all): a failed pull, snapshot kept."""
+    if not failures or len(failures) < targets:
+        return
+    first = next(iter(failures.values()))
+    if all(f.outage for f in failures.values()):
+        raise PullError("bigquery", f"BigQuery did not answer for any table ({first.reason})")
+    kinds = {f.kind for f in failures.values()}
+    if len(kinds) == 1 and "" not in kinds and targets > 1:
+        raise PullError(
+            "bigquery",
+            f"every one of the {targets} tables failed the same way ({first.reason}); "
+            "check HANDBOOK_BIGQUERY_ENDPOINT, GOOGLE_CLOUD_PROJECT and the credentials",
+        )
+    if "unexpected" in kinds:
+        raise PullError("bigquery", f"BigQuery could not be asked about any table ({first.reason})")
+
+
 def check_freshness(
     sources: list[Source],
     *,
@@ -340,9 +372,7 @@ def check_freshness(
                 future = futures[i]
             future.result()
             i += 1
-    failures = list(checker.failures.values())
-    if len(failures) == len(targets) and all(f.outage for f in failures):
-        raise PullError("bigquery", f"BigQuery did not answer for any table ({failures[0].reason})")
+    _fail_if_nothing_worked(dict(checker.failures), len(targets))
     if progress:
         progress.step(
             f"bigquery: {len(targets) - len(checker.failures)} ok, "

@@ -9,13 +9,16 @@ share). `linkscan` finds the URLs; this module decides each one's status and rep
 - `missing`: Looker does not know it (never existed, or purged from the trash);
 - `excluded`: it lives in a folder the publishing policy holds back (`catalog/looker.yml`,
   personal folders);
-- `unverifiable`: the snapshot cannot say (boards and `/x/` short links are not pulled),
-  with the reason.
+- `unverifiable`: the snapshot cannot say (a short link `/x/…`, the instance's home page,
+  `/browse`, a LookML project, merged results, vendor docs, …), with the reason; never stale.
+
+Looks, dashboards and boards are told apart by `policy.standing`, the rule the build's
+reference check uses too; `linkscan` documents every URL shape and the kind it maps to.
 
 The first three are *stale* and fail the check (exit 1). By default the answer comes from the
 committed snapshot, so the check runs offline in CI in well under a second. `--live` asks
 Looker about every look and dashboard id instead, in a few batched searches for the whole
-run (never one request per URL); folders and explores still come from the snapshot.
+run (never one request per URL); boards, folders and explores still come from the snapshot.
 """
 
 from __future__ import annotations
@@ -28,7 +31,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from handbook.curated.policy import LookerPolicy, PublishedView, apply_policy, load_policy
+from handbook.curated.policy import (
+    PUBLISHED,
+    LookerPolicy,
+    PublishedView,
+    apply_policy,
+    load_policy,
+    standing,
+)
 from handbook.errors import CatalogError, PullError
 from handbook.markdown.linkscan import (
     BOARD,
@@ -36,7 +46,7 @@ from handbook.markdown.linkscan import (
     EXPLORE,
     FOLDER,
     LOOK,
-    SHORT_LINK,
+    PAGE,
     FoundLink,
     HostMatcher,
     scan_text,
@@ -55,10 +65,7 @@ OK, DELETED, MISSING, EXCLUDED, UNVERIFIABLE = (
 STALE = frozenset({DELETED, MISSING, EXCLUDED})
 STATUSES = (OK, DELETED, MISSING, EXCLUDED, UNVERIFIABLE)
 
-_UNVERIFIABLE_REASONS = {
-    BOARD: "boards are not in the Looker snapshot",
-    SHORT_LINK: "short links (/x/…) resolve only on the Looker server",
-}
+_NO_SNAPSHOT = "there is no Looker snapshot; run `handbook refresh`"
 
 # verify_ids' shape: ids by kind in, known items (deleted ones too) and a request count out.
 Verifier = Callable[[dict[str, set[str]]], tuple[dict[tuple[str, str], LookerItem], int]]
@@ -77,6 +84,7 @@ class LinkResult:
     status: str
     title: str | None = None
     reason: str | None = None
+    syntax: str = ""  # inline, reference, autolink, bare or html
 
     @property
     def stale(self) -> bool:
@@ -123,7 +131,6 @@ class Resolver:
         self.view = view
         self.live = live
         snapshot = view.snapshot if view else None
-        self.items = {(i.kind, i.id): i for i in snapshot.items} if snapshot else {}
         # The published view drops held-back folders; `folders` is the whole pull's list,
         # so an excluded folder can still be named in the report.
         self.all_folders = {f.id: f for f in folders}
@@ -132,14 +139,20 @@ class Resolver:
             view.excluded_folder_ids if view else set()
         )
 
-    def resolve(self, kind: str, item_id: str) -> tuple[str, str | None, str | None]:
-        """(status, title, reason) for one target."""
-        if kind in _UNVERIFIABLE_REASONS:
-            return UNVERIFIABLE, None, _UNVERIFIABLE_REASONS[kind]
-        if kind in (LOOK, DASHBOARD):
-            return self._item(kind, item_id)
+    def resolve(self, link: FoundLink) -> tuple[str, str | None, str | None]:
+        """(status, title, reason) for one link."""
+        kind, item_id = link.kind, link.id
+        if kind == PAGE:
+            return UNVERIFIABLE, None, link.reason
+        if kind in (LOOK, DASHBOARD) and self.live is not None:
+            item = self.live.get((kind, item_id))
+            found = standing(item, self.excluded_folders, set())
+            return _status(found), item.title if item else None, None
         if self.view is None:
-            return UNVERIFIABLE, None, "there is no Looker snapshot; run `handbook refresh`"
+            return UNVERIFIABLE, None, _NO_SNAPSHOT
+        if kind in (LOOK, DASHBOARD, BOARD):
+            found, content = self.view.lookup(kind, item_id)
+            return _status(found), content.title if content else None, None
         if kind == FOLDER:
             folder = self.all_folders.get(item_id)
             title = folder.name if folder else None
@@ -153,24 +166,10 @@ class Resolver:
             return OK, explore.label or explore.name, None
         return UNVERIFIABLE, None, f"unknown kind {kind!r}"
 
-    def _item(self, kind: str, item_id: str) -> tuple[str, str | None, str | None]:
-        key = (kind, item_id)
-        if self.live is not None:
-            item = self.live.get(key)
-            if item is None:
-                return MISSING, None, None
-            if item.folder_id in self.excluded_folders:
-                return EXCLUDED, item.title, None
-            return (DELETED if item.deleted else OK), item.title, None
-        if self.view is None:
-            return UNVERIFIABLE, None, "there is no Looker snapshot; run `handbook refresh`"
-        if key in self.view.excluded_items:
-            return EXCLUDED, self.view.excluded_items[key].title, None
-        if key in self.view.deleted_items:
-            return DELETED, self.view.deleted_items[key].title, None
-        if key in self.items:
-            return OK, self.items[key].title, None
-        return MISSING, None, None
+
+def _status(found: str) -> str:
+    """`policy.standing` in this check's words: deleted, excluded and missing are the same."""
+    return OK if found == PUBLISHED else found
 
 
 def markdown_files(paths: Iterable[Path]) -> list[Path]:
@@ -245,7 +244,7 @@ def check_links(
     shown = _display_names(project, files)
     results = []
     for path, link in found:
-        status, title, reason = resolver.resolve(link.kind, link.id)
+        status, title, reason = resolver.resolve(link)
         results.append(
             LinkResult(
                 shown[path],
@@ -257,6 +256,7 @@ def check_links(
                 status,
                 title,
                 reason,
+                link.syntax,
             )
         )
     return CheckReport(results, len(files), requests)
@@ -338,7 +338,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Markdown files or folders (default: docs/)",
     )
     parser.add_argument(
-        "--format", choices=["text", "json", "github"], default="text", help="output format"
+        "--format",
+        choices=["text", "json", "github", "markdown"],
+        default="text",
+        help="output format (markdown: the nightly stale-links issue's body)",
+    )
+    parser.add_argument(
+        "--blob-url",
+        metavar="URL",
+        help="markdown format: link each line to URL/<file>#L<line> (the repository at a commit)",
     )
     parser.add_argument(
         "--live",
@@ -381,6 +389,10 @@ def run_cli(args: argparse.Namespace, project: Project) -> int:
         sys.stdout.write(format_json(report))
     elif args.format == "github":
         sys.stdout.write(format_github(report))
+    elif args.format == "markdown":
+        from handbook.links.issue_report import format_markdown
+
+        sys.stdout.write(format_markdown(report, blob_url=args.blob_url))
     else:
         sys.stdout.write(format_text(report, verbose=args.verbose))
     return 1 if report.stale else 0

@@ -6,14 +6,14 @@ checks and request counting live in `_Transport`, a `RequestsTransport` subclass
 hands a failed response back to the SDK: it retries what is transient (429 honouring
 Retry-After, 5xx, timeouts, resets) and raises `PullError` otherwise. Answers are read with
 `sdk.get(..., structure=str)` and parsed here, leniently, because some `fields=` projections
-do not deserialize into the SDK's models. No message ever contains the client secret or the
-access token: messages are built from the method, the path and the status only.
+do not deserialize into the SDK's models. Messages are built from the method, the path and
+the status, plus Looker's own `message`, which may echo the request: everything passes
+`redact.scrub`, so no client id, secret or token reaches a log, a file or a page.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 import threading
 import time
@@ -28,6 +28,7 @@ import requests
 
 from handbook.errors import PullError
 from handbook.progress import Progress
+from handbook.redact import scrub
 
 SOURCE = "looker"
 API_VERSION = "4.0"
@@ -58,19 +59,22 @@ class PullSettings:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> PullSettings:
-        """Retry knobs from HANDBOOK_RETRY_*, so tests and CI can make failures fast."""
+        """What the user configured (`handbook.settings`: LOOKERSDK_*, looker.ini and the
+        HANDBOOK_RETRY_* knobs, checked there), with `overrides` on top."""
+        from handbook.settings import load_settings
 
-        def num(name: str, default: float) -> float:
-            raw = os.environ.get(name)
-            try:
-                return float(raw) if raw else default
-            except ValueError:
-                raise PullError(SOURCE, f"{name} must be a number, got {raw!r}") from None
-
+        env = load_settings()
         values: dict[str, Any] = {
-            "retry_attempts": int(num("HANDBOOK_RETRY_ATTEMPTS", 5)),
-            "retry_base_seconds": num("HANDBOOK_RETRY_BASE_SECONDS", 1.0),
-            "retry_budget_seconds": num("HANDBOOK_RETRY_BUDGET_SECONDS", 300.0),
+            "base_url": env.looker_base_url,
+            "client_id": env.looker_client_id and env.looker_client_id.get_secret_value(),
+            "client_secret": env.looker_client_secret
+            and env.looker_client_secret.get_secret_value(),
+            "verify_ssl": env.looker_verify_ssl,
+            "timeout": env.looker_timeout,
+            "config_file": str(env.looker_ini),
+            "retry_attempts": env.retry_attempts,
+            "retry_base_seconds": env.retry_base_seconds,
+            "retry_budget_seconds": env.retry_budget_seconds,
         }
         values.update(overrides)
         return cls(**values)
@@ -84,7 +88,7 @@ def _api_settings(settings: PullSettings) -> Any:
     explicit = {
         k: v
         for k, v in {
-            "base_url": settings.base_url,
+            "base_url": settings.base_url and settings.base_url.rstrip("/"),
             "client_id": settings.client_id,
             "client_secret": settings.client_secret,
             "verify_ssl": None if settings.verify_ssl is None else str(settings.verify_ssl),
@@ -114,112 +118,119 @@ class _Transport:
 
     @staticmethod
     def make(api: Any, settings: PullSettings) -> Any:
-        from looker_sdk.rtl import transport as sdk_transport
-        from looker_sdk.rtl.requests_transport import NullAuth, RequestsTransport
+        from looker_sdk.rtl.requests_transport import RequestsTransport
 
-        class RetryingTransport(RequestsTransport):
-            """Counts every HTTP attempt, retries transient faults, raises PullError."""
+        cls = type(
+            "RetryingTransport",
+            (RequestsTransport,),
+            {
+                "__doc__": "Counts every HTTP attempt, retries transient faults, raises PullError.",
+                "request": _request,
+                "_once": _once,
+                "_wait_or_fail": _wait_or_fail,
+            },
+        )
+        transport = cls(api, requests.Session())
+        transport.api_settings = api
+        transport.pull_settings = settings
+        transport.requests = 0
+        transport.abort = threading.Event()
+        transport.lock = threading.Lock()
+        transport.started = time.monotonic()
+        return transport
 
-            def __init__(self) -> None:
-                super().__init__(api, requests.Session())
-                self.requests = 0
-                self.abort = threading.Event()
-                self._lock = threading.Lock()
-                self._started = time.monotonic()
 
-            def request(  # type: ignore[override]
-                self,
-                method: Any,
-                path: str,
-                query_params: Any = None,
-                body: bytes | None = None,
-                authenticator: Any = None,
-                transport_options: Any = None,
-            ) -> Any:
-                headers: dict[str, str] = {}
-                if authenticator:
-                    headers.update(authenticator(transport_options or {}))
-                if transport_options and transport_options.get("headers"):
-                    headers.update(transport_options["headers"])
-                where = f"{method.name} {urlsplit(path).path}"
-                attempt = 0
-                while True:
-                    if self.abort.is_set():
-                        raise PullError(SOURCE, "pull abandoned after another request failed")
-                    attempt += 1
-                    with self._lock:
-                        self.requests += 1
-                    problem, retry_after = self._once(
-                        method.name, path, query_params, body, headers, where
-                    )
-                    if isinstance(problem, sdk_transport.Response):
-                        return problem
-                    self._wait_or_fail(attempt, where, problem, retry_after)
+def _request(
+    self: Any,
+    method: Any,
+    path: str,
+    query_params: Any = None,
+    body: bytes | None = None,
+    authenticator: Any = None,
+    transport_options: Any = None,
+) -> Any:
+    """RequestsTransport.request with retries: a Response on success, else PullError."""
+    from looker_sdk.rtl import transport as sdk_transport
 
-            def _once(
-                self, verb: str, path: str, params: Any, body: Any, headers: Any, where: str
-            ) -> tuple[Any, float | None]:
-                """One attempt: a Response to hand back, or (why it failed, Retry-After)."""
-                try:
-                    resp = self.session.request(
-                        verb,
-                        path,
-                        auth=NullAuth(),
-                        params=params,
-                        data=body,
-                        headers=headers,
-                        timeout=api.timeout,
-                    )
-                except requests.Timeout:
-                    return f"no answer within {api.timeout} s", None
-                except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-                    return "the connection failed or was reset", None
-                except requests.RequestException as exc:
-                    raise PullError(SOURCE, f"{where}: {type(exc).__name__}") from None
-                # Looker answers a bad API key on /login with 404, not 401.
-                if resp.status_code in (401, 403) or (
-                    resp.status_code == 404 and where.endswith("/login")
-                ):
-                    raise _auth_error(resp.status_code, where)
-                if resp.status_code in _RETRY_STATUSES:
-                    return f"HTTP {resp.status_code}", _retry_after(resp)
-                if not resp.ok:
-                    raise PullError(
-                        SOURCE,
-                        f"Looker answered {where} with HTTP {resp.status_code}"
-                        f"{_looker_message(resp)}",
-                        status=resp.status_code,
-                    )
-                out = sdk_transport.Response(
-                    True,
-                    resp.content,
-                    sdk_transport.response_mode(resp.headers.get("content-type")),
-                )
-                out.encoding = requests.utils.get_encoding_from_headers(resp.headers) or "utf-8"
-                return out, None
+    headers: dict[str, str] = {}
+    if authenticator:
+        headers.update(authenticator(transport_options or {}))
+    if transport_options and transport_options.get("headers"):
+        headers.update(transport_options["headers"])
+    where = f"{method.name} {urlsplit(path).path}"
+    attempt = 0
+    while True:
+        if self.abort.is_set():
+            raise PullError(SOURCE, "pull abandoned after another request failed")
+        attempt += 1
+        with self.lock:
+            self.requests += 1
+        problem, retry_after = self._once(method.name, path, query_params, body, headers, where)
+        if isinstance(problem, sdk_transport.Response):
+            return problem
+        self._wait_or_fail(attempt, where, problem, retry_after)
 
-            def _wait_or_fail(
-                self, attempt: int, where: str, problem: str, retry_after: float | None
-            ) -> None:
-                delay = min(
-                    settings.retry_max_delay,
-                    settings.retry_base_seconds * 2 ** (attempt - 1) * (0.5 + random.random() / 2),
-                )
-                if retry_after is not None:
-                    delay = max(delay, retry_after)
-                spent = time.monotonic() - self._started
-                if (
-                    attempt >= settings.retry_attempts
-                    or spent + delay > settings.retry_budget_seconds
-                ):
-                    raise PullError(
-                        SOURCE,
-                        f"Looker did not answer {where} after {attempt} attempt(s): {problem}",
-                    )
-                if self.abort.wait(delay):
-                    raise PullError(SOURCE, "pull abandoned after another request failed")
 
-        return RetryingTransport()
+def _once(
+    self: Any, verb: str, path: str, params: Any, body: Any, headers: Any, where: str
+) -> tuple[Any, float | None]:
+    """One attempt: a Response to hand back, or (why it failed, Retry-After)."""
+    from looker_sdk.rtl import transport as sdk_transport
+    from looker_sdk.rtl.requests_transport import NullAuth
+
+    timeout = self.api_settings.timeout
+    try:
+        resp = self.session.request(
+            verb,
+            path,
+            auth=NullAuth(),
+            params=params,
+            data=body,
+            headers=headers,
+            timeout=timeout,
+        )
+    except requests.Timeout:
+        return f"no answer within {timeout} s", None
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        return "the connection failed or was reset", None
+    except requests.RequestException as exc:
+        raise PullError(SOURCE, f"{where}: {type(exc).__name__}") from None
+    # Looker answers a bad API key on /login with 404, not 401.
+    if resp.status_code in (401, 403) or (resp.status_code == 404 and where.endswith("/login")):
+        raise _auth_error(resp.status_code, where)
+    if resp.status_code in _RETRY_STATUSES:
+        return f"HTTP {resp.status_code}", _retry_after(resp)
+    if not resp.ok:
+        raise PullError(
+            SOURCE,
+            f"Looker answered {where} with HTTP {resp.status_code}{_looker_message(resp)}",
+            status=resp.status_code,
+        )
+    out = sdk_transport.Response(
+        True, resp.content, sdk_transport.response_mode(resp.headers.get("content-type"))
+    )
+    out.encoding = requests.utils.get_encoding_from_headers(resp.headers) or "utf-8"
+    return out, None
+
+
+def _wait_or_fail(
+    self: Any, attempt: int, where: str, problem: str, retry_after: float | None
+) -> None:
+    """Sleep before the next attempt (backoff with jitter), or give up with PullError."""
+    settings = self.pull_settings
+    delay = min(
+        settings.retry_max_delay,
+        settings.retry_base_seconds * 2 ** (attempt - 1) * (0.5 + random.random() / 2),
+    )
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    spent = time.monotonic() - self.started
+    if attempt >= settings.retry_attempts or spent + delay > settings.retry_budget_seconds:
+        raise PullError(
+            SOURCE, f"Looker did not answer {where} after {attempt} attempt(s): {problem}"
+        )
+    if self.abort.wait(delay):
+        raise PullError(SOURCE, "pull abandoned after another request failed")
 
 
 def _auth_error(status: int, where: str) -> PullError:
@@ -261,12 +272,12 @@ def _retry_after(resp: requests.Response) -> float | None:
 
 
 def _looker_message(resp: requests.Response) -> str:
-    """Looker's own `message`, short; it never holds credentials (they travel in bodies)."""
+    """Looker's own `message`, scrubbed before it is cut short (an echo may hold secrets)."""
     try:
         msg = resp.json().get("message")
     except (ValueError, AttributeError):
         return ""
-    return f": {str(msg)[:200]}" if msg else ""
+    return f": {scrub(str(msg))[:200]}" if msg else ""
 
 
 class LookerClient:
@@ -408,4 +419,4 @@ def _check_ascending(
 
 def _sdk_text(exc: Exception) -> str:
     text = str(getattr(exc, "message", "") or exc)
-    return text[:200]
+    return scrub(text)[:200]

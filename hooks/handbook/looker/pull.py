@@ -24,6 +24,7 @@ from typing import Any
 
 from handbook.errors import PullError
 from handbook.looker.activity import USAGE_QUERIES, UsageAnswer, item_usage
+from handbook.looker.boards import pull_boards
 from handbook.looker.client import SOURCE, LookerClient, PullSettings, id_sort_key
 from handbook.looker.lookml import (
     EXPLORE_FIELDS,
@@ -300,6 +301,7 @@ def pull_snapshot(
     try:
         content = _start_content(pool, client, progress)
         lookml = _start_lookml(pool, client, content, previous, progress)
+        boards = pool.submit(pull_boards, client)
         pool.wait_all(pool.futures)
     except BaseException:
         pool.fail()
@@ -318,6 +320,7 @@ def pull_snapshot(
         folders=sorted((_folder(r) for r in content.folders.result()), key=_folder_key),
         items=sorted(items.values(), key=lambda i: (i.kind, id_sort_key(i.id))),
         explores=sorted(explores, key=lambda x: (x.model, x.name)),
+        boards=boards.result(),
         requests=client.requests,
         projects=lookml.state.projects,
         carried_over=carried,

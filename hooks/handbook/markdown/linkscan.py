@@ -1,23 +1,26 @@
 """Find Looker URLs in handbook Markdown, with the line and column a reader can jump to.
 
-The scan is one forward pass over each file's lines. Markdown syntax matters only in two
-ways here: where code is (skipped, see below) and where a URL ends. Every link syntax an
-analyst writes (inline `[t](url)`, reference definitions `[id]: url`, autolinks `<url>`,
-bare URLs, `href="url"` in HTML, any of them inside a table cell) contains the URL as one
-run of URL characters, so a single regular expression with one character class and no
-nesting finds them all in linear time; the syntax around the run only decides how the run
-is trimmed (trailing punctuation, a closing parenthesis that belongs to the Markdown link).
+Where a link is and where its URL ends is `mdlinks`' business (CommonMark + GFM, as GitHub
+renders the page; code skipped). This module keeps the links on a Looker host and says what
+each one points at, one row of this table per URL shape (the editors' guide has it too):
 
-Code is skipped: fenced blocks (``` and ~~~, including the indented fences inside lists and
-admonitions), indented code blocks, and inline `code` spans. A Looker URL in code is almost
-always an example of a URL shape ("https://<instance>.looker.com/looks/123"), not a link a
-reader follows, and reporting those would teach people to ignore the check. Indented code
-is told apart from MkDocs' indented *content* (admonition bodies, list continuations) by
-remembering which containers are open; inline code spans are matched within one line only.
+Shapes on the instance or `*.looker.com`, also inside `/embed/…` and `/login/embed/…`:
 
-Only Looker *content* paths are reported (looks, dashboards, explores, folders, boards,
-embeds, short links). Other pages on a Looker host (`/browse`, `/admin`, docs.looker.com)
-are not content a snapshot can vouch for, so they are not links this check is about.
+| Shape | Kind |
+| --- | --- |
+| `/looks/N` | look |
+| `/dashboards/N`, `/dashboards-next/N`, `/dashboards/model::name` | dashboard |
+| `/boards/N`, `/browse/boards/N` | board |
+| `/folders/N`, `/spaces/N` | folder |
+| `/explore/model/explore` (with or without `?qid=…`) | explore (the saved query is not judged) |
+| `/x/slug`, `/`, `/browse…`, `/projects/…`, `/merge?mid=…`, other paths | `page` + reason |
+| vendor docs: `docs.looker.com`, `cloud.google.com/looker/…` | `page` + reason |
+
+A `page` cannot be judged from the snapshot; it is reported with the reason, never stale.
+
+Query strings and fragments (dashboard filters, `toggle=`) never change the target; path
+segments are percent-decoded one at a time, so `model%3A%3Aname` is a LookML dashboard and an
+encoded `/` cannot split a segment.
 """
 
 from __future__ import annotations
@@ -26,39 +29,48 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from handbook.markdown.code import code_lines, may_contain_code
+from handbook.markdown.mdlinks import find_links
 
-# Kinds of Looker content a URL can point at, in Looker's own vocabulary.
-LOOK, DASHBOARD, EXPLORE, FOLDER, BOARD, SHORT_LINK = (
+# Kinds of Looker content a URL can point at, in Looker's own vocabulary; PAGE is a Looker
+# URL that is not one piece of catalog content, so the snapshot cannot judge it.
+LOOK, DASHBOARD, EXPLORE, FOLDER, BOARD, PAGE = (
     "look",
     "dashboard",
     "explore",
     "folder",
     "board",
-    "short_link",
+    "page",
 )
-
-# A run of characters that can be part of a URL as people write them in Markdown. Excluded:
-# whitespace, the delimiters around URLs in Markdown/HTML (<>"'`), and `|`, which ends a
-# table cell. One character class, one quantifier: no backtracking beyond the run itself.
-# The authority (group 1) is matched separately so a non-Looker URL is dropped before any
-# further work: most URLs in a handbook are not Looker's.
-_URL = re.compile(r"https?://([^\s<>\"'`|/?#]*)[^\s<>\"'`|]*", re.IGNORECASE)
-# Characters GitHub's autolinker (and every reader) treats as sentence punctuation, not URL.
-_TRAILING = ".,;:!?*_~'\""
-_CLOSERS = {")": "(", "]": "["}
 _DIGITS = re.compile(r"\d+")
+_VENDOR_HOSTS = ("docs.looker.com", "help.looker.com", "community.looker.com", "looker.com")
+
+# Why a URL shape cannot be judged from the snapshot, by its first path segment.
+REASONS = {
+    "": "the instance's home page is not one piece of content",
+    "x": "short links (/x/…) resolve only on the Looker server",
+    "browse": "a browse page lists content; it is not one piece of content",
+    "projects": "LookML project pages are not in the snapshot",
+    "merge": "merged results (/merge?mid=…) are not in the snapshot",
+    "docs": "vendor documentation, not content on the instance",
+}
+_OTHER = "not catalog content: the snapshot holds looks, dashboards, boards, folders, explores"
 
 
 @dataclass(frozen=True)
 class FoundLink:
-    """One Looker URL in one file. `line` and `column` are 1-based; column counts characters."""
+    """One Looker URL in one file. `line` and `column` are 1-based; column counts characters.
+
+    `syntax` is how the link was written (inline, reference, autolink, bare, html); `reason`
+    is set for a URL the snapshot cannot judge (kind `page`).
+    """
 
     line: int
     column: int
     url: str
     kind: str
     id: str
+    syntax: str = ""
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class Target:
 
     kind: str
     id: str
+    reason: str | None = None
 
 
 class HostMatcher:
@@ -83,121 +96,79 @@ class HostMatcher:
         return host == self.configured or host.endswith(".looker.com")
 
 
-def trim_url(raw: str) -> str:
-    """The URL without the punctuation and closing brackets that belong to the prose around it.
-
-    Mirrors GitHub's autolink rule: trailing sentence punctuation is dropped, and a closing
-    `)` (or `]`) is dropped only while the URL has more closers than openers, so that
-    `(see https://x/looks/1).` yields `/looks/1` while a balanced `...(a)` keeps its paren.
-    """
-    end = len(raw)
-    # Counted at most once and updated as closers are dropped, so a hostile run of ")))"
-    # stays linear.
-    unmatched: dict[str, int] | None = None
-    while end:
-        last = raw[end - 1]
-        if last in _TRAILING:
-            end -= 1
-            continue
-        if last not in _CLOSERS:
-            break
-        if unmatched is None:
-            unmatched = {c: raw.count(c) - raw.count(o) for c, o in _CLOSERS.items()}
-        if unmatched[last] <= 0:
-            break
-        unmatched[last] -= 1
-        end -= 1
-    return raw[:end]
+def _page(path: str, head: str) -> Target:
+    return Target(PAGE, path or "/", REASONS.get(head, _OTHER))
 
 
-def classify_path(path: str) -> Target | None:
-    """The Looker content a URL path names, or None when the path is not content.
+def classify_path(path: str) -> Target:
+    """What a path on a Looker instance names: content by kind and id, or a `page`.
 
     Segments are percent-decoded one at a time, so an encoded LookML dashboard id
     (`model%3A%3Aname`) is recognised and an encoded `/` cannot split a segment.
     """
     parts = [unquote(p) for p in path.split("/") if p]
-    if not parts:
-        return None
-    head = parts[0].lower()
+    head = parts[0].lower() if parts else ""
     if head == "embed" and len(parts) > 1:
         return classify_path("/" + "/".join(parts[1:]))
     if head == "login" and len(parts) > 2 and parts[1].lower() == "embed":
         # Signed embed URLs carry the embedded page as one encoded segment.
         return classify_path(urlsplit(parts[2]).path)
-    if len(parts) < 2:
-        return None
-    key = parts[1]
-    if head == "looks" and _DIGITS.fullmatch(key):
+    key = parts[1] if len(parts) > 1 else ""
+    numeric = _DIGITS.fullmatch(key) is not None
+    if head == "looks" and numeric:
         return Target(LOOK, key)
-    if head in ("dashboards", "dashboards-next") and (_DIGITS.fullmatch(key) or "::" in key):
+    if head in ("dashboards", "dashboards-next") and (numeric or "::" in key):
         return Target(DASHBOARD, key)
+    if head == "boards" and numeric:
+        return Target(BOARD, key)
+    if (
+        head == "browse"
+        and key.lower() == "boards"
+        and len(parts) > 2
+        and _DIGITS.fullmatch(parts[2])
+    ):
+        return Target(BOARD, parts[2])
+    if head in ("folders", "spaces") and numeric:
+        return Target(FOLDER, key)
     if head == "explore" and len(parts) >= 3:
         return Target(EXPLORE, f"{key}/{parts[2]}")
-    if head in ("folders", "spaces"):
-        return Target(FOLDER, key)
-    if head == "boards":
-        return Target(BOARD, key)
-    if head == "browse" and key.lower() == "boards" and len(parts) >= 3:
-        return Target(BOARD, parts[2])
-    if head == "x":
-        return Target(SHORT_LINK, key)
-    return None
+    return _page("/" + "/".join(parts), head)
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
-    """Start/end offsets of inline code spans: a run of N backticks up to the next run of N."""
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(line)
-    while True:
-        start = line.find("`", i)
-        if start < 0:
-            return spans
-        end = start
-        while end < n and line[end] == "`":
-            end += 1
-        ticks = end - start
-        j = end
-        while True:
-            close = line.find("`", j)
-            if close < 0:
-                # Unmatched opener: the backticks are literal; keep scanning after them.
-                i = end
-                break
-            k = close
-            while k < n and line[k] == "`":
-                k += 1
-            if k - close == ticks:
-                spans.append((start, k))
-                i = k
-                break
-            j = k
+def classify_url(url: str, is_looker_host: HostMatcher) -> Target | None:
+    """The target of an http(s) URL, or None when it is not Looker's at all."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower()
+    if host == "cloud.google.com" and parts.path.startswith("/looker"):
+        return Target(PAGE, url, REASONS["docs"])
+    if host in _VENDOR_HOSTS or host == "www.looker.com":
+        return Target(PAGE, url, REASONS["docs"])
+    if not is_looker_host(host):
+        return None
+    return classify_path(parts.path)
 
 
 def scan_text(text: str, is_looker_host: HostMatcher) -> list[FoundLink]:
-    """Every Looker content URL in `text`, in reading order."""
+    """Every Looker URL in `text` (outside code), in reading order."""
     found: list[FoundLink] = []
-    if "://" not in text:
-        return found
-    lines = text.split("\n")
-    # The code pass is only needed when the file has something that could open code.
-    code = code_lines(lines) if may_contain_code(text) else None
-    for number, line in enumerate(lines, 1):
-        if "://" not in line or (code is not None and code[number - 1]):
-            continue
-        line = line.removesuffix("\r")
-        spans = _code_spans(line) if "`" in line else []
-        for match in _URL.finditer(line):
-            start = match.start()
-            if any(a <= start < b for a, b in spans):
-                continue
-            authority = match.group(1)
-            host = authority.rpartition("@")[2].rstrip(_TRAILING + ")]").partition(":")[0]
-            if not is_looker_host(host):
-                continue
-            url = trim_url(match.group())
-            path = url[match.end(1) - start :].partition("?")[0].partition("#")[0]
-            target = classify_path(path)
-            if target is not None:
-                found.append(FoundLink(number, start + 1, url, target.kind, target.id))
+    for link in find_links(text):
+        target = classify_url(link.url, is_looker_host)
+        if target is not None:
+            found.append(
+                FoundLink(
+                    link.line,
+                    link.column,
+                    link.url,
+                    target.kind,
+                    target.id,
+                    link.syntax,
+                    target.reason,
+                )
+            )
     return found

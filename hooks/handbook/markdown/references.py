@@ -6,6 +6,10 @@ Analysts write what they mean, not a URL that will rot::
     [[look:729]]                        the look, titled as it is in Looker today
     [[dashboard:177]]                   a dashboard by numeric id
     [[dashboard:product::executive_summary]]   a LookML dashboard (model::name)
+    [[board:12]]                        a board, titled as in Looker today
+    [[dashboard:177?Organization=Uber&Created+Date=90+day|Uber tickets]]
+                                        a look, dashboard or board link that keeps
+                                        Looker's query string (filters, toggles)
     [[freshness:hubspot]]               the source's freshness badge and age
     [[look:729|Monthly users]]          any of the above with your own link text
 
@@ -29,13 +33,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from handbook.curated.metrics import status_badge
-from handbook.errors import Problem
+from handbook.errors import CatalogError, Problem
 from handbook.markdown.code import code_lines
 from handbook.render.templating import link, md_text, number
+from handbook.textfile import read_utf8
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
@@ -50,6 +56,78 @@ _INLINE = re.compile(
     r"|(?P<ref>\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\])",
     re.DOTALL,
 )
+
+
+KINDS = ("metric", "look", "dashboard", "board", "freshness")
+# Kinds whose link goes to Looker, so a Looker query string can ride along.
+_QUERY_KINDS = ("look", "dashboard", "board")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+class ReferenceSyntaxError(ValueError):
+    """A reference that cannot be read; `args` are (what is wrong, what to do)."""
+
+
+@dataclass(frozen=True)
+class RefTarget:
+    """What one `[[kind:id?query|label]]` asks for; `query` has no leading `?`."""
+
+    kind: str
+    id: str
+    query: str = ""
+    label: str | None = None
+
+
+def parse_reference(kind: str, target: str, label: str | None = None) -> RefTarget:
+    """The parts of a reference, from the text between `[[` and `]]` split at `:` and `|`.
+
+    Pure (no catalog, no I/O), so any expander (this module, a Markdown extension) reads
+    references the same way. The query string is kept as typed; characters a URL may not
+    hold are percent-encoded when the link is built, and a `%` must start an escape.
+    Raises `ReferenceSyntaxError(message, hint)` for a malformed reference.
+    """
+    if kind not in KINDS:
+        raise ReferenceSyntaxError(
+            f"unknown reference kind '{kind}'",
+            "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]], [[board:ID]] or "
+            "[[freshness:SOURCE]]",
+        )
+    item_id, mark, query = target.strip().partition("?")
+    item_id = item_id.strip()
+    if not item_id:
+        raise ReferenceSyntaxError(f"no {kind} given", f"write [[{kind}:ID]]")
+    if mark and kind not in _QUERY_KINDS:
+        raise ReferenceSyntaxError(
+            f"a {kind} reference cannot carry a query string ('?{query}')",
+            "only look, dashboard and board references keep Looker filters; remove it",
+        )
+    if mark:
+        _check_query(query)
+    return RefTarget(kind, item_id, query, (label or "").strip() or None)
+
+
+def _check_query(query: str) -> None:
+    fix = "copy the part after '?' from the Looker URL, e.g. ?Region=EMEA&Created+Date=90+day"
+    if not query:
+        raise ReferenceSyntaxError("'?' with no query string after it", fix)
+    if any(ch.isspace() for ch in query):
+        raise ReferenceSyntaxError(
+            "the query string has a space", "write a space as '+' or %20, as Looker does"
+        )
+    if _BAD_PERCENT.search(query):
+        raise ReferenceSyntaxError(
+            "the query string has a '%' that starts no escape", "write a literal % as %25"
+        )
+    if any(not part or part.startswith("=") for part in query.split("&")):
+        raise ReferenceSyntaxError(f"the query string '?{query}' has an empty filter", fix)
+
+
+def with_query(url: str, query: str) -> str:
+    """`url` with the reference's query string, every character a URL may not hold encoded."""
+    return f"{url}?{quote(query, safe=_QUERY_SAFE)}" if query else url
+
+
+_QUERY_SAFE = "!$&'()*+,;=:@/?%-._~[]"
 
 
 @dataclass
@@ -121,22 +199,20 @@ class _Resolver:
         return out
 
     def _resolve(self, match: re.Match[str], line: int) -> str:
-        kind, target = match["kind"], match["target"].strip()
-        label = (match["label"] or "").strip() or None
         ref = match["ref"]
-        if kind == "metric":
+        try:
+            parsed = parse_reference(match["kind"], match["target"], match["label"])
+        except ReferenceSyntaxError as exc:
+            self.warn(line, ref, *exc.args)
+            return md_text(ref)
+        target, label = parsed.id, parsed.label
+        if parsed.kind == "metric":
             return self.metric(target, label, ref, line)
-        if kind in ("look", "dashboard"):
-            return self.item(kind, target, label, ref, line)
-        if kind == "freshness":
-            return self.freshness(target, label, ref, line)
-        self.warn(
-            line,
-            ref,
-            f"unknown reference kind '{kind}'",
-            "write [[metric:NAME]], [[look:ID]], [[dashboard:ID]] or [[freshness:SOURCE]]",
-        )
-        return md_text(ref)
+        if parsed.kind in ("look", "dashboard"):
+            return self.item(parsed, ref, line)
+        if parsed.kind == "board":
+            return self.board(parsed, ref, line)
+        return self.freshness(target, label, ref, line)
 
     def metric(self, name: str, label: str | None, ref: str, line: int) -> str:
         metric = self.catalog.metrics_by_name.get(name)
@@ -152,11 +228,12 @@ class _Resolver:
         target = posixpath.relpath(f"metrics/{metric.name}.md", here)
         return Markup(f"[{md_text(label or metric.label)}]({target}) {status_badge(metric.status)}")
 
-    def item(self, kind: str, item_id: str, label: str | None, ref: str, line: int) -> str:
+    def item(self, parsed: RefTarget, ref: str, line: int) -> str:
         catalog = self.catalog
-        item = catalog.items.get((kind, item_id))
+        kind, label = parsed.kind, parsed.label
+        item = catalog.items.get((kind, parsed.id))
         if item is None:
-            why, hint = catalog.why_unpublished(kind, item_id) or ("", "")
+            why, hint = catalog.why_unpublished(kind, parsed.id) or ("", "")
             self.warn(line, ref, why, hint)
             return md_text(label or ref)
         note = [kind]
@@ -167,7 +244,21 @@ class _Resolver:
         views = f"{number(item.view_count)} view{'s' if item.view_count != 1 else ''}"
         note.append(views)
         shown = Markup(" · ").join(md_text(part) for part in note)
-        text = link(label or item.title, catalog.item_url(item))
+        text = link(label or item.title, with_query(catalog.item_url(item), parsed.query))
+        return Markup(f'{text} <small class="hb-ref-note">({shown})</small>')
+
+    def board(self, parsed: RefTarget, ref: str, line: int) -> str:
+        board = self.catalog.boards.get(parsed.id)
+        if board is None:
+            why, hint = self.catalog.why_unpublished("board", parsed.id) or ("", "")
+            self.warn(line, ref, why, hint)
+            return md_text(parsed.label or ref)
+        count = sum(len(s.items) for s in board.sections)
+        note = ["board"] + ([board.title] if parsed.label else [])
+        note.append(f"{number(count)} item{'s' if count != 1 else ''}")
+        shown = Markup(" · ").join(md_text(part) for part in note)
+        url = with_query(self.catalog.board_url(board), parsed.query)
+        text = link(parsed.label or board.title, url)
         return Markup(f'{text} <small class="hb-ref-note">({shown})</small>')
 
     def freshness(self, name: str, label: str | None, ref: str, line: int) -> str:
@@ -258,7 +349,11 @@ def check_pages(catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
     docs = catalog.project.docs_dir
     for path in sorted(docs.rglob("*.md"), key=str):
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = read_utf8(path, catalog.project.relative(path))
+        except CatalogError as exc:  # MkDocs would die on it with a traceback
+            problems.extend(exc.problems)
+            continue
         if "[[" in text:
             src_uri = path.relative_to(docs).as_posix()
             _expand(text, _Resolver(catalog, src_uri, problems.append))

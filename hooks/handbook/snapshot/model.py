@@ -98,6 +98,35 @@ class LookerExplore(_Data):
     fields: list[LookerField] = Field(default_factory=list)
 
 
+class LookerBoardItem(_Data):
+    """One tile of a board section that shows a look or a dashboard, by id only.
+
+    Looker's own display title of the tile is not kept: it repeats the content's title,
+    which must never reach a page when the content is excluded. Tiles with only a custom
+    URL are not kept either (they are not catalog content).
+    """
+
+    kind: ItemKind
+    id: str
+
+
+class LookerBoardSection(_Data):
+    id: str
+    title: str | None = None
+    description: str | None = None
+    items: list[LookerBoardItem] = Field(default_factory=list)
+
+
+class LookerBoard(_Data):
+    """A board: sections of looks and dashboards. Boards live outside folders."""
+
+    id: str
+    title: str
+    description: str | None = None
+    deleted: bool = False  # in Looker's trash (`deleted_at` set)
+    sections: list[LookerBoardSection] = Field(default_factory=list)
+
+
 class LookerProject(_Data):
     """A LookML project as deployed at pull time: explores are fetched again only when
     `commit` (its production branch's `ref`) changed since the previous snapshot."""
@@ -128,6 +157,8 @@ class LookerSnapshot(_Data):
     folders: list[LookerFolder] = Field(default_factory=list)
     items: list[LookerItem] = Field(default_factory=list)
     explores: list[LookerExplore] = Field(default_factory=list)
+    # Added after the first snapshots: an older file without boards still loads.
+    boards: list[LookerBoard] = Field(default_factory=list)
     # How the pull went: the number of HTTP requests it took, for the catalog index.
     requests: int | None = None
     # Deployed LookML commits, so the next pull refetches only changed projects' explores.

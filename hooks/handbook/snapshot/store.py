@@ -19,6 +19,11 @@ from handbook.errors import CatalogError
 from handbook.snapshot.model import SCHEMA_VERSION
 
 M = TypeVar("M", bound=BaseModel)
+MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # 20,000 Looker items take a few MB
+
+
+def _restore_hint(path: Path) -> str:
+    return f"restore it with `git checkout -- {path.as_posix()}` or run `handbook refresh`"
 
 
 def dump_json(model: BaseModel) -> str:
@@ -29,6 +34,9 @@ def dump_json(model: BaseModel) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step; on any failure the old file is untouched."""
+    from handbook.redact import scrub
+
+    text = scrub(text, pairs=False)  # no configured secret or token ever lands on disk
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -54,18 +62,24 @@ def load(path: Path, model_type: type[M]) -> M | None:
     """
     if not path.is_file():
         return None
-    data = path.read_bytes()
+    from handbook.textfile import read_utf8
+
+    text = read_utf8(path, path.as_posix(), max_bytes=MAX_SNAPSHOT_BYTES)
     try:
         # The common case in one pass, without a dict of the whole file in between: faster,
-        # and half the peak memory for 20,000 items. Anything odd takes the path below,
-        # which says what is wrong and where.
-        model = model_type.model_validate_json(data)
+        # and less peak memory for 20,000 items. Anything odd takes the path below, which
+        # says what is wrong and where.
+        model = model_type.model_validate_json(text)
         if getattr(model, "schema_version", SCHEMA_VERSION) == SCHEMA_VERSION:
             return model
     except ValidationError:
         pass
     try:
-        raw = json.loads(data.decode("utf-8"))
+        raw = json.loads(text)
+    except RecursionError:
+        raise CatalogError.single(
+            path, None, "snapshot is nested too deeply to be a snapshot", _restore_hint(path)
+        ) from None
     except json.JSONDecodeError as exc:
         raise CatalogError.single(
             path,

@@ -5,6 +5,7 @@ Pages (all edited through `catalog/looker.yml`, the publishing policy):
 - `looker/index.md`     counts, most viewed, recently updated, the folder tree
 - `looker/folders/<id>-<slug>.md`  one per published folder (not in the nav on purpose),
   plus `looker/folders/unfiled.md` when some items have no (published) folder
+- `looker/boards.md`    every published board: its sections and their dashboards and looks
 - `looker/explores.md`  explores and their visible fields, per model
 - `looker/unused.md`    content with no view for `unused_after_days`, grouped by owner
 
@@ -33,7 +34,7 @@ from handbook.catalog import Catalog
 from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
-from handbook.snapshot.model import LookerExplore, LookerFolder, LookerItem
+from handbook.snapshot.model import LookerBoard, LookerExplore, LookerFolder, LookerItem
 
 EDIT_PATH = "catalog/looker.yml"
 TOP_N = 25
@@ -173,10 +174,36 @@ def _render(template: str, catalog: Catalog, **context) -> str:
 def _missing_pages(catalog: Catalog) -> Iterable[Page]:
     for path, title in (
         ("looker/index.md", "Looker catalog"),
+        ("looker/boards.md", "Boards"),
         ("looker/explores.md", "Explores and fields"),
         ("looker/unused.md", "Unused content"),
     ):
         yield Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
+
+
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
+    if catalog.looker is None:
+        for page in _missing_pages(catalog):
+            yield PageSpec(page.path, digest(page.content), lambda page=page: page)
+        return
+    index = build_index(catalog)
+    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+    folders = list(_folder_specs(catalog, index, notices))
+    # The index, boards, explores and unused pages summarise the whole snapshot: one key for
+    # all, made of the folder pages' keys (which cover every item) and the rest of the pull.
+    rest = catalog.looker.model_dump_json(exclude={"items", "folders"})
+    whole = digest(notices, catalog.policy, rest, [spec.key for spec in folders])
+    yield PageSpec("looker/index.md", whole, lambda: _index_page(catalog, index))
+    yield from folders
+    yield PageSpec("looker/boards.md", whole, lambda: _boards_page(catalog, index))
+    yield PageSpec("looker/explores.md", whole, lambda: _explores_page(catalog))
+    yield PageSpec("looker/unused.md", whole, lambda: _unused_page(catalog, index))
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    for spec in specs(catalog):
+        yield spec.render()
 
 
 def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalog: Catalog) -> str:
@@ -189,6 +216,38 @@ def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalo
         [i.model_dump_json() for i in node.items],
         [(c.title, c.file, len(c.items)) for c in node.children],
         [(c.title, c.file) for c in crumbs],
+    )
+
+
+def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
+    snapshot = catalog.looker
+    assert snapshot is not None
+    items = snapshot.items
+    most_viewed = heapq.nlargest(TOP_N, items, key=lambda i: (i.view_count, i.favorite_count))
+    recent = heapq.nlargest(
+        TOP_N,
+        (i for i in items if i.updated_at is not None),
+        key=lambda i: _utc(i.updated_at),
+    )
+    counts = {
+        "folders": len(index.nodes),
+        "dashboards": sum(1 for i in items if i.kind == "dashboard"),
+        "looks": sum(1 for i in items if i.kind == "look"),
+        "explores": len(snapshot.explores),
+        "fields": sum(1 for e in snapshot.explores for f in e.fields if not f.hidden),
+    }
+    return Page(
+        "looker/index.md",
+        _render(
+            "looker_index.md.j2",
+            catalog,
+            counts=counts,
+            most_viewed=most_viewed,
+            recent=recent,
+            index=index,
+            page_link=_page_link,
+        ),
+        EDIT_PATH,
     )
 
 
@@ -206,72 +265,38 @@ def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterabl
         yield PageSpec(node.page, _folder_key(node, crumbs, notices, catalog), render_folder)
 
 
-def specs(catalog: Catalog) -> Iterable[PageSpec]:
-    """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
-    if catalog.looker is None:
-        for page in _missing_pages(catalog):
-            yield PageSpec(page.path, digest(page.content), lambda page=page: page)
-        return
-    index = build_index(catalog)
-    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
-    folders = list(_folder_specs(catalog, index, notices))
-    # The index, explores and unused pages summarise the whole snapshot: one key for all,
-    # made of the folder pages' keys (which cover every item) and the rest of the snapshot.
-    rest = catalog.looker.model_dump_json(exclude={"items", "folders"})
-    whole = digest(notices, catalog.policy, rest, [spec.key for spec in folders])
-    summaries: dict[str, Page] = {}
-
-    def summary(path: str) -> Page:
-        if not summaries:  # rendered together: they share the sorting of every item
-            summaries.update((p.path, p) for p in _summary_pages(catalog, index))
-        return summaries[path]
-
-    for path in ("looker/index.md", "looker/explores.md", "looker/unused.md"):
-        yield PageSpec(path, whole, lambda path=path: summary(path))
-    yield from folders
+def board_anchor(board: LookerBoard) -> str:
+    """The id of a board's heading on `looker/boards.md` ([a-z0-9-] only)."""
+    return f"board-{_slug(board.id)}"
 
 
-def pages(catalog: Catalog) -> Iterable[Page]:
-    for spec in specs(catalog):
-        yield spec.render()
+def _boards_page(catalog: Catalog, index: LookerIndex) -> Page:
+    """One section per published board; its items link to their folder's catalog page.
 
-
-def _summary_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
-    snapshot = catalog.looker
-    assert snapshot is not None
-    items = snapshot.items
-
-    most_viewed = heapq.nlargest(TOP_N, items, key=lambda i: (i.view_count, i.favorite_count))
-    recent = heapq.nlargest(
-        TOP_N,
-        (i for i in items if i.updated_at is not None),
-        key=lambda i: _utc(i.updated_at),
-    )
-    counts = {
-        "folders": len(index.nodes),
-        "dashboards": sum(1 for i in items if i.kind == "dashboard"),
-        "looks": sum(1 for i in items if i.kind == "look"),
-        "explores": len(snapshot.explores),
-        "fields": sum(1 for e in snapshot.explores for f in e.fields if not f.hidden),
-    }
-    yield Page(
-        "looker/index.md",
+    The published view already dropped excluded, trashed and unknown items from each
+    section (`policy.apply_policy`), so nothing here can name one.
+    """
+    boards = sorted(catalog.boards.values(), key=lambda b: (b.title.casefold(), b.id))
+    return Page(
+        "looker/boards.md",
         _render(
-            "looker_index.md.j2",
+            "looker_boards.md.j2",
             catalog,
-            counts=counts,
-            most_viewed=most_viewed,
-            recent=recent,
+            boards=boards,
+            items=catalog.items,
             index=index,
             page_link=_page_link,
+            board_anchor=lambda b: Markup(board_anchor(b)),
         ),
         EDIT_PATH,
     )
 
+
+def _explores_page(catalog: Catalog) -> Page:
     models: dict[str, list[LookerExplore]] = {}
-    for explore in snapshot.explores:
+    for explore in catalog.looker.explores if catalog.looker else []:
         models.setdefault(explore.model, []).append(explore)
-    yield Page(
+    return Page(
         "looker/explores.md",
         _render(
             "looker_explores.md.j2",
@@ -285,9 +310,13 @@ def _summary_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
         EDIT_PATH,
     )
 
+
+def _unused_page(catalog: Catalog, index: LookerIndex) -> Page:
+    snapshot = catalog.looker
+    assert snapshot is not None
     days = catalog.policy.unused_after_days
     owners: dict[str, list[LookerItem]] = {}
-    for item in items:
+    for item in snapshot.items:
         if is_unused(item, snapshot.pulled_at, days):
             owners.setdefault(item.owner or "", []).append(item)
     never = datetime.min.replace(tzinfo=UTC)
@@ -295,7 +324,7 @@ def _summary_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
         (owner, sorted(group, key=lambda i: (_utc(i.last_viewed_at) or never, i.title)))
         for owner, group in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0].casefold()))
     ]
-    yield Page(
+    return Page(
         "looker/unused.md",
         _render(
             "looker_unused.md.j2",
