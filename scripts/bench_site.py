@@ -672,6 +672,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]  # progress to a log
     skip = set(filter(None, args.skip.split(",")))
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="bench-site-"))
     tmp.mkdir(parents=True, exist_ok=True)
