@@ -63,7 +63,7 @@ class PageSpec:
     """A generated page before rendering: where it goes, what it shows, how to render it."""
 
     path: str
-    key: str
+    key: Callable[[], str]  # called only by the cache: a plain build does not pay for keys
     render: Callable[[], Page]
 
 
@@ -91,14 +91,15 @@ class RenderCache:
         for spec in specs:
             seen.add(spec.path)
             cached = self._entries.get(spec.path)
-            if cached is not None and cached[0] == spec.key:
+            key = spec.key()
+            if cached is not None and cached[0] == key:
                 pages.append(cached[1])
                 continue
             page = spec.render()
             report.rendered.append(spec.path)
             if cached is None or cached[1] != page:
                 report.changed.append(spec.path)
-            self._entries[spec.path] = (spec.key, page)
+            self._entries[spec.path] = (key, page)
             pages.append(page)
         for path in [p for p in self._entries if p not in seen]:
             del self._entries[path]

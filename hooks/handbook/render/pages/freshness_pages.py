@@ -88,8 +88,11 @@ def board(catalog: Catalog) -> str:
 
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The board, keyed by the sources, the freshness snapshot and the notices."""
-    notices = render("_notices.md.j2", catalog=catalog, notice_source="bigquery")
-    key = digest(notices, catalog.sources, catalog.freshness)
+
+    def key() -> str:
+        notices = render("_notices.md.j2", catalog=catalog, notice_source="bigquery")
+        return digest(notices, catalog.sources, catalog.freshness)
+
     yield PageSpec(PATH, key, lambda: Page(PATH, board(catalog), edit_path="catalog/sources/"))
 
 

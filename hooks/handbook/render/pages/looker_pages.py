@@ -24,7 +24,7 @@ page) and `explore_anchor(explore)` (the id of an explore's heading on `looker/e
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -185,15 +185,24 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
     if catalog.looker is None:
         for page in _missing_pages(catalog):
-            yield PageSpec(page.path, digest(page.content), lambda page=page: page)
+            yield PageSpec(
+                page.path, lambda page=page: digest(page.content), lambda page=page: page
+            )
         return
     index = build_index(catalog)
     notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
     folders = list(_folder_specs(catalog, index, notices))
-    # The index, boards, explores and unused pages summarise the whole snapshot: one key for
-    # all, made of the folder pages' keys (which cover every item) and the rest of the pull.
-    rest = catalog.looker.model_dump_json(exclude={"items", "folders"})
-    whole = digest(notices, catalog.policy, rest, [spec.key for spec in folders])
+    keys: dict[str, str] = {}
+
+    def whole() -> str:
+        """The index, boards, explores and unused pages summarise the whole snapshot: one
+        key for all, of the folder pages' keys (which cover every item) and the rest."""
+        if not keys:
+            assert catalog.looker is not None
+            rest = catalog.looker.model_dump_json(exclude={"items", "folders"})
+            keys["whole"] = digest(notices, catalog.policy, rest, [f.key() for f in folders])
+        return keys["whole"]
+
     yield PageSpec("looker/index.md", whole, lambda: _index_page(catalog, index))
     yield from folders
     yield PageSpec("looker/boards.md", whole, lambda: _boards_page(catalog, index))
@@ -262,7 +271,20 @@ def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterabl
             )
             return Page(node.page, content, EDIT_PATH)
 
-        yield PageSpec(node.page, _folder_key(node, crumbs, notices, catalog), render_folder)
+        key = _memo(lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog))
+        yield PageSpec(node.page, key, render_folder)
+
+
+def _memo(compute: Callable[[], str]) -> Callable[[], str]:
+    """`compute` run at most once (folder keys are also part of the summary pages' key)."""
+    done: list[str] = []
+
+    def key() -> str:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return key
 
 
 def board_anchor(board: LookerBoard) -> str:

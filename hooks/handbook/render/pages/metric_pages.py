@@ -227,14 +227,14 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
     edit = catalog.metrics[0].file if catalog.metrics else ""
     yield PageSpec(
         "metrics/index.md",
-        digest(notices, edit, catalog.metrics),
+        lambda: digest(notices, edit, catalog.metrics),
         lambda: _glossary(catalog),
     )
     dumps: dict[int, str] = {}
     for metric in catalog.metrics:
         yield PageSpec(
             metric_page(metric.name),
-            _metric_key(metric, catalog, notices, dumps),
+            lambda metric=metric: _metric_key(metric, catalog, notices, dumps),
             lambda metric=metric: _metric(metric, catalog),
         )
 

@@ -59,12 +59,15 @@ def _gone_row(catalog: Catalog, kind: str, item_id: str, note: str | None) -> Re
 
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The reports page, keyed by the list and every row it shows (gone ones too)."""
-    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
-    rows = [
-        (title, intro, [(r.item, r.url, r.note) for r in section_rows])
-        for title, intro, section_rows in _rows(catalog)
-    ]
-    key = digest(notices, catalog.base_url, catalog.reports.intro, rows)
+
+    def key() -> str:
+        notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+        rows = [
+            (title, intro, [(r.item, r.url, r.note) for r in section_rows])
+            for title, intro, section_rows in _rows(catalog)
+        ]
+        return digest(notices, catalog.base_url, catalog.reports.intro, rows)
+
     yield PageSpec("reports/index.md", key, lambda: _page(catalog))
 
 
