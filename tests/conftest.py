@@ -36,10 +36,10 @@ def _clean_env() -> dict[str, str]:
 
 
 def copy_handbook(root: Path) -> Project:
-    """A copy of the repository's handbook (config, pages, catalog, hooks) at `root`."""
+    """A copy of the repository's handbook (config, pages, catalog, hooks, theme overrides)."""
     root.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("docs", "catalog", "hooks"):
+    for name in ("docs", "catalog", "hooks", "overrides"):
         shutil.copytree(
             REPO / name,
             root / name,

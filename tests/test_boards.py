@@ -92,10 +92,12 @@ def test_the_boards_page_shows_published_boards_with_links_to_our_folder_pages()
     md = by_path["looker/boards.md"].content
     assert "## Customer success { #board-12 }" in md
     assert "### Account health" in md and "How healthy each customer&#39;s deployment is." in md
-    assert "- [MAUs by customer](folders/121-customer-health.md) (look, " in md
+    assert "- [MAUs by customer](folders/121-customer-health.md#look-1065) (look, " in md
     assert "[open in Looker](<https://sourcegraph.looker.com/dashboards/179>)" in md
-    for link in re.findall(r"\]\((folders/[^)]+\.md)\)", md):
-        assert f"looker/{link}" in by_path  # every item links to a page we generate
+    links = re.findall(r"\]\((folders/[^)#]+\.md)#([a-z0-9-]+)\)", md)
+    assert links
+    for link, anchor in links:  # every item links to its entry on a page we generate
+        assert f"{{ #{anchor} }}" in by_path[f"looker/{link}"].content
     # Never a title of an excluded, trashed or unknown board or item.
     for hidden in ("Finance leadership", "Old onboarding board", "Quarterly ARR bridge", "9999"):
         assert hidden not in md

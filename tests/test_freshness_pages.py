@@ -29,7 +29,9 @@ def _html(text: str) -> str:
 def test_board_from_the_committed_snapshot() -> None:
     catalog = load_catalog(Project(REPO), now=BUILT)
     (page,) = pages(catalog)
-    assert (page.path, page.edit_path) == ("data/freshness.md", "catalog/sources/")
+    # The edit link opens a file (the first source's), not a folder.
+    assert (page.path, page.edit_path) == ("data/freshness.md", catalog.sources[0].file)
+    assert (REPO / page.edit_path).is_file()
     text = page.content
     assert (
         "BigQuery freshness data pulled at 2026-11-22 06:10 UTC (1 day before this build)." in text

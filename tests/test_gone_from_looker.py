@@ -23,6 +23,17 @@ from test_live_build import page_text
 NIGHTLY = REPO / ".github" / "workflows" / "nightly.yml"
 
 
+def line_of(path: Path, text: str) -> int:
+    """The line where `text` is typed, so comments added above it do not break the test."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
+
+
+L971 = line_of(REPO / "catalog/reports.yml", "- look: 971")
+L296 = line_of(REPO / "catalog/reports.yml", "- dashboard: 296")
+M296 = line_of(REPO / "catalog/metrics/product.yml", "dashboards: [296]")
+
+
 def _trash_and_forget(project: Project) -> None:
     """Look 971 goes to Looker's trash; dashboard 296 disappears from Looker altogether."""
     snap = json.loads(project.looker_snapshot.read_text(encoding="utf-8"))
@@ -37,14 +48,14 @@ def test_validate_fails_with_file_and_line(handbook_copy: Project):
     _trash_and_forget(handbook_copy)
     result = run_cli(handbook_copy, "validate")
     assert result.returncode == 1
-    assert "catalog/reports.yml:16: error: look 971 is in Looker's trash" in result.stderr
-    assert "catalog/reports.yml:58: error: dashboard 296 is not in the Looker snapshot" in (
+    assert f"catalog/reports.yml:{L971}: error: look 971 is in Looker's trash" in result.stderr
+    assert f"catalog/reports.yml:{L296}: error: dashboard 296 is not in the Looker snapshot" in (
         result.stderr
     )
-    assert "catalog/metrics/product.yml:77: error: metric" in result.stderr
+    assert f"catalog/metrics/product.yml:{M296}: error: metric" in result.stderr
     as_json = json.loads(run_cli(handbook_copy, "validate", "--format", "json").stdout)
     gone = {(p["file"], p["line"]) for p in as_json if p["publishable"]}
-    assert ("catalog/reports.yml", 16) in gone and ("catalog/metrics/product.yml", 77) in gone
+    assert ("catalog/reports.yml", L971) in gone and ("catalog/metrics/product.yml", M296) in gone
 
 
 def test_a_strict_build_fails_but_a_plain_build_publishes_the_item_as_gone(
@@ -53,7 +64,7 @@ def test_a_strict_build_fails_but_a_plain_build_publishes_the_item_as_gone(
     _trash_and_forget(handbook_copy)
     strict = run_build(handbook_copy)
     assert strict.returncode != 0
-    assert "catalog/reports.yml:16" in strict.stderr
+    assert f"catalog/reports.yml:{L971}" in strict.stderr
     plain = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"],
         cwd=handbook_copy.root,
@@ -64,7 +75,7 @@ def test_a_strict_build_fails_but_a_plain_build_publishes_the_item_as_gone(
     )
     assert plain.returncode == 0, plain.stderr
     assert "WARNING" in plain.stderr
-    assert "catalog/reports.yml:16: warning: look 971 is in Looker's trash" in plain.stderr
+    assert f"catalog/reports.yml:{L971}: warning: look 971 is in Looker's trash" in plain.stderr
     reports = page_text(handbook_copy, "reports/index.html")
     assert "(deleted in Looker)" in reports and "dashboard 296 (not found in Looker)" in reports
     html = (handbook_copy.root / "site" / "reports" / "index.html").read_text(encoding="utf-8")
@@ -140,8 +151,9 @@ def test_the_nightly_stale_links_issue_lists_curated_items_gone_from_looker(
     )
     assert proc.returncode == 0, proc.stderr
     body = (report / "issue.md").read_text(encoding="utf-8")
-    assert "[catalog/reports.yml:16](https://github.com/o/r/blob/abc/catalog/reports.yml#L16)" in (
-        body
+    assert (
+        f"[catalog/reports.yml:{L971}](https://github.com/o/r/blob/abc/catalog/reports.yml#L{L971})"
+        in (body)
     )
     assert "look 971 is in Looker's trash" in body
     assert body.startswith("The nightly check found ")

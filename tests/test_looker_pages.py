@@ -218,7 +218,7 @@ def test_index_most_viewed_is_the_top_25_by_views_descending():
     assert len(shown) == 25
     expected = sorted(range(40), key=lambda n: -views[n])[:25]
     assert [r[0] for r in shown] == [f"Report {n}" for n in expected]
-    assert [int(r[3].replace(",", "")) for r in shown] == sorted(
+    assert [int(r[4].replace(",", "")) for r in shown] == sorted(
         (views[n] for n in expected), reverse=True
     )
 
@@ -259,11 +259,17 @@ def test_index_folder_tree_is_a_nested_list_linking_every_folder_page():
 
 
 # --- folder pages -----------------------------------------------------------------------
-def test_folder_page_lists_its_items_sorted_by_views_with_all_columns():
+def item_sections(md: str) -> list[tuple[str, str, str]]:
+    """(anchor, title, text up to the next item) for each item heading of a folder page."""
+    found = re.finditer(r"^### ([^\n]+) \{ #([a-z0-9-]+) \}\n(.*?)(?=^### |\Z)", md, re.M | re.S)
+    return [(m.group(2), m.group(1), m.group(3)) for m in found]
+
+
+def test_folder_page_gives_each_item_a_heading_and_anchor_sorted_by_views():
     snap = snapshot(
         items=[
             item("1", "Low", view_count=5, owner="Ann", description="few", favorite_count=1),
-            item("2", "High", kind="dashboard", view_count=500, owner="Bob"),
+            item("2", "High", kind="dashboard", view_count=500, owner="Bob", recent_views=12),
             item("3", "Mid", view_count=50, updated_at=datetime(2026, 1, 2, tzinfo=UTC)),
             item("4", "Elsewhere", folder_id="1", view_count=9999),
         ]
@@ -272,27 +278,34 @@ def test_folder_page_lists_its_items_sorted_by_views_with_all_columns():
     page = pages["looker/folders/10-team.md"]
     assert page.edit_path == "catalog/looker.yml"
     parsed = Html(to_html(page.content))
-    header, *body = parsed.tables[0]
-    assert header == ["Title", "Kind", "Owner", "Description", "Updated", "Views", "Favorites"]
-    assert body == [
-        ["High", "dashboard", "Bob", "", "2026-11-12", "500", "0"],
-        ["Mid", "look", "—", "", "2026-01-02", "50", "0"],
-        ["Low", "look", "Ann", "few", "2026-11-12", "5", "1"],
+    assert [h for h in parsed.headings if h[0] == "h3"] == [
+        ("h3", "High"),
+        ("h3", "Mid"),
+        ("h3", "Low"),
     ]
-    assert ("https://example.looker.com/dashboards/2", "High") in parsed.links
+    html = to_html(page.content)
+    assert '<h3 id="dashboard-2">' in html and '<h3 id="look-1">' in html
+    sections = {a: text for a, _, text in item_sections(page.content)}
+    assert "owner Bob" in sections["dashboard-2"] and "updated 2026-11-12" in sections["look-1"]
+    assert "12 in the last 90 days, 500 since created" in sections["dashboard-2"]
+    assert "no 90-day count" in sections["look-3"] and "50 since created" in sections["look-3"]
+    assert "few" in sections["look-1"] and "1 favorites" in sections["look-1"]
+    assert ("https://example.looker.com/dashboards/2", "Open in Looker") in parsed.links
+    # No wide table, and the page's own table of contents is hidden (thousands of items).
+    assert not parsed.tables and front_matter(page.content)[0]["hide"] == ["toc"]
     # Breadcrumb back to the index and the parent folder; subfolders of the parent.
     assert ("../index.md", "Looker catalog") in parsed.links
     assert ("1-shared.md", "Shared") in parsed.links
-    parent = Html(to_html(pages["looker/folders/1-shared.md"].content))
-    assert ("10-team.md", "Team") in parent.links
-    assert [r[0] for r in parent.tables[0][1:]] == ["Elsewhere"]
+    parent = pages["looker/folders/1-shared.md"].content
+    assert ("10-team.md", "Team") in Html(to_html(parent)).links
+    assert [t for _, t, _ in item_sections(parent)] == ["Elsewhere"]
 
 
 def test_items_without_a_published_folder_get_their_own_page():
     snap = snapshot(items=[item("1", "Loose", folder_id=None), item("2", "Lost", folder_id="999")])
     pages = looker_pages_by_path(make_catalog(snap))
     page = pages["looker/folders/unfiled.md"]
-    assert [r[0] for r in rows(page.content)] == ["Loose", "Lost"]
+    assert [t for _, t, _ in item_sections(page.content)] == ["Loose", "Lost"]
     assert "folders/unfiled.md" in pages["looker/index.md"].content
 
 
@@ -501,7 +514,7 @@ def test_a_large_catalog_renders_one_page_per_folder():
     pages = looker_pages_by_path(make_catalog(synthetic(4_000, 400)))
     assert sum(p.startswith("looker/folders/") for p in pages) == 400
     total_rows = sum(
-        len(re.findall(r"^\| \[", p.content, flags=re.M))
+        len(item_sections(p.content))
         for path, p in pages.items()
         if path.startswith("looker/folders/")
     )

@@ -87,15 +87,16 @@ def test_two_thousand_items_take_a_bounded_number_of_requests_using_fields_and_d
     assert len(snap.items) == 2005
     # login, folders, users, models, 1 project's deployed commit, all_dashboards, 1
     # explore, 3 pages each of live dashboards and looks (1,000 each at 500 a page), 1 page
-    # each of trashed ones, and one System Activity query each for looks and dashboards.
-    assert snap.requests == len(log) <= 17
+    # each of trashed ones, and two System Activity queries each for looks and dashboards
+    # (explore and fields; views in the last 90 days).
+    assert snap.requests == len(log) <= 19
     searches = [r for r in log if r.path in ("/dashboards/search", "/looks/search")]
     # git_branch takes no `fields`; every other GET asks only for what the snapshot keeps.
     assert all(
         r.query.get("fields") for r in log if r.method == "GET" and "git_branch" not in r.path
     )
     assert all(r.query.get("sorts") == "id" for r in log if r.query.get("offset"))
-    assert len([r for r in log if r.path == "/queries/run/json"]) == 2
+    assert len([r for r in log if r.path == "/queries/run/json"]) == 4
     assert {r.query["deleted"] for r in searches} == {"true", "false"}
     assert all(r.query.get("limit") == "500" for r in searches)
 
@@ -280,7 +281,9 @@ def test_a_pull_fills_explore_and_fields_of_looks_and_dashboards_from_system_act
 ):
     snap = pull_snapshot(settings=settings_for(seed_looker))
     assert seed_looker.violations == []
-    queries = seed_looker.requests_to("/queries/run/json")
+    queries = [
+        q for q in seed_looker.requests_to("/queries/run/json") if q.body["view"] != "history"
+    ]
     assert [(q.body["model"], q.body["view"]) for q in queries] in (
         [("system__activity", "look"), ("system__activity", "dashboard")],
         [("system__activity", "dashboard"), ("system__activity", "look")],
@@ -327,7 +330,7 @@ def test_the_request_count_stays_the_same_for_2000_items_as_for_200_with_system_
             queries.append(len(fake.requests_to("/queries/run/json")))
         assert all(i.fields for i in snap.items if not i.lookml and not i.deleted)
     assert counts[0] == counts[1]
-    assert queries == [2, 2]
+    assert queries == [4, 4]  # fields and 90-day views, for looks and for dashboards
 
 
 def test_system_activity_rows_past_the_row_limit_are_paged_by_id_without_losing_any(monkeypatch):
@@ -335,7 +338,9 @@ def test_system_activity_rows_past_the_row_limit_are_paged_by_id_without_losing_
         whole = pull_snapshot(settings=settings_for(fake))
         monkeypatch.setattr(looker_activity, "USAGE_LIMIT", 7)
         paged = pull_snapshot(settings=settings_for(fake))
-        bodies = [r.body for r in fake.requests_to("/queries/run/json")][2:]
+        bodies = [
+            r.body for r in fake.requests_to("/queries/run/json") if r.body["view"] != "history"
+        ][2:]
         violations = list(fake.violations)
     assert violations == []
     assert len(bodies) > 4 and all(b["limit"] == "7" for b in bodies)
@@ -366,7 +371,9 @@ def test_a_system_activity_refusal_still_gives_a_full_snapshot_with_empty_fields
     assert all(i.explore is None and i.fields == [] for i in snap.items)
     assert next(i for i in snap.items if i.id == "729").model == "product"
     warnings = [m for m in progress.messages if "warning" in m]
-    assert len(warnings) == 2 and says in warnings[0] + warnings[1]
+    # Two for the fields of looks and dashboards, two for their 90-day views.
+    assert len(warnings) == 4 and says in warnings[0] + warnings[1]
+    assert all(i.recent_views is None for i in snap.items)
     assert snap.requests == served
 
 
@@ -414,3 +421,22 @@ def test_refresh_only_looker_keeps_metric_pages_listing_the_looker_content_using
 )
 def test_formatted_fields_are_parsed_leniently(value: object, fields: list[str]):
     assert looker_activity._parse_fields(value) == fields
+
+
+def test_views_in_the_last_90_days_come_from_system_activity_history(seed_looker):
+    snap = pull_snapshot(settings=settings_for(seed_looker))
+    assert seed_looker.violations == []
+    history = [
+        q.body for q in seed_looker.requests_to("/queries/run/json") if q.body["view"] == "history"
+    ]
+    assert sorted(b["fields"][0] for b in history) == ["dashboard.id", "look.id"]
+    assert all(b["filters"]["history.created_date"] == "90 days" for b in history)
+    seed = _seed_items()
+    for item in snap.items:
+        if item.lookml:
+            assert item.recent_views is None  # not in the application database
+        else:
+            assert item.recent_views == seed[(item.kind, item.id)]["recent_views"], item.id
+    # Lifetime and 90-day counts are different numbers, both kept.
+    look = next(i for i in snap.items if i.id == "729")
+    assert (look.view_count, look.recent_views) == (5210, 521)

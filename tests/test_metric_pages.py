@@ -10,7 +10,7 @@ from conftest import REPO
 from handbook.catalog import Catalog, Notice, load_catalog
 from handbook.project import Project
 from handbook.render.pages import Page
-from handbook.render.pages.metric_pages import code_block, mermaid_label, pages
+from handbook.render.pages.metric_pages import code_block, pages, site_href
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +29,18 @@ def test_one_page_per_metric_editing_its_yaml(catalog: Catalog):
     assert found["metrics/nps.md"].edit_path == "catalog/metrics/customer.yml"
 
 
-def test_glossary_lists_metrics_a_to_z_by_domain_and_status_with_synonyms(catalog: Catalog):
+def test_glossary_is_one_a_to_z_table_with_synonyms_and_filters(catalog: Catalog):
     index = by_path(catalog)["metrics/index.md"].content
     assert "Looker data pulled at 2026-11-22 06:00 UTC" in index
-    headings = re.findall(r"^### (.+)$", index, flags=re.M)
-    letters = headings[: headings.index("Customer")]
-    assert letters == sorted(letters) and {"M", "N", "S"} <= set(letters)
-    assert {"Product", "Customer", "Support", "Certified", "Draft", "Deprecated"} <= set(headings)
-    assert "**[Monthly active users](mau.md)**" in index
+    rows = re.findall(r"^\| \[(.+?)\]\((\w+)\.md\) \|", index, flags=re.M)
+    # Every metric exactly once, A to Z by label.
+    assert sorted(name for _, name in rows) == sorted(m.name for m in catalog.metrics)
+    labels = [label for label, _ in rows]
+    assert labels == sorted(labels, key=str.casefold)
+    assert "| Metric | Status | Domain | Owner | Definition |" in index
     assert "*Also called: monthly actives, active users, MAUs.*" in index
-    draft = index.split("### Draft", 1)[1].split("###", 1)[0]
-    assert "[Lines of code indexed](lines_of_code_indexed.md)" in draft
+    assert 'data-filter-columns="Status Domain"' in index
+    assert "## " not in index  # no second or third listing under other headings
 
 
 def test_metric_page_has_definition_calculation_lineage_freshness_and_looker(catalog: Catalog):
@@ -50,10 +51,13 @@ def test_metric_page_has_definition_calculation_lineage_freshness_and_looker(cat
     assert "| Grain | month, per instance |" in page
     assert "```sql\nCOUNT(DISTINCT user_id)\n" in page
     assert "- Instances with telemetry switched off report no users" in page
-    mermaid = page.split("```mermaid\n", 1)[1].split("```", 1)[0]
-    assert 'source0[("Pings")]' in mermaid and "source0 --> field" in mermaid
-    assert 'field["LookML: product.instance_usage.monthly_usage.mau"]' in mermaid
-    assert 'item3["dashboard product::executive_summary: Executive summary LookML"]' in mermaid
+    assert "| Property | Value |" in page and "| | |" not in page
+    svg = page.split("## Lineage", 1)[1].split("## Freshness", 1)[0]
+    assert svg.count("<svg ") == 1 and "```" not in svg and "flowchart" not in svg
+    assert 'href="../../data/freshness/#pings"' in svg  # a source opens its freshness entry
+    assert ">monthly_usage.mau</text>" in svg
+    assert "<title>LookML field product.instance_usage.monthly_usage.mau</title>" in svg
+    assert "<title>dashboard product::executive_summary: Executive summary" in svg
     assert '| Pings | <span class="hb-badge hb-badge--' in page
     assert "[MAUs by customer](<https://sourcegraph.looker.com/looks/1065>) ★" in page
     assert "BigQuery freshness data pulled at" in page and "Looker data pulled at" in page
@@ -84,8 +88,12 @@ def test_deprecated_metric_is_clearly_marked_and_points_at_its_replacement(handb
     assert (
         "Do not use this metric for new work. Use [Monthly active users](mau.md) instead." in page
     )
-    deprecated = found["metrics/index.md"].content.split("### Deprecated", 1)[1]
-    assert "[Total searches](total_searches.md)" in deprecated
+    row = next(
+        line
+        for line in found["metrics/index.md"].content.splitlines()
+        if line.startswith("| [Total searches](total_searches.md) |")
+    )
+    assert "hb-badge--deprecated" in row
 
 
 def test_failed_pull_notices_show_as_admonitions(catalog: Catalog):
@@ -106,16 +114,22 @@ def test_calculation_cannot_escape_its_code_block():
     assert hostile.rstrip("\n") in block
 
 
-def test_mermaid_labels_are_sanitised():
-    assert mermaid_label('x"] --> evil[("y') == '"x -- evil y"'
-    assert mermaid_label("<script>#;") == '"script"'
-    assert mermaid_label("") == '"?"'
+def test_site_href_follows_directory_urls():
+    assert (
+        site_href("metrics/mau.md", "data/freshness.md", "pings") == "../../data/freshness/#pings"
+    )
+    assert site_href("metrics/index.md", "metrics/mau.md") == "mau/"
+    assert site_href("index.md", "looker/explores.md", "x") == "looker/explores/#x"
+    assert site_href("metrics/index.md", "metrics/index.md") == "./"
 
 
 @pytest.mark.slow
 def test_built_metric_pages(built_site: Path):
     mau = (built_site / "metrics" / "mau" / "index.html").read_text(encoding="utf-8")
-    assert '<pre class="mermaid"><code>flowchart LR' in mau
+    assert '<svg class="hb-lineage"' in mau and 'class="mermaid"' not in mau
+    # Every link the diagram draws to our own pages resolves in the built site.
+    for target in re.findall(r'<a class="hb-lineage__node" href="(\.\./[^"#]*)', mau):
+        assert (built_site / "metrics" / "mau" / target / "index.html").resolve().is_file()
     assert 'href="https://sourcegraph.looker.com/looks/1065"' in mau
     assert re.search(r'href="[^"]*catalog/metrics/product\.yml"', mau)  # edit link
     index = (built_site / "metrics" / "index.html").read_text(encoding="utf-8")

@@ -134,7 +134,9 @@ def test_an_excluded_folder_looker_lacks_warns_in_a_plain_build_and_fails_a_stri
     assert "WARNING" in plain.stderr and "Looker has no folder 999999" in plain.stderr
     strict = run_build(handbook_copy)
     assert strict.returncode == 1
-    assert "catalog/looker.yml:10" in strict.stderr and "Traceback" not in strict.stderr
+    lines = policy.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if "999999" in text)
+    assert f"catalog/looker.yml:{line}" in strict.stderr and "Traceback" not in strict.stderr
 
 
 def test_repository_code_reads_the_environment_only_through_settings():

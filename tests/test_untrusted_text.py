@@ -135,11 +135,12 @@ def test_hostile_text_is_inert_and_intact_on_every_looker_page():
         # The theme prints the front-matter title raw: it must be escaped, and mean `text`.
         meta, _ = front_matter(page.content)
         assert "<" not in meta["title"] and html.unescape(meta["title"]) == text
-        _header, row = parsed.tables[0]
-        assert row[:4] == [text, "dashboard" if n % 2 else "look", text, text]
+        # The item's own heading (title) and its line (owner) and description, intact.
+        assert ("h3", text) in parsed.headings
+        assert f"owner {text}" in "".join(parsed.text)
         assert (
             f"https://example.looker.com/{'dashboards' if n % 2 else 'looks'}/90{n:02d}",
-            text,
+            "Open in Looker",
         ) in parsed.links
 
     # Unused page: one owner heading per string, intact.
@@ -208,9 +209,9 @@ def test_built_looker_pages_show_hostile_text_inert_and_intact(hostile_site: Pat
         article_html = pages[path][pages[path].index("<article") : pages[path].index("</article>")]
         parsed = Html(article_html)
         assert parsed.headings[0] == ("h1", text), path
-        header, row = parsed.tables[0]
-        assert len(row) == len(header) == 7
-        assert row[:4] == [text, "dashboard" if n % 2 else "look", text, text]
+        # The item's heading is its title; owner and description follow it, as text.
+        assert ("h3", text) in parsed.headings, path
+        assert f"owner {text}" in "".join(parsed.text)
         # The browser tab title is the folder name too.
         title = re.search(r"<title>(.*?)</title>", pages[path], flags=re.S).group(1)
         assert "<" not in title and html.unescape(title).startswith(text + " - "), (path, title)

@@ -38,6 +38,17 @@ _PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _CREDENTIAL_KEYS = ("private_key", "private_key_id", "client_secret", "refresh_token")
 
 
+# Variables that switch off the end-of-life banners Material for MkDocs and ProperDocs print
+# on every `mkdocs` run (see `adapters.quiet_banners`, which mkdocs.yml imports early).
+BANNER_SWITCHES = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def silence_banners() -> None:
+    """Set the banner switches for this process, leaving any the user set as they are."""
+    for name, value in BANNER_SWITCHES.items():
+        os.environ.setdefault(name, value)
+
+
 class SettingsError(CatalogError):
     """One or more settings are wrong; each problem's "file" is the variable's name."""
 

@@ -33,6 +33,7 @@ import contextlib
 import json
 import operator
 import random
+import re
 import secrets
 import socket
 import struct
@@ -169,6 +170,8 @@ class Dataset:
     # What System Activity knows of each item's queries, by (kind, id): a look's query, a
     # dashboard's tile queries; each {"model", "view" (the explore), "fields"}.
     queries: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
+    # System Activity's history: views in the last 90 days by (kind, id); absent = none.
+    recent_views: dict[tuple[str, str], int] = field(default_factory=dict)
     # Each LookML project's deployed commit (`git_branch` `ref`), by project id; a model's
     # project is its `project_name`.
     commits: dict[str, str] = field(default_factory=dict)
@@ -219,6 +222,8 @@ def from_snapshot(path: Path) -> Dataset:
                 }
                 for n in range(0, len(item["fields"]), size)
             ]
+        if item.get("recent_views"):
+            data.recent_views[(item["kind"], item["id"])] = item["recent_views"]
         if item["kind"] == "look":
             row["query_id"] = str(5000 + len(data.looks))
             data.looks.append(row)
@@ -386,6 +391,9 @@ def _synthetic_items(
             "deleted": rnd.random() < deleted_share,
         }
         usage = {"model": "product", "view": "usage", "fields": ["usage.month", "usage.users"]}
+        if n % 5 < 3:  # the rest had no view in the last 90 days (the random stream is untouched)
+            kind = "look" if n % 2 else "dashboard"
+            data.recent_views[(kind, row["id"])] = (n * 37) % 400 + 1
         if n % 2:
             row["model"] = {"id": "product", "label": "Product"}
             data.looks.append(row)
@@ -485,13 +493,45 @@ SYSTEM_ACTIVITY: dict[str, dict[str, str]] = {
         "query.view": "string",
         "query.formatted_fields": "string",
     },
+    # One view of a look (source "look") or one load of a dashboard, kept for 90 days.
+    # The fake stores one row per item and day with the number of views in `_views`.
+    "history": {
+        "look.id": "number",
+        "dashboard.id": "number",
+        "history.source": "string",
+        "history.created_date": "date",
+        "history.count": "measure",
+        "history.dashboard_run_count": "measure",
+    },
 }
 _QUERY_PATH = "/queries/run/json"
 _DEFAULT_ROW_LIMIT = 5000  # what Looker applies when a query names no limit
 
 
+def _history_rows(data: Dataset) -> list[Row]:
+    """Views in the last 90 days: one row per item, dated yesterday, counting its views."""
+    day = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    rows: list[Row] = []
+    for (kind, item_id), views in sorted(data.recent_views.items()):
+        if "::" in item_id:
+            continue  # LookML dashboards are not in the application database
+        rows.append(
+            {
+                "look.id": int(item_id) if kind == "look" else None,
+                "dashboard.id": int(item_id) if kind == "dashboard" else None,
+                "history.source": kind,
+                "history.created_date": day,
+                "history.count": views,
+                "history.dashboard_run_count": views if kind == "dashboard" else 0,
+            }
+        )
+    return rows
+
+
 def _system_activity_rows(data: Dataset, explore: str) -> list[Row]:
     """Every row of the explore, all fields, before filters, grouping, sorts and limit."""
+    if explore == "history":
+        return _history_rows(data)
     rows: list[Row] = []
     kind = "look" if explore == "look" else "dashboard"
     items = data.looks if kind == "look" else data.dashboards
@@ -527,6 +567,12 @@ def _predicate(expression: str, kind: str) -> Callable[[Any], bool]:
         return lambda v: v is None
     if expr.upper() == "-NULL":
         return lambda v: v is not None
+    if kind == "date":
+        days = re.fullmatch(r"(\d+) days?", expr)
+        if not days:
+            raise _BadRequest(f"date filter {expression!r} is not understood by the fake")
+        since = (datetime.now(UTC) - timedelta(days=int(days.group(1)))).date().isoformat()
+        return lambda v: v is not None and v >= since
     if kind != "number":
         return lambda v: v == expr
     for op, test in (
@@ -544,6 +590,19 @@ def _predicate(expression: str, kind: str) -> Callable[[Any], bool]:
                 break
             return lambda v, t=test, b=bound: v is not None and t(v, b)
     raise _BadRequest(f"filter expression {expression!r} is not understood by the fake")
+
+
+def _grouped(rows: list[Row], fields: list[str], known: dict[str, str]) -> list[Row]:
+    """Looker's grouping: one row per distinct dimension values, measures summed."""
+    dims = [f for f in fields if known[f] != "measure"]
+    measures = [f for f in fields if known[f] == "measure"]
+    groups: dict[tuple, Row] = {}
+    for r in rows:
+        key = tuple(r[d] for d in dims)
+        out = groups.setdefault(key, {**{d: r[d] for d in dims}, **dict.fromkeys(measures, 0)})
+        for m in measures:
+            out[m] += r[m] or 0
+    return [{f: g[f] for f in fields} for g in groups.values()]
 
 
 # ----------------------------------------------------------------------------- the server
@@ -811,10 +870,7 @@ class FakeLooker:
                 raise _BadRequest(f"unknown filter field {name!r}")
             keep = _predicate(expression, known[name])
             rows = [r for r in rows if keep(r[name])]
-        # Dimensions only: Looker groups by them, so equal rows come once.
-        values = operator.itemgetter(*fields)
-        grouped = dict.fromkeys(values(r) if len(fields) > 1 else (values(r),) for r in rows)
-        out = [dict(zip(fields, key, strict=True)) for key in grouped]
+        out = _grouped(rows, fields, known)
         for sort in reversed(body.get("sorts") or []):
             name, _, order = sort.partition(" ")
             if name not in fields:

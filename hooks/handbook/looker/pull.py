@@ -38,6 +38,8 @@ from handbook.looker.lookml import (
     text_or_none,
     validated,
 )
+from handbook.looker.recent_views import QUERIES as VIEW_QUERIES
+from handbook.looker.recent_views import ViewCounts, recent_views
 from handbook.progress import Progress
 from handbook.snapshot.model import (
     CarriedPart,
@@ -182,6 +184,7 @@ class _Content:
     """The pull's independent requests, in flight: each a Future on the pool."""
 
     usage: dict[str, Future[UsageAnswer]]
+    views: dict[str, Future[ViewCounts]]  # views in the last 90 days, by kind
     folders: Future[list[dict[str, Any]]]
     models: Future[list[dict[str, Any]]]
     users: Future[list[dict[str, Any]]]
@@ -210,6 +213,7 @@ def _start_content(pool: _Pool, client: LookerClient, progress: Progress) -> _Co
     gone = {"deleted": "true", "fields": DELETED_FIELDS}
     return _Content(
         usage={kind: pool.submit(item_usage, client, kind) for kind in USAGE_QUERIES},
+        views={kind: pool.submit(recent_views, client, kind) for kind in VIEW_QUERIES},
         folders=pool.submit(client.get_list, "/folders", {"fields": FOLDER_FIELDS}),
         models=pool.submit(client.get_list, "/lookml_models", {"fields": MODEL_FIELDS}),
         users=pool.submit(client.paginate, "/users", {"fields": USER_FIELDS}, progress, "users"),
@@ -310,6 +314,7 @@ def pull_snapshot(
 
     items = _items(content, lookml, previous)
     carried = _apply_usage(items, content.usage, previous, progress)
+    _apply_recent_views(items, content.views, progress)
     explores = [
         lookml.kept[pair] if pair in lookml.kept else explore(*pair, lookml.fetched[pair].result())
         for pair in lookml.state.pairs
@@ -381,6 +386,23 @@ def _apply_usage(
             if item is not None:
                 item.model, item.explore, item.fields = use.model, use.explore, list(use.fields)
     return carried
+
+
+def _apply_recent_views(
+    items: dict[tuple[str, str], LookerItem],
+    views: dict[str, Future[ViewCounts]],
+    progress: Progress,
+) -> None:
+    """Set `recent_views` (no history row: 0); left unset where System Activity failed."""
+    for kind, fut in views.items():
+        counts, warning = fut.result()
+        if warning:
+            progress.step(warning)
+        if counts is None:
+            continue
+        for (item_kind, item_id), item in items.items():
+            if item_kind == kind and not item.lookml and "::" not in item_id:
+                item.recent_views = counts.get(item_id, 0)
 
 
 def _carry_usage(

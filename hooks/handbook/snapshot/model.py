@@ -12,9 +12,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 SCHEMA_VERSION = 1
+RECENT_DAYS = 90  # the window of `LookerItem.recent_views`; System Activity keeps 90 days
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -38,8 +46,13 @@ def _id_as_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-# A look, dashboard or folder id as analysts type it in catalog YAML.
-LookerId = Annotated[str, BeforeValidator(_id_as_text)]
+# A look, dashboard or folder id as analysts type it in catalog YAML (`729` or `"729"`; the
+# JSON Schema says so, so editors do not flag a bare number).
+LookerId = Annotated[
+    str,
+    BeforeValidator(_id_as_text),
+    WithJsonSchema({"type": ["string", "integer"], "description": "A Looker id, e.g. 729"}),
+]
 
 ItemKind = Literal["dashboard", "look"]
 
@@ -70,7 +83,10 @@ class LookerItem(_Data):
     created_at: UtcDatetime | None = None
     updated_at: UtcDatetime | None = None
     last_viewed_at: UtcDatetime | None = None
-    view_count: int = 0
+    view_count: int = 0  # lifetime, as Looker's search reports it
+    # Views in the RECENT_DAYS days before the pull, from System Activity's history; None
+    # when that could not be read (no permission), so pages never show a guess.
+    recent_views: int | None = None
     favorite_count: int = 0
     deleted: bool = False
     lookml: bool = False

@@ -88,12 +88,15 @@ def board(catalog: Catalog) -> str:
 
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The board, keyed by the sources, the freshness snapshot and the notices."""
+    # An edit link must open a file: the first source's file (analysts add sources there
+    # or beside it); with no sources yet, the editors' guide that says how to add one.
+    edit = catalog.sources[0].file if catalog.sources else "docs/editing/catalog.md"
 
     def key() -> str:
         notices = render("_notices.md.j2", catalog=catalog, notice_source="bigquery")
-        return digest(notices, catalog.sources, catalog.freshness)
+        return digest(notices, edit, catalog.sources, catalog.freshness)
 
-    yield PageSpec(PATH, key, lambda: Page(PATH, board(catalog), edit_path="catalog/sources/"))
+    yield PageSpec(PATH, key, lambda: Page(PATH, board(catalog), edit_path=edit))
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:

@@ -34,7 +34,13 @@ from handbook.catalog import Catalog
 from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
-from handbook.snapshot.model import LookerBoard, LookerExplore, LookerFolder, LookerItem
+from handbook.snapshot.model import (
+    RECENT_DAYS,
+    LookerBoard,
+    LookerExplore,
+    LookerFolder,
+    LookerItem,
+)
 
 EDIT_PATH = "catalog/looker.yml"
 TOP_N = 25
@@ -58,6 +64,22 @@ def folder_page(folder: LookerFolder | None) -> str:
 
 def explore_anchor(explore: LookerExplore) -> str:
     return f"explore-{_slug(explore.model)}-{_slug(explore.name)}"
+
+
+def item_anchor(item: LookerItem) -> str:
+    """The id of an item's heading on its folder page, e.g. `look-729` (slug characters only).
+
+    Other pages (references, lineage, boards) link to `folder_page(...)` + `#` + this.
+    """
+    return f"{item.kind}-{_slug(item.id)}"
+
+
+def usage(item: LookerItem) -> Markup:
+    """Views in words that say what they count: the last 90 days, then the lifetime total."""
+    life = f"{item.view_count:,} since created"
+    if item.recent_views is None:
+        return Markup(f"views: {life} (no {RECENT_DAYS}-day count: System Activity not read)")
+    return Markup(f"views: {item.recent_views:,} in the last {RECENT_DAYS} days, {life}")
 
 
 def _page_link(text: str, target: str) -> Markup:
@@ -158,15 +180,18 @@ def is_unused(item: LookerItem, pulled_at: datetime, days: int) -> bool:
     """No view in the `days` days before the pull: last viewed at least `days` ago, or never.
 
     A view exactly `days` days before `pulled_at` counts as unused (the whole window of
-    `days` days passed without a view); one second later it does not.
+    `days` days passed without a view); one second later it does not. System Activity's
+    90-day count is the second witness: an item it saw viewed within a window no longer
+    than `days` is in use even if the search reported no last-viewed time.
     """
+    if item.recent_views and days >= RECENT_DAYS:
+        return False
     last = _utc(item.last_viewed_at)
     if last is None:
         return True
     return _utc(pulled_at) - last >= timedelta(days=days)
 
 
-# --- pages ------------------------------------------------------------------------------
 def _render(template: str, catalog: Catalog, **context) -> str:
     return render(template, catalog=catalog, notice_source="looker", **context)
 
@@ -185,9 +210,7 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
     if catalog.looker is None:
         for page in _missing_pages(catalog):
-            yield PageSpec(
-                page.path, lambda page=page: digest(page.content), lambda page=page: page
-            )
+            yield PageSpec(page.path, lambda page=page: digest(page.content), lambda p=page: p)
         return
     index = build_index(catalog)
     notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
@@ -215,24 +238,13 @@ def pages(catalog: Catalog) -> Iterable[Page]:
         yield spec.render()
 
 
-def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalog: Catalog) -> str:
-    """Every input a folder page shows: the folder, its items, subfolders and breadcrumbs."""
-    return digest(
-        notices,
-        catalog.base_url,
-        node.folder,
-        node.title,
-        [i.model_dump_json() for i in node.items],
-        [(c.title, c.file, len(c.items)) for c in node.children],
-        [(c.title, c.file) for c in crumbs],
-    )
-
-
 def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
     snapshot = catalog.looker
     assert snapshot is not None
     items = snapshot.items
-    most_viewed = heapq.nlargest(TOP_N, items, key=lambda i: (i.view_count, i.favorite_count))
+    most_viewed = heapq.nlargest(
+        TOP_N, items, key=lambda i: (i.recent_views or 0, i.view_count, i.favorite_count)
+    )
     recent = heapq.nlargest(
         TOP_N,
         (i for i in items if i.updated_at is not None),
@@ -260,19 +272,41 @@ def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
     )
 
 
+def _folder_page(catalog: Catalog, node: FolderNode, crumbs: list[FolderNode]) -> Page:
+    return Page(
+        node.page,
+        _render(
+            "looker_folder.md.j2",
+            catalog,
+            node=node,
+            crumbs=crumbs,
+            page_link=_page_link,
+            item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
+            usage=usage,
+        ),
+        EDIT_PATH,
+    )
+
+
+def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalog: Catalog) -> str:
+    """Every input a folder page shows: the folder, its items, subfolders and breadcrumbs."""
+    return digest(
+        notices,
+        catalog.base_url,
+        node.folder,
+        node.title,
+        [i.model_dump_json() for i in node.items],
+        [(c.title, c.file, len(c.items)) for c in node.children],
+        [(c.title, c.file) for c in crumbs],
+    )
+
+
 def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterable[PageSpec]:
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
         path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
         crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
-
-        def render_folder(node: FolderNode = node, crumbs: list[FolderNode] = crumbs) -> Page:
-            content = _render(
-                "looker_folder.md.j2", catalog, node=node, crumbs=crumbs, page_link=_page_link
-            )
-            return Page(node.page, content, EDIT_PATH)
-
         key = _memo(lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog))
-        yield PageSpec(node.page, key, render_folder)
+        yield PageSpec(node.page, key, lambda n=node, c=crumbs: _folder_page(catalog, n, c))
 
 
 def _memo(compute: Callable[[], str]) -> Callable[[], str]:
@@ -309,6 +343,7 @@ def _boards_page(catalog: Catalog, index: LookerIndex) -> Page:
             index=index,
             page_link=_page_link,
             board_anchor=lambda b: Markup(board_anchor(b)),
+            item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
         ),
         EDIT_PATH,
     )

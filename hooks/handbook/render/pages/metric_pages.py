@@ -3,13 +3,13 @@
 A reader lands here from search or from a `[[metric:…]]` reference and needs, on one page:
 what the number means, who owns it, whether it is safe to quote (status), how it is
 computed, where it comes from (sources, LookML field) and where to see it (Looker content).
-The glossary lists every metric three ways (A–Z, by domain, by status) with its synonyms in
-the text, so the site search finds "active users" even though the metric is called `mau`.
+The glossary is one A–Z table (a script adds status and domain filters) with each metric's
+synonyms in the text, so the site search finds "active users" though the metric is `mau`.
 
 Everything a template shows is escaped by `render`'s finalize; the two pieces of
 Markdown built here are kept literal on purpose: the calculation goes into a fenced block
 whose fence is longer than any backtick run in it (so no text can close it early), and the
-lineage diagram is Mermaid with every label reduced to a safe character set.
+lineage diagram is an inline SVG drawn by `render.lineage_svg`, which escapes every label.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from handbook.catalog import Catalog
 from handbook.curated.metrics import Metric, status_badge
 from handbook.freshness.rules import source_summary
 from handbook.render.cache import PageSpec, digest
+from handbook.render.lineage_svg import Node, lineage_svg
 from handbook.render.pages import Page
-from handbook.render.templating import md_text, render
+from handbook.render.pages.looker_pages import explore_anchor
+from handbook.render.templating import anchor, md_text, render
 from handbook.snapshot.model import LookerItem
 
 STATUSES = ("certified", "draft", "deprecated")
@@ -34,8 +36,6 @@ LINEAGE_ITEMS = 12
 
 _BACKTICKS = re.compile(r"`+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
-# Mermaid treats quotes, brackets, braces, pipes, semicolons, `#` and `<>` as syntax.
-_MERMAID_UNSAFE = re.compile(r"[^\w .,:/+'·-]+")
 
 
 def metric_page(name: str) -> str:
@@ -53,12 +53,6 @@ def code_block(text: str, language: str = "sql") -> Markup:
     fence = "`" * max(3, longest + 1)
     body = text.rstrip("\n")
     return Markup(f"{fence}{language}\n{body}\n{fence}")
-
-
-def mermaid_label(text: str) -> str:
-    """A label Mermaid draws as text: unsafe characters become spaces, then quoted."""
-    cleaned = " ".join(_MERMAID_UNSAFE.sub(" ", text).split())[:80]
-    return f'"{cleaned or "?"}"'
 
 
 def first_sentence(text: str) -> str:
@@ -107,31 +101,50 @@ def _view(metric: Metric, catalog: Catalog) -> MetricView:
     )
 
 
+def site_href(from_page: str, to_page: str, fragment: str = "") -> str:
+    """A relative link from one page to another as MkDocs writes them (directory URLs).
+
+    Links inside raw HTML are not rewritten by MkDocs, so the SVG's links are built here:
+    `metrics/mau.md` is served at `metrics/mau/`, `data/freshness.md` at `data/freshness/`.
+    """
+
+    def url_dir(page: str) -> list[str]:
+        parts = page.removesuffix(".md").split("/")
+        return parts[:-1] if parts[-1] == "index" else parts
+
+    here, there = url_dir(from_page), url_dir(to_page)
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "".join(f"{p}/" for p in there[common:])
+    return (rel or "./") + (f"#{fragment}" if fragment else "")
+
+
 def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup:
-    """Mermaid flowchart: sources → LookML field → metric → Looker content."""
-    lines = ["```mermaid", "flowchart LR"]
-    metric_node = "metric"
-    lines.append(f"  {metric_node}{{{{{mermaid_label(metric.label)}}}}}")
-    upstream = [metric_node]
-    if metric.lookml_field:
-        lines.append(f"  field[{mermaid_label('LookML: ' + metric.lookml_field)}]")
-        lines.append(f"  field --> {metric_node}")
-        upstream = ["field"]
-    for n, name in enumerate(metric.sources):
+    """Inline SVG: sources → LookML field → metric → Looker content, drawn at build time."""
+    here = metric_page(metric.name)
+    sources = []
+    for name in metric.sources:
         source = catalog.sources_by_name.get(name)
-        label = source.label if source else name
-        lines.append(f"  source{n}[({mermaid_label(label)})]")
-        for target in upstream:
-            lines.append(f"  source{n} --> {target}")
-    for n, item in enumerate(items[:LINEAGE_ITEMS]):
-        lines.append(f"  item{n}[{mermaid_label(f'{item.kind} {item.id}: {item.title}')}]")
-        lines.append(f"  {metric_node} --> item{n}")
+        href = site_href(here, "data/freshness.md", str(anchor(name))) if source else None
+        sources.append(Node(source.label if source else name, href, "source"))
+    fields = []
+    if metric.lookml_field:
+        found = catalog.fields.get(metric.lookml_field)
+        href = site_href(here, "looker/explores.md", explore_anchor(found[0])) if found else None
+        short = ".".join(metric.lookml_field.split(".")[-2:])  # view.field
+        fields.append(Node(short, href, "field", f"LookML field {metric.lookml_field}"))
+    shown = [
+        Node(item.title, catalog.item_url(item), "item", f"{item.kind} {item.id}: {item.title}")
+        for item in items[:LINEAGE_ITEMS]
+    ]
     if len(items) > LINEAGE_ITEMS:
-        more = len(items) - LINEAGE_ITEMS
-        lines.append(f"  more[{mermaid_label(f'and {more} more, listed below')}]")
-        lines.append(f"  {metric_node} -.-> more")
-    lines.append("```")
-    return Markup("\n".join(lines))
+        shown.append(Node(f"and {len(items) - LINEAGE_ITEMS} more, listed below", None, "more"))
+    svg = lineage_svg(
+        [sources, fields, [Node(metric.label, None, "metric")], shown],
+        f"Lineage of {metric.label}: {len(sources)} sources, {len(items)} Looker items",
+    )
+    return Markup(f'<div class="hb-lineage-wrap" data-search-exclude>{svg}</div>')
 
 
 def _freshness(metric: Metric, catalog: Catalog) -> list[tuple[str, Markup]]:
@@ -144,11 +157,6 @@ def _freshness(metric: Metric, catalog: Catalog) -> list[tuple[str, Markup]]:
     return rows
 
 
-def _letter(label: str) -> str:
-    first = label[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
-
-
 def _link_view(metric: Metric) -> MetricView:
     """A metric as lists show it (no Looker content): link, badge, one-line summary."""
     link = Markup(f"[{md_text(metric.label)}]({metric.name}.md)")
@@ -157,23 +165,17 @@ def _link_view(metric: Metric) -> MetricView:
 
 def _glossary(catalog: Catalog) -> Page:
     views = [_link_view(m) for m in sorted(catalog.metrics, key=lambda m: m.label.casefold())]
-    letters: dict[str, list[MetricView]] = {}
-    domains: dict[str, list[MetricView]] = {}
     statuses: dict[str, list[MetricView]] = {s: [] for s in STATUSES}
     for view in views:
-        letters.setdefault(_letter(view.metric.label), []).append(view)
-        domains.setdefault(view.metric.domain, []).append(view)
         statuses[view.metric.status].append(view)
     content = render(
         "metric_index.md.j2",
         catalog=catalog,
         notice_source="looker",
         views=views,
-        letters=sorted(letters.items()),
-        domains=sorted(domains.items(), key=lambda kv: kv[0].casefold()),
         statuses=[(s, statuses[s], status_badge(s)) for s in STATUSES],
     )
-    edit = catalog.metrics[0].file if catalog.metrics else "catalog/metrics"
+    edit = catalog.metrics[0].file if catalog.metrics else "docs/editing/catalog.md"
     return Page("metrics/index.md", content, edit_path=edit)
 
 

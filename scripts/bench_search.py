@@ -1,0 +1,239 @@
+"""Does the site search stay small and quick at 20,000 Looker items? Measured, not asserted.
+
+    python scripts/bench_search.py [--sizes 2000,20000]
+
+For each size this builds two sites with `mkdocs build` and opens each in Debian's Chromium:
+
+- the handbook: this repository's pages and catalog, its seed Looker snapshot plus that
+  many synthetic items (one folder page per 20 items, one heading per item);
+- a plain MkDocs + Material site with the same number of pages and the same item text
+  (each item a paragraph, no per-item heading): what the index costs without our structure.
+
+It reports the pages built, `search/search_index.json` size, and in Chromium the time from
+opening the home page until the search is ready (index fetched and built in Material's
+worker) and from typing an item's exact title until the first result shows; for the
+handbook it also checks that the first result links to that item's anchor. Targets (ratios
+against the plain site measured in the same run): index size ≤ 2× (each item is its own
+entry, with a location and a title, where the plain site has one paragraph), search-ready
+time ≤ 1.5×, and the first result opens the item.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "hooks"))
+
+from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot  # noqa: E402
+from handbook.snapshot.store import dump_json  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+TARGET = 1.5
+# One index entry per item (location + title) costs more than a paragraph per item does.
+SIZE_TARGET = 2.0
+NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
+PER_FOLDER = 20
+WORDS = [
+    "growth",
+    "usage",
+    "revenue",
+    "support",
+    "churn",
+    "seats",
+    "pipeline",
+    "activation",
+    "retention",
+    "search",
+]
+VIEWS = [
+    "overview",
+    "trends",
+    "funnel",
+    "cohorts",
+    "forecast",
+    "summary",
+    "detail",
+    "by-team",
+    "weekly",
+    "monthly",
+]
+
+
+def item_title(i: int) -> str:
+    """Distinct titles built like real ones: a subject, a view of it, a number."""
+    return f"{WORDS[i % 10].title()} {VIEWS[(i // 10) % 10]} {i}"
+
+
+def snapshot(n_items: int) -> LookerSnapshot:
+    n_folders = max(1, n_items // PER_FOLDER)
+    folders = [LookerFolder(id=str(100 + f), name=f"Team {f}") for f in range(n_folders)]
+    items = [
+        LookerItem(
+            kind="look" if i % 2 else "dashboard",
+            id=str(10_000 + i),
+            title=item_title(i),
+            description=f"How {WORDS[i % 10]} moves for team {i % n_folders}, by month.",
+            folder_id=str(100 + i % n_folders),
+            owner=f"Owner {i % 50}",
+            updated_at=NOW - timedelta(days=i % 400),
+            last_viewed_at=NOW - timedelta(days=i % 200),
+            view_count=i * 7 % 5000,
+            recent_views=(i * 3) % 40,
+            favorite_count=i % 30,
+        )
+        for i in range(n_items)
+    ]
+    return LookerSnapshot(
+        pulled_at=NOW, base_url="https://example.looker.com", folders=folders, items=items
+    )
+
+
+def handbook_site(root: Path, n_items: int) -> Path:
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("docs", "catalog", "hooks", "overrides"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    # The seed's own items stay (pages and reports.yml cite them), the synthetic ones join.
+    path = root / "catalog/snapshot/looker.json"
+    seed = LookerSnapshot.model_validate_json(path.read_text("utf-8"))
+    extra = snapshot(n_items)
+    seed.folders += extra.folders
+    seed.items += extra.items
+    path.write_text(dump_json(seed), "utf-8")
+    return root
+
+
+def plain_site(root: Path, n_pages: int, n_items: int) -> Path:
+    """Material + search only: the handbook's hand-written pages, then item pages holding the
+    same item text as paragraphs, `n_pages` pages in all."""
+    docs = root / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    n_pages -= sum(1 for _ in docs.rglob("*.md"))
+    (root / "mkdocs.yml").write_text(
+        "site_name: Plain\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n",
+        "utf-8",
+    )
+    snap = snapshot(n_items)
+    pages: list[list[str]] = [[] for _ in range(max(1, n_pages))]
+    for n, item in enumerate(snap.items):
+        pages[n % len(pages)].append(f"**{item.title}** · {item.kind} · {item.description}")
+    for n, paras in enumerate(pages, start=1):
+        text = f"# Page {n}\n\n" + "\n\n".join(paras) + "\n"
+        (docs / f"page-{n}.md").write_text(text, "utf-8")
+    return root
+
+
+def build(root: Path) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOOKERSDK_", "GOOGLE_"))}
+    env["HANDBOOK_OFFLINE"] = "1"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", "site"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"mkdocs build failed in {root}:\n{done.stderr}")
+    return time.perf_counter() - started
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def browse(site: Path, query: str) -> tuple[float, float, str]:
+    """(seconds until search is ready, seconds from typing to first result, its link)."""
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page()
+            started = time.perf_counter()
+            page.goto(url)
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            page.wait_for_function(
+                "() => { const m = document.querySelector('.md-search-result__meta');"
+                " return m && !m.textContent.includes('Initializing'); }",
+                timeout=300_000,
+            )
+            ready = time.perf_counter() - started
+            typed = time.perf_counter()
+            box = page.locator("input.md-search__input")
+            box.fill(query[:-1])  # then one real key press: Material searches on keyup
+            box.press(query[-1])
+            first = page.locator(".md-search-result__item").first
+            first.wait_for(timeout=120_000)
+            to_result = time.perf_counter() - typed
+            sections = first.locator("a[href*='#']")  # the page's best matching sections
+            link = (sections if sections.count() else first.locator("a")).first
+            link = link.get_attribute("href") or ""
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return ready, to_result, link
+
+
+def measure(kind: str, root: Path, query: str) -> dict[str, float | str]:
+    seconds = build(root)
+    site = root / "site"
+    pages = sum(1 for _ in site.rglob("index.html"))
+    size = (site / "search/search_index.json").stat().st_size
+    ready, to_result, link = browse(site, query)
+    print(
+        f"{kind:<9} {pages:>6,} pages  build {seconds:6.1f} s  index {size / 1e6:7.2f} MB  "
+        f"search ready {ready:5.2f} s  first result {to_result * 1000:6.0f} ms"
+    )
+    return {"pages": pages, "size": size, "ready": ready, "result": to_result, "link": link}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="2000,20000")
+    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            target = n // 3  # an item in the middle, by its exact title
+            query = item_title(target)
+            print(f"--- {n:,} Looker items; query {query!r}")
+            ours = measure("handbook", handbook_site(Path(tmp) / f"hb{n}", n), query)
+            link = str(ours["link"])
+            found = link.endswith(f"#{'look' if target % 2 else 'dashboard'}-{10_000 + target}")
+            plain = measure("plain", plain_site(Path(tmp) / f"pl{n}", int(ours["pages"]), n), query)
+            size_ratio = float(ours["size"]) / float(plain["size"])
+            ready_ratio = float(ours["ready"]) / float(plain["ready"])
+            row_ok = size_ratio <= SIZE_TARGET and ready_ratio <= TARGET and found
+            ok &= row_ok
+            print(
+                f"ratio     index size {size_ratio:4.2f}×  search ready {ready_ratio:4.2f}×  "
+                f"first result opens the item: {'yes' if found else 'NO ' + link}  "
+                f"{'ok' if row_ok else 'OVER TARGET'}"
+            )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
