@@ -328,6 +328,8 @@ def write_site(root: Path, n_pages: int, n_items: int, commits: int = 0, seed: i
     (catalog / "snapshot/bigquery.json").write_text(
         json.dumps(freshness_snapshot()), encoding="utf-8"
     )
+    if (REPO / "overrides").is_dir():  # the theme's custom_dir, when the config names one
+        shutil.copytree(REPO / "overrides", root / "overrides")
     for hook in (REPO / "hooks").glob("*.py"):  # the thin engine hooks, if the config uses any
         (root / "hooks").mkdir(exist_ok=True)
         shutil.copy(hook, root / "hooks" / hook.name)
