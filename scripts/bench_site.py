@@ -701,6 +701,36 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def build_rows(ours: Site, base: Site, args: argparse.Namespace) -> float:
+    """Print the build comparison; returns the baseline's median build time."""
+    runs = compare_builds(ours, base, args.repeat, args.warmup)
+    for who in ("project", "baseline"):
+        print(
+            f"{'mkdocs build, ' + who:<34} {fmt([r.seconds for r in runs[who]])}"
+            f"   peak RSS {fmt([r.peak_mb for r in runs[who]], 'MB')}"
+        )
+    ours_s, base_s = ([r.seconds for r in runs[w]] for w in ("project", "baseline"))
+    ours_mb, base_mb = ([r.peak_mb for r in runs[w]] for w in ("project", "baseline"))
+    print(ratio_line("build time", ours_s, base_s, "s", TARGETS["build"]))
+    print(ratio_line("peak memory", ours_mb, base_mb, "MB", TARGETS["memory"]))
+    return statistics.median(base_s)
+
+
+def edit_rows(ours: Site, base: Site, args: argparse.Namespace) -> None:
+    got = compare_edits(ours, base, args.repeat, args.timeout)
+    for name, values in got.items():
+        print(f"{'edit-to-preview, ' + name:<34} {fmt(values)}")
+    print(
+        ratio_line(
+            "hand-page edit vs serve --dirty",
+            got["project hand"],
+            got["baseline hand"],
+            "s",
+            TARGETS["edit"],
+        )
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]  # progress to a log
@@ -718,46 +748,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         base = make_baseline(ours, tmp / "baseline", use_cli=has_generate())
         n_generated = sum(1 for _ in (base.docs).rglob("*.md")) - len(ours.hand_pages) - 1
         print(f"baseline: {n_generated:,} generated pages written as static Markdown")
-        base_time = 1.0
-        if "build" not in skip:
-            runs = compare_builds(ours, base, args.repeat, args.warmup)
-            for who in ("project", "baseline"):
-                print(
-                    f"{'mkdocs build, ' + who:<34} {fmt([r.seconds for r in runs[who]])}"
-                    f"   peak RSS {fmt([r.peak_mb for r in runs[who]], 'MB')}"
-                )
-            print(
-                ratio_line(
-                    "build time",
-                    [r.seconds for r in runs["project"]],
-                    [r.seconds for r in runs["baseline"]],
-                    "s",
-                    TARGETS["build"],
-                )
-            )
-            print(
-                ratio_line(
-                    "peak memory",
-                    [r.peak_mb for r in runs["project"]],
-                    [r.peak_mb for r in runs["baseline"]],
-                    "MB",
-                    TARGETS["memory"],
-                )
-            )
-            base_time = statistics.median(r.seconds for r in runs["baseline"])
+        base_time = build_rows(ours, base, args) if "build" not in skip else 1.0
         if "edit" not in skip:
-            got = compare_edits(ours, base, args.repeat, args.timeout)
-            for name, values in got.items():
-                print(f"{'edit-to-preview, ' + name:<34} {fmt(values)}")
-            print(
-                ratio_line(
-                    "hand-page edit vs serve --dirty",
-                    got["project hand"],
-                    got["baseline hand"],
-                    "s",
-                    TARGETS["edit"],
-                )
-            )
+            edit_rows(ours, base, args)
         if "zensical" not in skip:
             zensical_rows(ours, tmp, args.repeat, args.timeout, base_time)
         sizes = [int(s) for s in args.scale.split(",") if s]
