@@ -181,7 +181,7 @@ def test_every_job_has_a_timeout_and_checkouts_keep_no_credentials():
 
 
 def test_builds_check_out_the_full_history():
-    """git-revision-date-localized reads each page's history."""
+    """Each hand page's "last updated" date comes from the git history (handbook.gitdates)."""
     for name, jid, job in _all_jobs():
         if any("mkdocs build" in str(s.get("run", "")) for s in _steps(job)):
             checkout = next(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
 from handbook.errors import CatalogError, Problem
+from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
 from handbook.settings import load_settings
 
@@ -56,6 +57,8 @@ class BuildSession:
         # Curated YAML naming Looker content that is gone, from the last load: a plain build
         # publishes it shown as gone with these warnings; a strict build refuses.
         self.gone: list[Problem] = []
+        # Last commit time of each hand page (path under docs/), from one `git log` per load.
+        self.dates: dict[str, int] = {}
         # None until this process pulls: monotonic time counts from boot, so comparing it
         # with 0 would skip the first pull on a machine booted less than live_reuse ago.
         self.last_live_pull: float | None = None
@@ -106,7 +109,16 @@ class BuildSession:
                 # Drift between our definitions and LookML is worth a look, not a failure.
                 log.info("%s", problem)
         self.last_good = catalog
+        self.dates = last_changed(project.root, project.relative(project.docs_dir))
         return catalog
+
+    def last_updated(self, src_uri: str, generated: bool) -> str | None:
+        """The "last updated" markup of a page: its last commit, or the build date when it was
+        never committed; None for generated pages."""
+        if generated or self.last_good is None:
+            return None
+        stamp = self.dates.get(src_uri)
+        return date_html(stamp if stamp is not None else int(self.last_good.built_at.timestamp()))
 
 
 def write_export(catalog: Catalog, site_dir: str | Path) -> Path:
@@ -114,5 +126,8 @@ def write_export(catalog: Catalog, site_dir: str | Path) -> Path:
     from handbook.export import export
 
     path = Path(site_dir) / "catalog.json"
-    path.write_text(json.dumps(export(catalog), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # Streamed to the file: the whole text of 20,000 items never sits in memory at once.
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(export(catalog), fh, indent=2, sort_keys=True)
+        fh.write("\n")
     return path

@@ -183,6 +183,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         self.refs.page = page.file.src_uri
+        assert self.session is not None
+        updated = self.session.last_updated(page.file.src_uri, page.file.generated_by is not None)
+        if updated:
+            page.meta["git_revision_date_localized"] = updated
         return self.banner + markdown if self.banner else markdown
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:

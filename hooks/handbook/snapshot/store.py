@@ -66,6 +66,15 @@ def load(path: Path, model_type: type[M]) -> M | None:
 
     text = read_utf8(path, path.as_posix(), max_bytes=MAX_SNAPSHOT_BYTES)
     try:
+        # The common case in one pass, without a dict of the whole file in between: faster,
+        # and less peak memory for 20,000 items. Anything odd takes the path below, which
+        # says what is wrong and where.
+        model = model_type.model_validate_json(text)
+        if getattr(model, "schema_version", SCHEMA_VERSION) == SCHEMA_VERSION:
+            return model
+    except ValidationError:
+        pass
+    try:
         raw = json.loads(text)
     except RecursionError:
         raise CatalogError.single(

@@ -2,7 +2,9 @@
 
 A page module exposes `pages(catalog) -> Iterable[Page]`; `all_pages` gathers them. Pages are
 plain data (path + Markdown), so tests can check them without an engine; the MkDocs plugin
-serves them from memory and `handbook generate` writes them to disk.
+serves them from memory and `handbook generate` writes them to disk. `all_specs` gives them
+unrendered, keyed by what they show, for `render.cache.RenderCache` to skip the ones that did
+not change.
 """
 
 from __future__ import annotations
@@ -10,8 +12,12 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from handbook.catalog import Catalog
+
+if TYPE_CHECKING:
+    from handbook.render.cache import PageSpec
 
 
 @dataclass(frozen=True)
@@ -21,13 +27,19 @@ class Page:
     edit_path: str | None = None  # the file an editor should change, relative to the repo
 
 
+def all_specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """Every generated page, unrendered, with the key of what it shows (see `render.cache`)."""
+    from handbook.render.pages import freshness_pages, looker_pages, metric_pages, report_pages
+
+    for module in (report_pages, looker_pages, metric_pages, freshness_pages):
+        yield from module.specs(catalog)
+
+
 def all_pages(catalog: Catalog, pages_dir: str = "") -> Iterable[Page]:
     """Every generated page; `pages_dir` puts them all in one folder below docs/.
 
     Links between generated pages are relative, so moving them together keeps them working.
     """
-    from handbook.render.pages import freshness_pages, looker_pages, metric_pages, report_pages
-
-    for module in (report_pages, looker_pages, metric_pages, freshness_pages):
-        for page in module.pages(catalog):
-            yield replace(page, path=posixpath.join(pages_dir, page.path)) if pages_dir else page
+    for spec in all_specs(catalog):
+        page = spec.render()
+        yield replace(page, path=posixpath.join(pages_dir, page.path)) if pages_dir else page

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from handbook.freshness.rules import SourceStatus, TableStatus, sla_text
 from handbook.render.badges import freshness_badge
+from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
 
@@ -86,8 +87,19 @@ def board(catalog: Catalog) -> str:
     )
 
 
-def pages(catalog: Catalog) -> Iterable[Page]:
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The board, keyed by the sources, the freshness snapshot and the notices."""
     # An edit link must open a file: the first source's file (analysts add sources there
     # or beside it); with no sources yet, the editors' guide that says how to add one.
     edit = catalog.sources[0].file if catalog.sources else "docs/editing/catalog.md"
-    yield Page(PATH, board(catalog), edit_path=edit)
+
+    def key() -> str:
+        notices = render("_notices.md.j2", catalog=catalog, notice_source="bigquery")
+        return digest(notices, edit, catalog.sources, catalog.freshness)
+
+    yield PageSpec(PATH, key, lambda: Page(PATH, board(catalog), edit_path=edit))
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    for spec in specs(catalog):
+        yield spec.render()

@@ -24,13 +24,14 @@ page) and `explore_anchor(explore)` (the id of an explore's heading on `looker/e
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
+from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
 from handbook.snapshot.model import (
@@ -205,16 +206,36 @@ def _missing_pages(catalog: Catalog) -> Iterable[Page]:
         yield Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
 
 
-def pages(catalog: Catalog) -> Iterable[Page]:
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
     if catalog.looker is None:
-        yield from _missing_pages(catalog)
+        for page in _missing_pages(catalog):
+            yield PageSpec(page.path, lambda page=page: digest(page.content), lambda p=page: p)
         return
     index = build_index(catalog)
-    yield _index_page(catalog, index)
-    yield from _folder_pages(catalog, index)
-    yield _boards_page(catalog, index)
-    yield _explores_page(catalog)
-    yield _unused_page(catalog, index)
+    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+    folders = list(_folder_specs(catalog, index, notices))
+    keys: dict[str, str] = {}
+
+    def whole() -> str:
+        """The index, boards, explores and unused pages summarise the whole snapshot: one
+        key for all, of the folder pages' keys (which cover every item) and the rest."""
+        if not keys:
+            assert catalog.looker is not None
+            rest = catalog.looker.model_dump_json(exclude={"items", "folders"})
+            keys["whole"] = digest(notices, catalog.policy, rest, [f.key() for f in folders])
+        return keys["whole"]
+
+    yield PageSpec("looker/index.md", whole, lambda: _index_page(catalog, index))
+    yield from folders
+    yield PageSpec("looker/boards.md", whole, lambda: _boards_page(catalog, index))
+    yield PageSpec("looker/explores.md", whole, lambda: _explores_page(catalog))
+    yield PageSpec("looker/unused.md", whole, lambda: _unused_page(catalog, index))
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    for spec in specs(catalog):
+        yield spec.render()
 
 
 def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
@@ -251,23 +272,53 @@ def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
     )
 
 
-def _folder_pages(catalog: Catalog, index: LookerIndex) -> Iterable[Page]:
+def _folder_page(catalog: Catalog, node: FolderNode, crumbs: list[FolderNode]) -> Page:
+    return Page(
+        node.page,
+        _render(
+            "looker_folder.md.j2",
+            catalog,
+            node=node,
+            crumbs=crumbs,
+            page_link=_page_link,
+            item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
+            usage=usage,
+        ),
+        EDIT_PATH,
+    )
+
+
+def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalog: Catalog) -> str:
+    """Every input a folder page shows: the folder, its items, subfolders and breadcrumbs."""
+    return digest(
+        notices,
+        catalog.base_url,
+        node.folder,
+        node.title,
+        [i.model_dump_json() for i in node.items],
+        [(c.title, c.file, len(c.items)) for c in node.children],
+        [(c.title, c.file) for c in crumbs],
+    )
+
+
+def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterable[PageSpec]:
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
         path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
         crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
-        yield Page(
-            node.page,
-            _render(
-                "looker_folder.md.j2",
-                catalog,
-                node=node,
-                crumbs=crumbs,
-                page_link=_page_link,
-                item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
-                usage=usage,
-            ),
-            EDIT_PATH,
-        )
+        key = _memo(lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog))
+        yield PageSpec(node.page, key, lambda n=node, c=crumbs: _folder_page(catalog, n, c))
+
+
+def _memo(compute: Callable[[], str]) -> Callable[[], str]:
+    """`compute` run at most once (folder keys are also part of the summary pages' key)."""
+    done: list[str] = []
+
+    def key() -> str:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return key
 
 
 def board_anchor(board: LookerBoard) -> str:

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from handbook.catalog import Catalog
 from handbook.curated.metrics import Metric
 from handbook.render.badges import freshness_summary, status_badge
+from handbook.render.cache import PageSpec, digest
 from handbook.render.lineage_svg import Node, lineage_svg
 from handbook.render.pages import Page
 from handbook.render.pages.looker_pages import explore_anchor
@@ -156,8 +157,14 @@ def _freshness(metric: Metric, catalog: Catalog) -> list[tuple[str, Markup]]:
     return rows
 
 
+def _link_view(metric: Metric) -> MetricView:
+    """A metric as lists show it (no Looker content): link, badge, one-line summary."""
+    link = Markup(f"[{md_text(metric.label)}]({metric.name}.md)")
+    return MetricView(metric, link, status_badge(metric.status), first_sentence(metric.description))
+
+
 def _glossary(catalog: Catalog) -> Page:
-    views = [_view(m, catalog) for m in sorted(catalog.metrics, key=lambda m: m.label.casefold())]
+    views = [_link_view(m) for m in sorted(catalog.metrics, key=lambda m: m.label.casefold())]
     statuses: dict[str, list[MetricView]] = {s: [] for s in STATUSES}
     for view in views:
         statuses[view.metric.status].append(view)
@@ -188,12 +195,56 @@ def _metric(metric: Metric, catalog: Catalog) -> Page:
         lineage=lineage(metric, catalog, view.items),
         freshness=_freshness(metric, catalog),
         explore_url=catalog.explore_url(explore) if explore else None,
-        replacement=_view(replacement, catalog) if replacement else None,
+        replacement=_link_view(replacement) if replacement else None,
     )
     return Page(metric_page(metric.name), content, edit_path=metric.file or None)
 
 
-def pages(catalog: Catalog) -> Iterable[Page]:
-    yield _glossary(catalog)
+def _metric_key(metric: Metric, catalog: Catalog, notices: str, dumps: dict[int, str]) -> str:
+    """Every input `_metric` shows: the metric, its content, sources, field, replacement.
+
+    `dumps` memoises each item's JSON for this build: popular fields are shown on many pages.
+    """
+    items, _ = _items_for(metric, catalog)
+    found = catalog.fields.get(metric.lookml_field or "")
+    for item in items:
+        if id(item) not in dumps:
+            dumps[id(item)] = item.model_dump_json()
+    return digest(
+        notices,
+        catalog.base_url,
+        metric,
+        metric.file,
+        [dumps[id(i)] for i in items],
+        [catalog.sources_by_name.get(name) for name in metric.sources],
+        [
+            str(freshness_summary(catalog.source_statuses[n]))
+            for n in metric.sources
+            if n in catalog.sources_by_name
+        ],
+        found[0].model_dump_json(exclude={"fields"}) if found else None,
+        catalog.metrics_by_name.get(metric.replaced_by or ""),
+    )
+
+
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The glossary and one page per metric, each keyed by what it shows."""
+    notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+    edit = catalog.metrics[0].file if catalog.metrics else ""
+    yield PageSpec(
+        "metrics/index.md",
+        lambda: digest(notices, edit, catalog.metrics),
+        lambda: _glossary(catalog),
+    )
+    dumps: dict[int, str] = {}
     for metric in catalog.metrics:
-        yield _metric(metric, catalog)
+        yield PageSpec(
+            metric_page(metric.name),
+            lambda metric=metric: _metric_key(metric, catalog, notices, dumps),
+            lambda metric=metric: _metric(metric, catalog),
+        )
+
+
+def pages(catalog: Catalog) -> Iterable[Page]:
+    for spec in specs(catalog):
+        yield spec.render()

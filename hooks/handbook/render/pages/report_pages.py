@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from handbook.catalog import Catalog
+from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.pages.looker_pages import is_unused
 from handbook.render.templating import render
@@ -97,8 +98,26 @@ def _gone_row(catalog: Catalog, kind: str, item_id: str, note: str | None) -> Re
     return ReportRow(shown, None, note, ["in Looker's trash"] if shown.deleted else [])
 
 
+def specs(catalog: Catalog) -> Iterable[PageSpec]:
+    """The reports page, keyed by the list and every row it shows (gone ones too)."""
+
+    def key() -> str:
+        notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
+        rows = [
+            (title, intro, [(r.item, r.url, r.note, r.flags) for r in section_rows])
+            for title, intro, section_rows in report_rows(catalog)
+        ]
+        return digest(notices, catalog.base_url, catalog.reports.intro, rows)
+
+    yield PageSpec("reports/index.md", key, lambda: _page(catalog))
+
+
 def pages(catalog: Catalog) -> Iterable[Page]:
-    yield Page(
+    yield _page(catalog)
+
+
+def _page(catalog: Catalog) -> Page:
+    return Page(
         "reports/index.md",
         render(
             "reports_index.md.j2",

@@ -1,0 +1,137 @@
+"""Generated pages kept between builds, keyed by what they show.
+
+Under `mkdocs serve` every save rebuilds the site. Re-rendering 1,000 catalog pages because
+an analyst fixed a typo on a hand page is what made the edit loop take a minute. So each page
+module describes a page as a `PageSpec`: its path, a `key` (a digest of every input the page
+shows: the metric, the Looker items in a folder, the notice text…) and a `render` function.
+`RenderCache.render` calls `render` only for pages whose key changed, and records which
+pages' Markdown actually changed, so an engine adapter can rewrite and re-render just those.
+
+The key must cover everything the template reads; `digest` makes that cheap to say. A key
+that misses an input shows a stale page, so page modules build keys from the same values
+they pass to the template, never from a summary of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from handbook.render.pages import Page
+
+
+def _plain(value: Any) -> Any:
+    """JSON for what `json.dumps` does not know: models, times, sets."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(map(str, value))
+    return str(value)
+
+
+@cache
+def templates_version() -> str:
+    """A digest of every template, so editing one invalidates what it rendered."""
+    folder = resources.files("handbook.render") / "templates"
+    hasher = hashlib.sha256()
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".j2"):
+            hasher.update(entry.name.encode())
+            hasher.update(entry.read_bytes())
+    return hasher.hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """A stable key for `parts` (models, lists, dicts, strings, times) and the templates."""
+    text = json.dumps([templates_version(), *parts], default=_plain, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A generated page before rendering: where it goes, what it shows, how to render it."""
+
+    path: str
+    key: Callable[[], str]  # called only by the cache: a plain build does not pay for keys
+    render: Callable[[], Page]
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What the last `RenderCache.render` did."""
+
+    rendered: list[str] = field(default_factory=list)  # render() was called
+    changed: list[str] = field(default_factory=list)  # new, or Markdown differs from before
+    removed: list[str] = field(default_factory=list)  # no longer generated
+
+
+class RenderCache:
+    """Generated pages by path, with the key they were rendered from. One per process."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[str, Page]] = {}
+        self.last = RenderReport()
+
+    def render(self, specs: Iterable[PageSpec]) -> list[Page]:
+        """Every page of this build; only those whose key changed are rendered again."""
+        pages: list[Page] = []
+        report = RenderReport()
+        seen: set[str] = set()
+        for spec in specs:
+            seen.add(spec.path)
+            cached = self._entries.get(spec.path)
+            key = spec.key()
+            if cached is not None and cached[0] == key:
+                pages.append(cached[1])
+                continue
+            page = spec.render()
+            report.rendered.append(spec.path)
+            if cached is None or cached[1] != page:
+                report.changed.append(spec.path)
+            self._entries[spec.path] = (key, page)
+            pages.append(page)
+        for path in [p for p in self._entries if p not in seen]:
+            del self._entries[path]
+            report.removed.append(path)
+        self.last = report
+        return pages
+
+    def changed_since_last_build(self) -> set[str]:
+        """Paths (relative to docs/) whose Markdown changed, appeared or went in the last build."""
+        return {*self.last.changed, *self.last.removed}
+
+
+def write_changed(pages: Iterable[Page], directory: Path) -> set[str]:
+    """Make `directory` hold exactly `pages`; rewrite only files whose text differs.
+
+    Unchanged files keep their modification time, which is what incremental builds go by
+    (`mkdocs serve --dirty` rebuilds a page when its source is newer than its HTML; Zensical
+    keeps its own cache). Returns the paths written or deleted, relative to `directory`.
+    """
+    touched: set[str] = set()
+    wanted: set[Path] = set()
+    for page in pages:
+        target = directory / page.path
+        wanted.add(target)
+        try:
+            if target.read_text(encoding="utf-8") == page.content:
+                continue
+        except OSError:  # not there yet
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.content, encoding="utf-8")
+        touched.add(page.path)
+    for stale in [p for p in directory.rglob("*.md") if p not in wanted]:
+        stale.unlink()
+        touched.add(stale.relative_to(directory).as_posix())
+    return touched

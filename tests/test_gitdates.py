@@ -1,0 +1,65 @@
+"""Last-updated dates of hand pages come from one pass over a real git history."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from handbook.gitdates import last_changed
+
+
+def _commit(root: Path, when: int, files: dict[str, str], message: str) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "GIT_AUTHOR_DATE": f"@{when} +0000",
+        "GIT_COMMITTER_DATE": f"@{when} +0000",
+    }
+    subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "commit", "-qm", message], cwd=root, env=env, check=True)
+
+
+def test_each_page_gets_its_newest_commit(tmp_path: Path):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    _commit(tmp_path, 1_700_000_000, {"docs/a.md": "a", "docs/team/b é.md": "b"}, "first")
+    _commit(tmp_path, 1_700_100_000, {"docs/a.md": "a2", "README.md": "r"}, "second")
+    _commit(tmp_path, 1_700_200_000, {"docs/team/b é.md": "b2"}, "third")
+    (tmp_path / "docs/uncommitted.md").write_text("new", encoding="utf-8")
+
+    dates = last_changed(tmp_path)
+
+    assert dates == {"a.md": 1_700_100_000, "team/b é.md": 1_700_200_000}
+
+
+def test_outside_a_git_repository_there_are_no_dates(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/a.md").write_text("a", encoding="utf-8")
+    assert last_changed(tmp_path) == {}
+
+
+def test_build_dates_hand_pages_from_git_and_generated_pages_not_at_all(handbook_copy, monkeypatch):
+    from handbook.session import BuildSession
+
+    site = BuildSession()
+    monkeypatch.setenv("HANDBOOK_OFFLINE", "1")
+    root = handbook_copy.root
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    _commit(root, 1_763_800_000, {}, "the handbook")  # 2025-11-22
+    (root / "docs/new-page.md").write_text("# New\n", encoding="utf-8")
+
+    catalog = site.load(handbook_copy)
+
+    committed = site.last_updated("team/capabilities.md", generated=False)
+    assert committed is not None and ">November 22, 2025</span>" in committed
+    built = catalog.built_at
+    fresh = site.last_updated("new-page.md", generated=False)  # not committed yet
+    assert fresh is not None and f">{built:%B} {built.day}, {built.year}</span>" in fresh
+    assert site.last_updated("metrics/mau.md", generated=True) is None
