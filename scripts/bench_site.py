@@ -11,9 +11,10 @@ It writes a synthetic organisation into a temporary folder (hand pages with tabl
 - build: `mkdocs build` of the project against plain MkDocs + Material building the same hand
   pages plus the generated pages saved as static Markdown (the baseline). Time and the peak
   RSS of the build process (from `os.wait4`), min and median of `--repeat` interleaved runs.
-- edit-to-preview: under `mkdocs serve` (project) and plain `mkdocs serve --dirty` (baseline),
-  append a line to a hand page and poll the served page until the new text appears; and, for
-  the project, the same after changing one metric's YAML (its page must show the new label).
+- edit-to-preview: under `mkdocs serve --dirty` (project, as the README says to preview, and
+  the plain MkDocs baseline), append a line to a hand page and poll the served page until the
+  new text appears; and, for the project, the same after changing one metric's YAML (its page
+  must show the new label).
 - growth: build and hand-page edit time of the project at each `--scale` size, as the slope of
   log(time) against log(items) (1.0 = linear, 0 = constant).
 - zensical: `handbook generate && zensical build` and `zensical serve` edit-to-preview, when
@@ -609,7 +610,7 @@ def compare_builds(ours: Site, base: Site, repeat: int, warmup: int = 1) -> dict
 def compare_edits(ours: Site, base: Site, repeat: int, timeout: float) -> dict[str, list]:
     mkdocs = str(BIN / "mkdocs")
     out: dict[str, list] = {}
-    with Server([mkdocs, "serve"], ours.root, timeout) as server:
+    with Server([mkdocs, "serve", "--dirty"], ours.root, timeout) as server:
         out["project hand"] = edits(server, edit_hand_page, ours, repeat)
         out["project metric"] = edits(server, edit_metric, ours, repeat)
     with Server([mkdocs, "serve", "--dirty"], base.root, timeout) as server:

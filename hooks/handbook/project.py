@@ -54,6 +54,11 @@ class Project:
         return self.docs_path or self.root / "docs"
 
     @property
+    def generated_dir(self) -> Path:
+        """Where the MkDocs plugin keeps the generated pages between builds (git-ignored)."""
+        return self.root / ".cache" / "handbook" / "pages"
+
+    @property
     def snapshot_dir(self) -> Path:
         return self.catalog_dir / "snapshot"
 

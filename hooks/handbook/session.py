@@ -18,6 +18,7 @@ from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
 from handbook.errors import CatalogError, Problem
+from handbook.fingerprint import folder_fingerprint
 from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
 from handbook.settings import load_settings
@@ -63,6 +64,10 @@ class BuildSession:
         # with 0 would skip the first pull on a machine booted less than live_reuse ago.
         self.last_live_pull: float | None = None
         self.last_good: Catalog | None = None
+        # The catalog folder's fingerprint (and the options) `last_good` was loaded from, and
+        # whether the last `load` loaded it again: unchanged files give the same catalog.
+        self.loaded_from: tuple | None = None
+        self.reloaded = True
 
     def _pull_if_due(self, project: Project) -> None:
         live = live_mode()
@@ -87,11 +92,19 @@ class BuildSession:
         """This build's catalog; CatalogError (file:line problems) for YAML mistakes.
 
         A failed live pull is not an error: `refresh` keeps the last snapshot and records
-        the failure, and the pages say so. Cross-check drift is logged at INFO.
+        the failure, and the pages say so. Cross-check drift is logged at INFO. When no file
+        under the catalog folder changed since the last good load (same paths, times and
+        sizes), that catalog is returned as it is (`reloaded` says which happened).
         """
         from handbook.validate import validate_catalog
 
         self._pull_if_due(project)
+        self.dates = last_changed(project.root, project.relative(project.docs_dir))
+        stamp = (folder_fingerprint(project.catalog_dir), unused_after_days)
+        self.reloaded = self.last_good is None or stamp != self.loaded_from
+        if not self.reloaded:
+            assert self.last_good is not None
+            return self.last_good
         catalog = load_catalog(project)
         if unused_after_days is not None:
             policy = catalog.policy.model_copy(update={"unused_after_days": unused_after_days})
@@ -108,8 +121,7 @@ class BuildSession:
             if not problem.publishable:
                 # Drift between our definitions and LookML is worth a look, not a failure.
                 log.info("%s", problem)
-        self.last_good = catalog
-        self.dates = last_changed(project.root, project.relative(project.docs_dir))
+        self.last_good, self.loaded_from = catalog, stamp
         return catalog
 
     def last_updated(self, src_uri: str, generated: bool) -> str | None:

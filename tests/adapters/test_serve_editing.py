@@ -15,6 +15,7 @@ import urllib.error
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import pytest
 from conftest import _clean_env
 from handbook.project import Project
 from test_serve import fetch, free_port
@@ -23,11 +24,11 @@ BANNER = "The catalog has errors"
 
 
 @contextmanager
-def serving(project: Project) -> Iterator[tuple[str, list[str]]]:
+def serving(project: Project, *flags: str) -> Iterator[tuple[str, list[str]]]:
     """`mkdocs serve` in `project`; yields its base URL and the lines it logs so far."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *flags],
         cwd=project.root,
         env=_clean_env(),
         stdout=subprocess.DEVNULL,
@@ -57,14 +58,15 @@ def wait_for(check: Callable[[], bool], what: str, log: list[str]) -> None:
     raise AssertionError(f"gave up waiting for {what}; serve said:\n{''.join(log)}")
 
 
+@pytest.mark.parametrize("flags", [(), ("--dirty",)], ids=["serve", "serve-dirty"])
 def test_serve_survives_bad_references_and_yaml_and_rebuilds_on_catalog_edits(
-    handbook_copy: Project,
+    handbook_copy: Project, flags: tuple[str, ...]
 ):
     metrics = handbook_copy.metrics_dir / "product.yml"
     good_yaml = metrics.read_text(encoding="utf-8")
     assert "    label: Monthly active users\n" in good_yaml
     page = handbook_copy.docs_dir / "team" / "index.md"
-    with serving(handbook_copy) as (base, log):
+    with serving(handbook_copy, *flags) as (base, log):
         wait_for(lambda: "Monthly active users" in fetch(base + "metrics/mau/"), "serve", log)
 
         # A mistyped reference: a warning naming page and line, plain text on the page.

@@ -12,17 +12,19 @@
 
 Wiring only; the work is in the package. `on_config` loads and cross-checks the catalog
 before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` reference too),
-`on_files` adds the generated pages and the stylesheet from memory (nothing is written
-under docs/), the `handbook.refs` Markdown extension resolves references, `on_serve` watches
-the catalog folder. Under `mkdocs serve` a catalog with errors never stops the preview: the
-last good catalog keeps being served with the errors in a banner on every page, and the
-next good save recovers. The plugin keeps its state across serve rebuilds (MkDocs keeps a
-plugin instance that has `on_startup`).
+`on_files` adds the generated pages (written to `.cache/handbook/pages/` beside mkdocs.yml,
+only those whose text changed, so `mkdocs serve --dirty` skips the rest; nothing is written
+under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves references,
+`on_serve` watches the catalog folder. Under `mkdocs serve` a catalog with errors never stops
+the preview: the last good catalog keeps being served with the errors in a banner on every
+page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
+across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,8 +42,9 @@ from handbook.generate import CSS_PATH, stylesheet
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
 from handbook.project import Project
 from handbook.render.banner import error_banner
+from handbook.render.cache import RenderCache, write_changed
 from handbook.render.page_safety import secure_page
-from handbook.render.pages import all_pages
+from handbook.render.pages import Page, all_pages, all_specs, in_folder
 from handbook.session import LIVE_REUSE, BuildSession, write_export
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -81,10 +84,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.refs = RefsExtension()
         self.project: Project | None = None
         self.publisher = AtomicPublish()
+        self.dirty = False  # `--dirty`: MkDocs rebuilds only pages whose source is newer
+        self.cache = RenderCache()  # generated pages by what they show, across serve rebuilds
+        self.catalog_changed = True  # the last on_config loaded the catalog again
+        self.shown_banner = ""  # the banner the last build's pages carry
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds.
         self.serving = command == "serve"
+        self.dirty = dirty
         self.publisher.startup(command, dirty)
 
     # --- configuration ------------------------------------------------------------------
@@ -100,7 +108,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._use_extensions(config)
         if CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.append(CSS_PATH)
-        self.catalog = self._load()
+        previous, self.catalog = self.catalog, self._load()
+        self.catalog_changed = self.catalog is not previous
         self.refs.catalog = self.catalog
         if config.strict and not self.serving:
             self._refuse_gone_content()
@@ -164,22 +173,56 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     # --- files and pages -----------------------------------------------------------------
     def on_files(self, files: Files, *, config: Any) -> Files:
-        """The generated pages and the stylesheet, from memory, replacing stale copies."""
-        assert self.catalog is not None
-        generated = [
-            (page.path, page.content, page.edit_path)
-            for page in all_pages(self.catalog, self.config.pages_dir)
-        ]
-        generated.append((CSS_PATH, stylesheet(), None))
-        for path, content, edit_path in generated:
-            existing = files.get_file_from_path(path)
+        """The generated pages (kept in `project.generated_dir`) and the stylesheet."""
+        assert self.catalog is not None and self.project is not None
+        pages = self._generated_pages()
+        folder = self.project.generated_dir
+        written = write_changed(pages, folder)
+        if self.dirty:
+            self._mark_hand_pages(files)
+        for page in pages:
+            existing = files.get_file_from_path(page.path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
                 files.remove(existing)
-            file = File.generated(config, path, content=content)
-            if edit_path:
-                file.edit_uri = f"../{edit_path}"
+            file = File(page.path, str(folder), config.site_dir, config.use_directory_urls)
+            file.generated_by = "handbook"  # no "last updated" date, no edit link of its own
+            if page.edit_path:
+                file.edit_uri = f"../{page.edit_path}"
             files.append(file)
+        files.append(File.generated(config, CSS_PATH, content=stylesheet()))
+        rendered = len(self.cache.last.rendered) if self.serving else len(pages)
+        log.info(
+            "handbook: %d generated pages, %d rendered, %d files rewritten",
+            len(pages),
+            rendered,
+            len(written),
+        )
         return files
+
+    def _generated_pages(self) -> list[Page]:
+        """Every generated page; under serve only the ones whose inputs changed are rendered."""
+        assert self.catalog is not None
+        if not self.serving:  # one build per process: nothing to reuse, no keys to compute
+            return list(all_pages(self.catalog, self.config.pages_dir))
+        return list(in_folder(self.cache.render(all_specs(self.catalog)), self.config.pages_dir))
+
+    def _mark_hand_pages(self, files: Files) -> None:
+        """For --dirty: hand pages whose HTML shows catalog data that changed get rebuilt.
+
+        MkDocs rebuilds a page under --dirty only when its source is newer than its HTML. A
+        hand page's `[[…]]` references show the catalog, so when the catalog was loaded again
+        every hand page with a reference is out of date (and every page, when the error banner
+        came or went): removing its HTML makes MkDocs build it again.
+        """
+        banner_changed = self.banner != self.shown_banner
+        self.shown_banner = self.banner
+        if not (banner_changed or self.catalog_changed):
+            return
+        for file in files.documentation_pages():
+            if file.generated_by is not None or not os.path.isfile(file.abs_dest_path):
+                continue
+            if banner_changed or "[[" in file.content_string:
+                os.remove(file.abs_dest_path)
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         self.refs.page = page.file.src_uri

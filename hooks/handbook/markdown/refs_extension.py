@@ -25,7 +25,6 @@ A reference that does not resolve is reported (by default logged as a WARNING on
 from __future__ import annotations
 
 import logging
-import os
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -41,6 +40,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
 from handbook.errors import CatalogError, Problem
+from handbook.fingerprint import folder_fingerprint
 from handbook.markdown.code import code_lines
 from handbook.markdown.mdlinks import code_spans
 from handbook.markdown.references import (
@@ -261,19 +261,6 @@ def _element(html: str) -> etree.Element:
 _CATALOGS: dict[tuple[Path, Path], tuple[tuple, Catalog | None]] = {}
 
 
-def _fingerprint(folder: Path) -> tuple:
-    """What changes when any file under the catalog folder is saved, added or removed."""
-    stamp = []
-    for dirpath, _dirs, files in os.walk(folder):
-        for name in files:
-            try:
-                info = os.stat(os.path.join(dirpath, name))
-            except OSError:
-                continue
-            stamp.append((dirpath, name, info.st_mtime_ns, info.st_size))
-    return tuple(sorted(stamp))
-
-
 def catalog_for(project: Project) -> Catalog | None:
     """The project's catalog, loaded once per process and again after a catalog file changes.
 
@@ -283,7 +270,7 @@ def catalog_for(project: Project) -> Catalog | None:
     from handbook.catalog import load_catalog
 
     key = (project.root, project.catalog_dir)
-    stamp = _fingerprint(project.catalog_dir)
+    stamp = folder_fingerprint(project.catalog_dir)
     cached = _CATALOGS.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]

@@ -40,6 +40,10 @@ def all_pages(catalog: Catalog, pages_dir: str = "") -> Iterable[Page]:
 
     Links between generated pages are relative, so moving them together keeps them working.
     """
-    for spec in all_specs(catalog):
-        page = spec.render()
+    return in_folder((spec.render() for spec in all_specs(catalog)), pages_dir)
+
+
+def in_folder(pages: Iterable[Page], pages_dir: str) -> Iterable[Page]:
+    """`pages` moved into `pages_dir` below docs/ ("" leaves them where they are)."""
+    for page in pages:
         yield replace(page, path=posixpath.join(pages_dir, page.path)) if pages_dir else page
