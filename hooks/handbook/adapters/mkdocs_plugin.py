@@ -178,8 +178,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         pages = self._generated_pages()
         folder = self.project.generated_dir
         written = write_changed(pages, folder)
-        if self.dirty:
-            self._mark_hand_pages(files)
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
@@ -190,6 +188,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 file.edit_uri = f"../{page.edit_path}"
             files.append(file)
         files.append(File.generated(config, CSS_PATH, content=stylesheet()))
+        if self.dirty:
+            self._mark_stale_pages(files)
         rendered = len(self.cache.last.rendered) if self.serving else len(pages)
         log.info(
             "handbook: %d generated pages, %d rendered, %d files rewritten",
@@ -206,22 +206,23 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return list(all_pages(self.catalog, self.config.pages_dir))
         return list(in_folder(self.cache.render(all_specs(self.catalog)), self.config.pages_dir))
 
-    def _mark_hand_pages(self, files: Files) -> None:
-        """For --dirty: hand pages whose HTML shows catalog data that changed get rebuilt.
+    def _mark_stale_pages(self, files: Files) -> None:
+        """For --dirty: pages whose HTML shows catalog data that changed get rebuilt.
 
         MkDocs rebuilds a page under --dirty only when its source is newer than its HTML. A
         hand page's `[[…]]` references show the catalog, so when the catalog was loaded again
-        every hand page with a reference is out of date (and every page, when the error banner
-        came or went): removing its HTML makes MkDocs build it again.
+        every hand page with a reference is out of date; when the error banner came or went,
+        every page is. Removing its HTML makes MkDocs build it again.
         """
         banner_changed = self.banner != self.shown_banner
         self.shown_banner = self.banner
         if not (banner_changed or self.catalog_changed):
             return
         for file in files.documentation_pages():
-            if file.generated_by is not None or not os.path.isfile(file.abs_dest_path):
+            if not os.path.isfile(file.abs_dest_path):
                 continue
-            if banner_changed or "[[" in file.content_string:
+            hand_page = file.generated_by is None
+            if banner_changed or (hand_page and "[[" in file.content_string):
                 os.remove(file.abs_dest_path)
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
