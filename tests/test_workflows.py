@@ -334,3 +334,12 @@ def test_changed_markdown_script_passes_only_changed_docs_pages(tmp_path: Path):
     )
     assert proc.returncode == 0 and "No Markdown under docs/ changed" in proc.stdout
     assert not log.exists()
+
+
+@pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda p: p.name)
+def test_every_file_a_cache_key_hashes_exists(path: Path):
+    """hashFiles() of a path that is gone hashes nothing, and the cache key stops changing."""
+    text = path.read_text(encoding="utf-8")
+    for args in re.findall(r"hashFiles\(([^)]*)\)", text):
+        for pattern in re.findall(r"'([^']+)'", args):
+            assert list(ROOT.glob(pattern)), f"{path.name}: hashFiles('{pattern}') matches no file"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -134,3 +135,11 @@ def test_built_metric_pages(built_site: Path):
     assert re.search(r'href="[^"]*catalog/metrics/product\.yml"', mau)  # edit link
     index = (built_site / "metrics" / "index.html").read_text(encoding="utf-8")
     assert 'href="mau/"' in index and "monthly actives" in index
+
+
+@pytest.mark.slow
+def test_a_metric_name_with_an_underscore_reads_as_typed(built_site: Path):
+    """The name sits in a code element; a character reference there would show as typed."""
+    page = (built_site / "metrics" / "dau_mau" / "index.html").read_text(encoding="utf-8")
+    names = re.findall(r"Name: <code>(.*?)</code>", page)
+    assert names and html.unescape(names[0]) == "dau_mau"
