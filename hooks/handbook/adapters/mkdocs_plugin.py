@@ -86,6 +86,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.publisher = AtomicPublish()
         self.dirty = False  # `--dirty`: MkDocs rebuilds only pages whose source is newer
         self.cache = RenderCache()  # generated pages by what they show, across serve rebuilds
+        self.pages: list[Page] | None = None  # the last build's generated pages (under serve)
+        self.rendered = 0  # how many of them the last build rendered
         self.catalog_changed = True  # the last on_config loaded the catalog again
         self.shown_banner = ""  # the banner the last build's pages carry
 
@@ -190,21 +192,33 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         files.append(File.generated(config, CSS_PATH, content=stylesheet()))
         if self.dirty:
             self._mark_stale_pages(files)
-        rendered = len(self.cache.last.rendered) if self.serving else len(pages)
         log.info(
             "handbook: %d generated pages, %d rendered, %d files rewritten",
             len(pages),
-            rendered,
+            self.rendered,
             len(written),
         )
         return files
 
     def _generated_pages(self) -> list[Page]:
-        """Every generated page; under serve only the ones whose inputs changed are rendered."""
+        """Every generated page; under serve only the ones whose inputs changed are rendered.
+
+        Sets `self.rendered`, how many were rendered. When the catalog was not loaded again
+        (no file under catalog/ changed) the last build's pages are reused without computing
+        any key: digesting 20,000 Looker items on every save of a hand page is not free.
+        """
         assert self.catalog is not None
         if not self.serving:  # one build per process: nothing to reuse, no keys to compute
-            return list(all_pages(self.catalog, self.config.pages_dir))
-        return list(in_folder(self.cache.render(all_specs(self.catalog)), self.config.pages_dir))
+            pages = list(all_pages(self.catalog, self.config.pages_dir))
+            self.rendered = len(pages)
+            return pages
+        if self.catalog_changed or self.pages is None:
+            rendered = self.cache.render(all_specs(self.catalog))
+            self.pages = list(in_folder(rendered, self.config.pages_dir))
+            self.rendered = len(self.cache.last.rendered)
+        else:
+            self.rendered = 0
+        return self.pages
 
     def _mark_stale_pages(self, files: Files) -> None:
         """For --dirty: pages whose HTML shows catalog data that changed get rebuilt.
