@@ -389,23 +389,35 @@ EXPAND_REFS = """
 import sys; from pathlib import Path
 from handbook.catalog import load_catalog
 from handbook.project import Project
-from handbook.markdown.references import expand_page
+from handbook.markdown.code import code_lines
+from handbook.markdown.references import REFERENCE, Resolved, Unresolved, parse, resolve
+from handbook.render.references import reference_html
 root = Path(sys.argv[1]); docs = root / "docs"; catalog = load_catalog(Project(root))
+def html(match, page):
+    ref = parse(match)
+    found = ref if isinstance(ref, Unresolved) else resolve(catalog, ref, page)
+    return str(reference_html(found)) if isinstance(found, Resolved) else found.fallback
 for path in sys.argv[2:]:
     page = docs / path
-    page.write_text(expand_page(page.read_text(encoding="utf-8"), path, catalog), encoding="utf-8")
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    code = code_lines(lines)
+    out = [l if c else REFERENCE.sub(lambda m: html(m, path), l) for l, c in zip(lines, code)]
+    page.write_text("".join(out), encoding="utf-8")
 """
 
 
 def expand_references(site: Site) -> bool:
-    """Replace the hand pages' `[[…]]` by what the project renders them as (static Markdown),
-    so the baseline renders the same links and badges. False when the project has no
-    `expand_page` (the references are then left as typed, which flatters the baseline)."""
+    """Replace the hand pages' `[[…]]` (outside code) by the HTML the `handbook.refs`
+    extension renders for them, so the baseline shows the same links and badges without
+    running our extension. False when that fails (the references are then left as typed,
+    which flatters the baseline)."""
     done = subprocess.run(
         [sys.executable, "-c", EXPAND_REFS, str(site.root), *site.hand_pages],
         capture_output=True,
         env=env_offline(),
     )
+    if done.returncode != 0:
+        print(done.stderr.decode(errors="replace")[-2000:])
     return done.returncode == 0
 
 
@@ -416,7 +428,7 @@ def make_baseline(site: Site, dest: Path, use_cli: bool) -> Site:
     copy = Site(dest, site.hand_pages, site.n_items)
     generate_static(copy, use_cli)
     if not expand_references(copy):
-        print("baseline: hand pages keep their [[…]] as typed (no expand_page in this project)")
+        print("baseline: hand pages keep their [[…]] as typed (expanding them failed)")
     project_yml = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
     (dest / "mkdocs.yml").write_text(baseline_config(project_yml), encoding="utf-8")
     _git(dest, "add", "-A")
