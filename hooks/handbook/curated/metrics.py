@@ -25,12 +25,12 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
 
 from handbook.curated.yaml_source import (
     YamlDoc,
     first_definitions,
     load_yaml,
+    refuse_reserved,
     validation_problems,
     yaml_files,
 )
@@ -58,7 +58,7 @@ class Grain(BaseModel):
 
 
 # Names whose page would replace a generated page (metric pages are metrics/<name>.md).
-RESERVED_NAMES = {"index": "metrics/index.md, the glossary"}
+RESERVED_NAMES = {"index": "its page would replace metrics/index.md, the glossary"}
 
 
 class Metric(BaseModel):
@@ -104,13 +104,7 @@ class Metric(BaseModel):
     @field_validator("name")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
-        if value in RESERVED_NAMES:
-            raise PydanticCustomError(
-                "reserved_name",
-                "'{name}' is reserved: its page would replace {page}; choose another name",
-                {"name": value, "page": RESERVED_NAMES[value]},
-            )
-        return value
+        return refuse_reserved(value, RESERVED_NAMES)
 
     @property
     def deprecated(self) -> bool:

@@ -19,7 +19,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from handbook.curated.yaml_source import first_definitions, load_yaml, validate, yaml_files
+from handbook.curated.yaml_source import (
+    first_definitions,
+    load_yaml,
+    refuse_reserved,
+    validate,
+    yaml_files,
+)
 from handbook.errors import CatalogError, Problem
 from handbook.project import Project
 
@@ -160,13 +166,7 @@ class Source(_Strict):
                 "source_name",
                 "must be lowercase letters, digits and underscores, starting with a letter",
             )
-        if value in RESERVED_NAMES:
-            raise PydanticCustomError(
-                "reserved_name",
-                "'{name}' is reserved ({why}); choose another name",
-                {"name": value, "why": RESERVED_NAMES[value]},
-            )
-        return value
+        return refuse_reserved(value, RESERVED_NAMES)
 
     @field_validator("loaded_at_field")
     @classmethod

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from handbook.errors import CatalogError, Problem, describe_validation_error
 from handbook.textfile import read_utf8
@@ -253,6 +254,20 @@ def validation_problems(doc: YamlDoc, exc: ValidationError, loc_prefix: Loc = ()
         message, hint = describe_validation_error(error)
         problems.append(Problem(doc.display, doc.lines.line_for(loc), message, hint))
     return problems
+
+
+def refuse_reserved(name: str, reserved: dict[str, str]) -> str:
+    """`name`, unless a generated page or heading needs it; `reserved` maps names to why.
+
+    One rule for metric and source names, as a pydantic error so it carries file and line.
+    """
+    if name in reserved:
+        raise PydanticCustomError(
+            "reserved_name",
+            "'{name}' is reserved: {why}; choose another name",
+            {"name": name, "why": reserved[name]},
+        )
+    return name
 
 
 def yaml_files(folder: Path) -> list[Path]:
