@@ -180,6 +180,8 @@ def _compose(text: str, display: str) -> yaml.Node | None:
     try:
         return _parse(text, _COMPOSER)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, where it has one
+            raise _too_deep(display, exc.problem_mark) from None
         first = exc
     except yaml.reader.ReaderError as exc:  # a control character, e.g. NUL
         position = exc.position if isinstance(exc.position, int) else 0
@@ -207,6 +209,16 @@ def _compose(text: str, display: str) -> yaml.Node | None:
     ) from None
 
 
+def _too_deep(display: str, mark: yaml.Mark | None) -> CatalogError:
+    """One message for nesting past the limit, whichever parser noticed it first."""
+    return CatalogError.single(
+        display,
+        mark.line + 1 if mark else None,
+        f"YAML nested more than {MAX_DEPTH} levels deep",
+        "catalog files need a few levels at most; check the indentation",
+    )
+
+
 def _parse(text: str, loader_class: type) -> yaml.Node | None:
     loader = loader_class(text)
     try:
@@ -224,9 +236,7 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
     try:
         node = _compose(text, display)
     except RecursionError:  # the pure-Python composer, without libyaml's own limit
-        raise CatalogError.single(
-            display, None, f"YAML nested more than {MAX_DEPTH} levels deep", "check the indentation"
-        ) from None
+        raise _too_deep(display, None) from None
     try:
         data = None if node is None else _to_python(node, (), _Walk(lines, problems, display))
     except _Limits as exc:

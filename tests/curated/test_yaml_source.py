@@ -1,0 +1,47 @@
+"""The YAML reader's limits give one message whichever parser PyYAML was built with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from handbook.curated import yaml_source
+from handbook.errors import CatalogError
+
+PARSERS = {"pure-python": yaml.SafeLoader}
+if getattr(yaml, "CSafeLoader", None):
+    PARSERS["libyaml"] = yaml.CSafeLoader
+
+
+@pytest.mark.parametrize("parser", list(PARSERS))
+@pytest.mark.parametrize("levels", [40, 2000])
+def test_deep_nesting_is_one_message_naming_the_file(
+    parser: str, levels: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """PyYAML with libyaml stops at 1,000 levels (in libyaml versions that have the limit),
+    without it at Python's recursion limit, and our walk at 30; a machine's build of PyYAML
+    must not change what the analyst reads."""
+    monkeypatch.setattr(yaml_source, "_COMPOSER", PARSERS[parser])
+    path = tmp_path / "deep.yml"
+    path.write_text("name: x\nmeta: " + "[" * levels + "]" * levels + "\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        yaml_source.load_yaml(path, "catalog/metrics/deep.yml")
+    (problem,) = caught.value.problems
+    assert problem.file == "catalog/metrics/deep.yml"
+    assert problem.message == f"YAML nested more than {yaml_source.MAX_DEPTH} levels deep"
+    assert "indentation" in (problem.hint or "")
+
+
+@pytest.mark.parametrize("parser", list(PARSERS))
+def test_a_syntax_error_names_its_line_with_either_parser(
+    parser: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(yaml_source, "_COMPOSER", PARSERS[parser])
+    path = tmp_path / "bad.yml"
+    path.write_text("name: x\nlabel: [unclosed\nowner: y\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        yaml_source.load_yaml(path, "bad.yml")
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("YAML syntax error")
+    assert problem.line in (2, 3, 4)
