@@ -396,7 +396,12 @@ root = Path(sys.argv[1]); docs = root / "docs"; catalog = load_catalog(Project(r
 def html(match, page):
     ref = parse(match)
     found = ref if isinstance(ref, Unresolved) else resolve(catalog, ref, page)
-    return str(reference_html(found)) if isinstance(found, Resolved) else found.fallback
+    if not isinstance(found, Resolved):
+        return found.fallback
+    # Raw HTML in a Markdown source: a `|` would split a table cell and a backtick open code,
+    # which the extension (running after the table is split) never sees. As references, the
+    # browser shows the same characters.
+    return str(reference_html(found)).replace("|", "&#124;").replace("`", "&#96;")
 for path in sys.argv[2:]:
     page = docs / path
     lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
