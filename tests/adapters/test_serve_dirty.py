@@ -66,3 +66,18 @@ def test_dirty_serve_re_renders_only_what_a_save_changed(handbook_copy: Project)
         after = _mtimes(handbook_copy)
         assert {p for p in after if after[p] != before[p]} == expected
         assert "Monthly active users" not in fetch(page)
+        # Of the hand pages with references, only the one that references `mau` outside
+        # code is rebuilt (docs/editing/ shows `[[metric:mau]]` in a code block).
+        with_references = [
+            p for p in handbook_copy.docs_dir.rglob("*.md") if "[[" in p.read_text("utf-8")
+        ]
+        assert len(with_references) > 2
+        rebuilt = [line for line in log if "the changed catalog" in line]
+        assert rebuilt, log
+        assert (
+            rebuilt[-1]
+            .rstrip()
+            .endswith(
+                "handbook: 1 hand page shows the changed catalog: working-with-us/project-intake.md"
+            )
+        ), rebuilt

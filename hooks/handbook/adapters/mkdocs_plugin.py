@@ -133,7 +133,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _use_extensions(self, config: Any) -> None:
         """Our reference extension instance in place of `handbook.refs`, plus what we need."""
         options = config.mdx_configs.pop("handbook.refs", {})
+        shown = self.refs.shown  # what the pages built so far showed, kept across rebuilds
         self.refs = RefsExtension(**{**options, "pages_dir": self.config.pages_dir})
+        self.refs.shown = shown
         kept = [e for e in config.markdown_extensions if e != "handbook.refs"]
         kept = [e for e in kept if not isinstance(e, RefsExtension)]
         missing = [name for name in NEEDED_EXTENSIONS if name not in kept]
@@ -223,21 +225,38 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _mark_stale_pages(self, files: Files) -> None:
         """For --dirty: pages whose HTML shows catalog data that changed get rebuilt.
 
-        MkDocs rebuilds a page under --dirty only when its source is newer than its HTML. A
-        hand page's `[[…]]` references show the catalog, so when the catalog was loaded again
-        every hand page with a reference is out of date; when the error banner came or went,
-        every page is. Removing its HTML makes MkDocs build it again.
+        MkDocs rebuilds a page under --dirty only when its source is newer than its HTML.
+        When the catalog was loaded again, a hand page is out of date if one of its `[[…]]`
+        references now renders differently (the refs extension recorded what each showed);
+        a page this process never converted is out of date if it has a reference at all.
+        When the error banner came or went, every page is. Removing its HTML makes MkDocs
+        build it again.
         """
+        assert self.catalog is not None
         banner_changed = self.banner != self.shown_banner
         self.shown_banner = self.banner
         if not (banner_changed or self.catalog_changed):
             return
+        shown = self.refs.shown
+        first_build = not shown.pages
+        changed = set() if banner_changed else shown.changed_by(self.catalog, self.config.pages_dir)
+        stale = []
         for file in files.documentation_pages():
             if not os.path.isfile(file.abs_dest_path):
                 continue
+            page = file.src_uri
             hand_page = file.generated_by is None
-            if banner_changed or (hand_page and "[[" in file.content_string):
+            if banner_changed or (
+                hand_page
+                and (page in changed or (page not in shown.pages and "[[" in file.content_string))
+            ):
                 os.remove(file.abs_dest_path)
+                stale += [page] if hand_page else []
+        if not (banner_changed or first_build):
+            listed = ", ".join(sorted(stale)[:5]) + (", …" if len(stale) > 5 else "")
+            noun = "hand page shows" if len(stale) == 1 else "hand pages show"
+            listed = f": {listed}" if listed else ""
+            log.info("handbook: %d %s the changed catalog%s", len(stale), noun, listed)
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         self.refs.page = page.file.src_uri
