@@ -1,9 +1,10 @@
 """`catalog.json`: the published catalog as data, for tools that are not a web browser.
 
 Other teams' scripts, a Slack bot or a notebook can read metric definitions, source
-freshness and the published Looker content from one URL instead of scraping pages. It is
-built from the same `Catalog` the pages are, after the publishing policy, so it can never
-list content the site itself holds back: excluded and deleted Looker items are not in it.
+freshness and the published Looker content (looks, dashboards, boards) from one URL instead
+of scraping pages. It is built from the same `Catalog` the pages are, after the publishing
+policy, so it can never list content the site itself holds back: excluded and deleted
+Looker items and boards are not in it.
 Times are ISO 8601 in UTC; every section says when its data was pulled or checked.
 """
 
@@ -78,8 +79,38 @@ def _items(catalog: Catalog) -> list[dict[str, Any]]:
     return out
 
 
+def _boards(catalog: Catalog) -> list[dict[str, Any]]:
+    """Published boards with their sections, each section's looks and dashboards by id.
+
+    `catalog.boards` is the published view too: boards excluded by `exclude_boards` or in
+    Looker's trash are not in it, and each section keeps only published looks and
+    dashboards (an excluded one is dropped without a trace, as on the boards page).
+    """
+    from handbook.render.pages.looker_pages import board_anchor
+
+    return [
+        {
+            "id": board.id,
+            "title": board.title,
+            "description": board.description,
+            "url": catalog.board_url(board),
+            "page": f"looker/boards/#{board_anchor(board)}",
+            "sections": [
+                {
+                    "title": section.title,
+                    "description": section.description,
+                    "items": [{"kind": i.kind, "id": i.id} for i in section.items],
+                }
+                for section in board.sections
+            ],
+        }
+        for _, board in sorted(catalog.boards.items(), key=lambda kv: (len(kv[0]), kv[0]))
+    ]
+
+
 def export(catalog: Catalog) -> dict[str, Any]:
-    """The JSON-ready catalog: metrics, sources with freshness, published Looker items."""
+    """The JSON-ready catalog: metrics, sources with freshness, published Looker items
+    and boards."""
     return {
         "version": EXPORT_VERSION,
         "generated_at": _time(catalog.built_at),
@@ -87,6 +118,7 @@ def export(catalog: Catalog) -> dict[str, Any]:
             "base_url": catalog.base_url,
             "pulled_at": _time(catalog.looker_pulled_at),
             "items": _items(catalog),
+            "boards": _boards(catalog),
         },
         "freshness": {
             "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
