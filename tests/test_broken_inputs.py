@@ -314,7 +314,8 @@ CASES: dict[str, Case] = {
         "exclude_boards: Looker has no board 31, so nothing is excluded by it",
         "catalog/looker.yml:5",
         {
-            "catalog/looker.yml": "# policy\nexclude_folders: [150]\nexclude_boards:\n  - 30\n  - 31\n"
+            "catalog/looker.yml": "# policy\nexclude_folders: [150]\n"
+            "exclude_boards:\n  - 30\n  - 31\n"
         },
     ),
     "unused days zero": Case(
