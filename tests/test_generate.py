@@ -56,3 +56,16 @@ def test_pages_dir_puts_the_pages_in_one_folder(handbook_copy: Project):
     assert (docs / "catalog" / "metrics" / "mau.md").is_file()
     assert (docs / "catalog" / "data" / "freshness.md").is_file()
     assert (docs / "catalog" / MARKER).is_file() and not (docs / "metrics").exists()
+
+
+def test_no_directory_urls_builds_the_lineage_links_for_file_urls(handbook_copy: Project):
+    result = run_cli(handbook_copy, "generate", "--no-directory-urls")
+    assert result.returncode == 0, result.stderr
+    mau = (handbook_copy.docs_dir / "metrics" / "mau.md").read_text(encoding="utf-8")
+    # The SVG's links are raw HTML, which no engine rewrites: built for metrics/mau.html.
+    assert 'href="../data/freshness.html#' in mau
+    assert 'href="../../data/freshness/' not in mau
+    default = run_cli(handbook_copy, "generate")
+    assert default.returncode == 0, default.stderr
+    mau = (handbook_copy.docs_dir / "metrics" / "mau.md").read_text(encoding="utf-8")
+    assert 'href="../../data/freshness/#' in mau

@@ -5,7 +5,8 @@ freshness and the published Looker content (looks, dashboards, boards) from one 
 of scraping pages. It is built from the same `Catalog` the pages are, after the publishing
 policy, so it can never list content the site itself holds back: excluded and deleted
 Looker items and boards are not in it.
-Times are ISO 8601 in UTC; every section says when its data was pulled or checked.
+Times are ISO 8601 in UTC; every section says when its data was pulled or checked. Page
+addresses (`page`) are relative to the site root, in the site's URL style.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handbook.catalog import Catalog
+from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 1
 
@@ -26,7 +28,7 @@ def _metrics(catalog: Catalog) -> list[dict[str, Any]]:
     out = []
     for metric in catalog.metrics:
         data = metric.model_dump(mode="json")
-        data["page"] = f"metrics/{metric.name}/"
+        data["page"] = page_url(f"metrics/{metric.name}.md", catalog.project.directory_urls)
         out.append(data)
     return out
 
@@ -88,13 +90,14 @@ def _boards(catalog: Catalog) -> list[dict[str, Any]]:
     """
     from handbook.render.pages.looker_pages import board_anchor
 
+    boards_page = page_url("looker/boards.md", catalog.project.directory_urls)
     return [
         {
             "id": board.id,
             "title": board.title,
             "description": board.description,
             "url": catalog.board_url(board),
-            "page": f"looker/boards/#{board_anchor(board)}",
+            "page": f"{boards_page}#{board_anchor(board)}",
             "sections": [
                 {
                     "title": section.title,

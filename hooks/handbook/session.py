@@ -100,7 +100,8 @@ class BuildSession:
 
         self._pull_if_due(project)
         self.dates = last_changed(project.root, project.relative(project.docs_dir))
-        stamp = (folder_fingerprint(project.catalog_dir), unused_after_days)
+        # The project too: a changed mkdocs.yml (say, use_directory_urls) under serve.
+        stamp = (folder_fingerprint(project.catalog_dir), unused_after_days, project)
         self.reloaded = self.last_good is None or stamp != self.loaded_from
         if not self.reloaded:
             assert self.last_good is not None

@@ -106,6 +106,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             Path(config.config_file_path).parent.resolve(),
             catalog_path=Path(self.config.catalog_dir).resolve(),
             docs_path=Path(config.docs_dir).resolve(),
+            directory_urls=config.use_directory_urls,
         )
         self._use_extensions(config)
         if CSS_PATH not in [str(css) for css in config.extra_css]:
