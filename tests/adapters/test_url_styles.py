@@ -45,6 +45,15 @@ metrics:
     sources: [shop]
 """
 
+REPORTS = """\
+sections:
+  - title: Shop
+    reports:
+      - look: 729
+      - dashboard: 177
+        query: Created+Date=90+day
+"""
+
 PAGE = """\
 # Notes
 
@@ -126,6 +135,7 @@ def _resolve(
 def make_url_site(root: Path, directory_urls: bool) -> Path:
     make_site(root)
     (root / "catalog" / "metrics" / "shop.yml").write_text(METRICS, encoding="utf-8")
+    (root / "catalog" / "reports.yml").write_text(REPORTS, encoding="utf-8")
     (root / "docs" / "notes").mkdir()
     (root / "docs" / "notes" / "index.md").write_text(PAGE, encoding="utf-8")
     config = MKDOCS_YML + f"use_directory_urls: {str(directory_urls).lower()}\n"
@@ -143,6 +153,7 @@ def test_every_internal_link_resolves_in_both_url_styles(tmp_path: Path, directo
     orders = site / ("metrics/orders/index.html" if directory_urls else "metrics/orders.html")
     svg_links = [link for link in _parse(orders).links if "freshness" in link or "explores" in link]
     assert len(svg_links) >= 2, svg_links  # the lineage links to the source and the field
+    assert (site / "reports" / "index.html").is_file()  # the notable-reports page, too
     broken = broken_links(site, directory_urls)
     assert broken == [], "\n".join(broken)
     # catalog.json's page addresses, relative to the site root, lead to pages too.
