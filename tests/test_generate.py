@@ -17,7 +17,8 @@ def test_generate_writes_every_page_and_the_stylesheet_under_docs(handbook_copy:
     for page in pages:
         assert (docs / page.path).read_text(encoding="utf-8") == page.content
     assert ".hb-badge" in (docs / "assets/handbook/handbook.css").read_text(encoding="utf-8")
-    assert f"wrote {len(pages) + 1} generated files below docs/" in result.stdout
+    assert f"wrote {len(pages) + 2} generated files below docs/" in result.stdout
+    assert "hb-filter" in (docs / "assets/handbook/filters.js").read_text(encoding="utf-8")
     # Folders holding only generated pages are marked as owned; hand-written ones are not.
     assert (docs / "metrics" / MARKER).is_file() and not (docs / "data" / MARKER).exists()
     assert (docs / "data" / "index.md").is_file()  # hand-written page beside the board stays

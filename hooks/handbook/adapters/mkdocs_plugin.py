@@ -14,11 +14,13 @@ Wiring only; the work is in the package. `on_config` loads and cross-checks the 
 before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` reference too),
 `on_files` adds the generated pages (written to `.cache/handbook/pages/` beside mkdocs.yml,
 only those whose text changed, so `mkdocs serve --dirty` skips the rest; nothing is written
-under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves references,
-`on_serve` watches the catalog folder. Under `mkdocs serve` a catalog with errors never stops
-the preview: the last good catalog keeps being served with the errors in a banner on every
-page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
-across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
+under docs/), the stylesheet and the table filter script (listed in `extra_css` and
+`extra_javascript` unless the site lists them), the `handbook.refs` Markdown extension
+resolves references, `on_serve` watches the catalog folder. Under `mkdocs serve` a catalog
+with errors never stops the preview: the last good catalog keeps being served with the
+errors in a banner on every page, and the next good save recovers. The plugin keeps its
+state (catalog, render cache) across serve rebuilds (MkDocs keeps a plugin instance that has
+`on_startup`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from mkdocs.structure.files import File, Files
 from handbook.adapters.site_publish import AtomicPublish
 from handbook.catalog import Catalog, empty_catalog
 from handbook.errors import CatalogError
-from handbook.generate import CSS_PATH, stylesheet
+from handbook.generate import CSS_PATH, JS_PATH, script, stylesheet
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
 from handbook.project import Project
 from handbook.render.banner import error_banner
@@ -111,6 +113,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._use_extensions(config)
         if CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.append(CSS_PATH)
+        if JS_PATH not in [str(js) for js in config.extra_javascript]:
+            config.extra_javascript.append(JS_PATH)
         previous, self.catalog = self.catalog, self._load()
         self.catalog_changed = self.catalog is not previous
         self.refs.catalog = self.catalog
@@ -178,7 +182,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     # --- files and pages -----------------------------------------------------------------
     def on_files(self, files: Files, *, config: Any) -> Files:
-        """The generated pages (kept in `project.generated_dir`) and the stylesheet."""
+        """The generated pages (kept in `project.generated_dir`), stylesheet and script."""
         assert self.catalog is not None and self.project is not None
         pages = self._generated_pages()
         folder = self.project.generated_dir
@@ -193,6 +197,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 file.edit_uri = f"../{page.edit_path}"
             files.append(file)
         files.append(File.generated(config, CSS_PATH, content=stylesheet()))
+        files.append(File.generated(config, JS_PATH, content=script()))
         if self.dirty:
             self._mark_stale_pages(files)
         log.info(
