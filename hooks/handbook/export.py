@@ -11,6 +11,7 @@ addresses (`page`) are relative to the site root, in the site's URL style.
 
 from __future__ import annotations
 
+import posixpath
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,11 +25,16 @@ def _time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def _metrics(catalog: Catalog) -> list[dict[str, Any]]:
+def _page(catalog: Catalog, page: str, pages_dir: str) -> str:
+    """Where a generated page is served, relative to the site root, in the site's URL style."""
+    return page_url(posixpath.join(pages_dir, page), catalog.project.directory_urls)
+
+
+def _metrics(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
     out = []
     for metric in catalog.metrics:
         data = metric.model_dump(mode="json")
-        data["page"] = page_url(f"metrics/{metric.name}.md", catalog.project.directory_urls)
+        data["page"] = _page(catalog, f"metrics/{metric.name}.md", pages_dir)
         out.append(data)
     return out
 
@@ -81,7 +87,7 @@ def _items(catalog: Catalog) -> list[dict[str, Any]]:
     return out
 
 
-def _boards(catalog: Catalog) -> list[dict[str, Any]]:
+def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
     """Published boards with their sections, each section's looks and dashboards by id.
 
     `catalog.boards` is the published view too: boards excluded by `exclude_boards` or in
@@ -90,7 +96,7 @@ def _boards(catalog: Catalog) -> list[dict[str, Any]]:
     """
     from handbook.render.pages.looker_pages import board_anchor
 
-    boards_page = page_url("looker/boards.md", catalog.project.directory_urls)
+    boards_page = _page(catalog, "looker/boards.md", pages_dir)
     return [
         {
             "id": board.id,
@@ -111,9 +117,9 @@ def _boards(catalog: Catalog) -> list[dict[str, Any]]:
     ]
 
 
-def export(catalog: Catalog) -> dict[str, Any]:
+def export(catalog: Catalog, pages_dir: str = "") -> dict[str, Any]:
     """The JSON-ready catalog: metrics, sources with freshness, published Looker items
-    and boards."""
+    and boards; `pages_dir` is where the generated pages are below docs/."""
     return {
         "version": EXPORT_VERSION,
         "generated_at": _time(catalog.built_at),
@@ -121,12 +127,12 @@ def export(catalog: Catalog) -> dict[str, Any]:
             "base_url": catalog.base_url,
             "pulled_at": _time(catalog.looker_pulled_at),
             "items": _items(catalog),
-            "boards": _boards(catalog),
+            "boards": _boards(catalog, pages_dir),
         },
         "freshness": {
             "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
         },
-        "metrics": _metrics(catalog),
+        "metrics": _metrics(catalog, pages_dir),
         "sources": _sources(catalog),
         "notices": [
             {"source": n.source, "level": n.level, "message": n.message} for n in catalog.notices

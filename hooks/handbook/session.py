@@ -134,13 +134,13 @@ class BuildSession:
         return date_html(stamp if stamp is not None else int(self.last_good.built_at.timestamp()))
 
 
-def write_export(catalog: Catalog, site_dir: str | Path) -> Path:
+def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
     """`catalog.json`: metrics, sources and published Looker items, for other tools."""
     from handbook.export import export
 
     path = Path(site_dir) / "catalog.json"
     # Streamed to the file: the whole text of 20,000 items never sits in memory at once.
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(export(catalog), fh, indent=2, sort_keys=True)
+        json.dump(export(catalog, pages_dir), fh, indent=2, sort_keys=True)
         fh.write("\n")
     return path

@@ -132,28 +132,41 @@ def _resolve(
     return None
 
 
-def make_url_site(root: Path, directory_urls: bool) -> Path:
+def make_url_site(root: Path, directory_urls: bool, pages_dir: str) -> Path:
     make_site(root)
     (root / "catalog" / "metrics" / "shop.yml").write_text(METRICS, encoding="utf-8")
     (root / "catalog" / "reports.yml").write_text(REPORTS, encoding="utf-8")
     (root / "docs" / "notes").mkdir()
     (root / "docs" / "notes" / "index.md").write_text(PAGE, encoding="utf-8")
-    config = MKDOCS_YML + f"use_directory_urls: {str(directory_urls).lower()}\n"
+    home = (root / "docs" / "index.md").read_text(encoding="utf-8")
+    for folder in ("metrics", "data") if pages_dir else ():
+        home = home.replace(f"]({folder}/", f"]({pages_dir}/{folder}/")
+    (root / "docs" / "index.md").write_text(home, encoding="utf-8")
+    plugin = f"  - handbook:\n      pages_dir: {pages_dir}\n" if pages_dir else "  - handbook\n"
+    config = MKDOCS_YML.replace("  - handbook\n", plugin)
+    config += f"use_directory_urls: {str(directory_urls).lower()}\n"
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("directory_urls", [False, True], ids=["file-urls", "directory-urls"])
-def test_every_internal_link_resolves_in_both_url_styles(tmp_path: Path, directory_urls: bool):
-    root = make_url_site(tmp_path / "shop", directory_urls)
+@pytest.mark.parametrize(
+    ("directory_urls", "pages_dir"),
+    [(False, ""), (True, ""), (False, "catalog")],
+    ids=["file-urls", "directory-urls", "file-urls-pages-dir"],
+)
+def test_every_internal_link_resolves_in_both_url_styles(
+    tmp_path: Path, directory_urls: bool, pages_dir: str
+):
+    root = make_url_site(tmp_path / "shop", directory_urls, pages_dir)
     result = build(root)
     assert result.returncode == 0, result.stderr
     site = root / "site"
-    orders = site / ("metrics/orders/index.html" if directory_urls else "metrics/orders.html")
+    generated = site / pages_dir  # the generated pages' folder
+    orders = generated / ("metrics/orders/index.html" if directory_urls else "metrics/orders.html")
     svg_links = [link for link in _parse(orders).links if "freshness" in link or "explores" in link]
     assert len(svg_links) >= 2, svg_links  # the lineage links to the source and the field
-    assert (site / "reports" / "index.html").is_file()  # the notable-reports page, too
+    assert (generated / "reports" / "index.html").is_file()  # the notable-reports page, too
     broken = broken_links(site, directory_urls)
     assert broken == [], "\n".join(broken)
     # catalog.json's page addresses, relative to the site root, lead to pages too.

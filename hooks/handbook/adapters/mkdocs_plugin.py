@@ -285,7 +285,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
         if self.config.export and self.catalog is not None:
-            write_export(self.catalog, config.site_dir)
+            write_export(self.catalog, config.site_dir, self.config.pages_dir)
         self.publisher.publish(config)
 
     def on_build_error(self, *, error: Exception) -> None:
