@@ -196,8 +196,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if page.edit_path:
                 file.edit_uri = f"../{page.edit_path}"
             files.append(file)
-        files.append(File.generated(config, CSS_PATH, content=stylesheet()))
-        files.append(File.generated(config, JS_PATH, content=script()))
+        for path, text in ((CSS_PATH, stylesheet()), (JS_PATH, script())):
+            existing = files.get_file_from_path(path)
+            if existing is not None:  # e.g. left in docs/ by `handbook generate`
+                files.remove(existing)
+            files.append(File.generated(config, path, content=text))
         if self.dirty:
             self._mark_stale_pages(files)
         log.info(
