@@ -206,11 +206,14 @@ def _published_board(board: LookerBoard, published: set[tuple[str, str]]) -> Loo
     return board.model_copy(update={"sections": sections})
 
 
+ExclusionKey = Literal["exclude_folders", "exclude_boards"]
+
+
 @dataclass(frozen=True)
 class UnknownExclusion:
     """An id under `exclude_folders` or `exclude_boards` that Looker does not have."""
 
-    key: Literal["exclude_folders", "exclude_boards"]
+    key: ExclusionKey
     id: str
     line: int | None
 
@@ -226,19 +229,29 @@ def unknown_exclusions(view: PublishedView, policy: LookerPolicy) -> list[Unknow
     Boards are only checked against a snapshot that has them: one pulled before boards
     were (no `boards` key) says nothing about which boards Looker has.
     """
-    known_folders = {f.id for f in view.snapshot.folders} | view.excluded_folder_ids
-    wanted: list[tuple[Literal["exclude_folders", "exclude_boards"], list[str], list]] = [
-        ("exclude_folders", policy.exclude_folders, policy.exclude_lines)
+    checks: list[tuple[ExclusionKey, list[str], list[int | None], set[str]]] = [
+        (
+            "exclude_folders",
+            policy.exclude_folders,
+            policy.exclude_lines,
+            {f.id for f in view.snapshot.folders} | view.excluded_folder_ids,
+        )
     ]
     if view.boards_pulled:
-        wanted.append(("exclude_boards", policy.exclude_boards, policy.exclude_board_lines))
-    known = {"exclude_folders": known_folders, "exclude_boards": set(view.all_boards)}
+        checks.append(
+            (
+                "exclude_boards",
+                policy.exclude_boards,
+                policy.exclude_board_lines,
+                set(view.all_boards),
+            )
+        )
     found = []
-    for key, ids, lines in wanted:
-        lines = lines or [None] * len(ids)
+    for key, ids, lines, known in checks:
+        padded = lines or [None] * len(ids)
         found += [
             UnknownExclusion(key, content_id, line)
-            for content_id, line in zip(ids, lines, strict=False)
-            if content_id not in known[key]
+            for content_id, line in zip(ids, padded, strict=False)
+            if content_id not in known
         ]
     return found
