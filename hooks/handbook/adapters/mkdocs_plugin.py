@@ -14,13 +14,14 @@ Wiring only; the work is in the package. `on_config` loads and cross-checks the 
 before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` reference too),
 `on_files` adds the generated pages (written to `.cache/handbook/pages/` beside mkdocs.yml,
 only those whose text changed, so `mkdocs serve --dirty` skips the rest; nothing is written
-under docs/), the stylesheet and the table filter script (listed in `extra_css` and
-`extra_javascript` unless the site lists them), the `handbook.refs` Markdown extension
-resolves references, `on_serve` watches the catalog folder. Under `mkdocs serve` a catalog
-with errors never stops the preview: the last good catalog keeps being served with the
-errors in a banner on every page, and the next good save recovers. The plugin keeps its
-state (catalog, render cache) across serve rebuilds (MkDocs keeps a plugin instance that has
-`on_startup`).
+under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves references,
+`on_serve` watches the catalog folder. Under `mkdocs serve` a catalog with errors never stops
+the preview: the last good catalog keeps being served with the errors in a banner on every
+page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
+across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
+
+The stylesheet and the table filter script ship with the package; the plugin publishes both
+and lists them in `extra_css` / `extra_javascript` unless the site already does.
 """
 
 from __future__ import annotations
