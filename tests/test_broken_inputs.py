@@ -308,6 +308,16 @@ CASES: dict[str, Case] = {
         "catalog/looker.yml:4",
         {"catalog/looker.yml": "# policy\nexclude_folders:\n  - 150\n  - 999999\n"},
     ),
+    "excluded board Looker lacks": Case(
+        V,
+        1,
+        "exclude_boards: Looker has no board 31, so nothing is excluded by it",
+        "catalog/looker.yml:5",
+        {
+            "catalog/looker.yml": "# policy\nexclude_folders: [150]\n"
+            "exclude_boards:\n  - 30\n  - 31\n"
+        },
+    ),
     "unused days zero": Case(
         V,
         1,

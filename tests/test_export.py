@@ -53,3 +53,35 @@ def test_built_site_serves_catalog_json(built_site: Path):
     data = json.loads((built_site / "catalog.json").read_text(encoding="utf-8"))
     assert {m["name"] for m in data["metrics"]} >= {"mau", "nps", "support_tickets"}
     assert "1500" not in {i["id"] for i in data["looker"]["items"]}
+
+
+def test_published_boards_are_exported_with_sections_of_published_items_only(data: dict):
+    boards = {b["id"]: b for b in data["looker"]["boards"]}
+    # 30 is held back by exclude_boards, 20 is in Looker's trash.
+    assert set(boards) == {"12", "14"}
+    customer = boards["12"]
+    assert customer["title"] == "Customer success"
+    assert customer["url"] == "https://sourcegraph.looker.com/boards/12"
+    assert customer["page"] == "looker/boards/#board-12"
+    items = [(i["kind"], i["id"]) for s in customer["sections"] for i in s["items"]]
+    # 1500 sits in the excluded Finance folder, 1290 is trashed, 9999 does not exist.
+    assert items == [("dashboard", "179"), ("look", "1065"), ("dashboard", "177")]
+    assert customer["sections"][0]["title"] == "Account health"
+    text = json.dumps(data)
+    for hidden in ("Finance leadership", "Old onboarding board"):
+        assert hidden not in text
+
+
+def test_an_excluded_board_never_appears_in_the_export(tmp_path: Path):
+    from conftest import copy_handbook
+
+    project = copy_handbook(tmp_path / "handbook")
+    policy = project.looker_policy
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace("  - 30 ", "  - 30\n  - 14 ", 1),
+        encoding="utf-8",
+    )
+    exported = json.dumps(export(load_catalog(project)))
+    board_ids = [b["id"] for b in json.loads(exported)["looker"]["boards"]]
+    assert board_ids == ["12"]
+    assert '"Growth"' not in exported

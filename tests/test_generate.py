@@ -17,7 +17,8 @@ def test_generate_writes_every_page_and_the_stylesheet_under_docs(handbook_copy:
     for page in pages:
         assert (docs / page.path).read_text(encoding="utf-8") == page.content
     assert ".hb-badge" in (docs / "assets/handbook/handbook.css").read_text(encoding="utf-8")
-    assert f"wrote {len(pages) + 1} generated files below docs/" in result.stdout
+    assert f"wrote {len(pages) + 2} generated files below docs/" in result.stdout
+    assert "hb-filter" in (docs / "assets/handbook/filters.js").read_text(encoding="utf-8")
     # Folders holding only generated pages are marked as owned; hand-written ones are not.
     assert (docs / "metrics" / MARKER).is_file() and not (docs / "data" / MARKER).exists()
     assert (docs / "data" / "index.md").is_file()  # hand-written page beside the board stays
@@ -56,3 +57,16 @@ def test_pages_dir_puts_the_pages_in_one_folder(handbook_copy: Project):
     assert (docs / "catalog" / "metrics" / "mau.md").is_file()
     assert (docs / "catalog" / "data" / "freshness.md").is_file()
     assert (docs / "catalog" / MARKER).is_file() and not (docs / "metrics").exists()
+
+
+def test_no_directory_urls_builds_the_lineage_links_for_file_urls(handbook_copy: Project):
+    result = run_cli(handbook_copy, "generate", "--no-directory-urls")
+    assert result.returncode == 0, result.stderr
+    mau = (handbook_copy.docs_dir / "metrics" / "mau.md").read_text(encoding="utf-8")
+    # The SVG's links are raw HTML, which no engine rewrites: built for metrics/mau.html.
+    assert 'href="../data/freshness.html#' in mau
+    assert 'href="../../data/freshness/' not in mau
+    default = run_cli(handbook_copy, "generate")
+    assert default.returncode == 0, default.stderr
+    mau = (handbook_copy.docs_dir / "metrics" / "mau.md").read_text(encoding="utf-8")
+    assert 'href="../../data/freshness/#' in mau

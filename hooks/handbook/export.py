@@ -1,18 +1,22 @@
 """`catalog.json`: the published catalog as data, for tools that are not a web browser.
 
 Other teams' scripts, a Slack bot or a notebook can read metric definitions, source
-freshness and the published Looker content from one URL instead of scraping pages. It is
-built from the same `Catalog` the pages are, after the publishing policy, so it can never
-list content the site itself holds back: excluded and deleted Looker items are not in it.
-Times are ISO 8601 in UTC; every section says when its data was pulled or checked.
+freshness and the published Looker content (looks, dashboards, boards) from one URL instead
+of scraping pages. It is built from the same `Catalog` the pages are, after the publishing
+policy, so it can never list content the site itself holds back: excluded and deleted
+Looker items and boards are not in it.
+Times are ISO 8601 in UTC; every section says when its data was pulled or checked. Page
+addresses (`page`) are relative to the site root, in the site's URL style.
 """
 
 from __future__ import annotations
 
+import posixpath
 from datetime import UTC, datetime
 from typing import Any
 
 from handbook.catalog import Catalog
+from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 1
 
@@ -21,11 +25,16 @@ def _time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def _metrics(catalog: Catalog) -> list[dict[str, Any]]:
+def _page(catalog: Catalog, page: str, pages_dir: str) -> str:
+    """Where a generated page is served, relative to the site root, in the site's URL style."""
+    return page_url(posixpath.join(pages_dir, page), catalog.project.directory_urls)
+
+
+def _metrics(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
     out = []
     for metric in catalog.metrics:
         data = metric.model_dump(mode="json")
-        data["page"] = f"metrics/{metric.name}/"
+        data["page"] = _page(catalog, f"metrics/{metric.name}.md", pages_dir)
         out.append(data)
     return out
 
@@ -78,8 +87,39 @@ def _items(catalog: Catalog) -> list[dict[str, Any]]:
     return out
 
 
-def export(catalog: Catalog) -> dict[str, Any]:
-    """The JSON-ready catalog: metrics, sources with freshness, published Looker items."""
+def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
+    """Published boards with their sections, each section's looks and dashboards by id.
+
+    `catalog.boards` is the published view too: boards excluded by `exclude_boards` or in
+    Looker's trash are not in it, and each section keeps only published looks and
+    dashboards (an excluded one is dropped without a trace, as on the boards page).
+    """
+    from handbook.render.pages.looker_pages import board_anchor
+
+    boards_page = _page(catalog, "looker/boards.md", pages_dir)
+    return [
+        {
+            "id": board.id,
+            "title": board.title,
+            "description": board.description,
+            "url": catalog.board_url(board),
+            "page": f"{boards_page}#{board_anchor(board)}",
+            "sections": [
+                {
+                    "title": section.title,
+                    "description": section.description,
+                    "items": [{"kind": i.kind, "id": i.id} for i in section.items],
+                }
+                for section in board.sections
+            ],
+        }
+        for _, board in sorted(catalog.boards.items(), key=lambda kv: (len(kv[0]), kv[0]))
+    ]
+
+
+def export(catalog: Catalog, pages_dir: str = "") -> dict[str, Any]:
+    """The JSON-ready catalog: metrics, sources with freshness, published Looker items
+    and boards; `pages_dir` is where the generated pages are below docs/."""
     return {
         "version": EXPORT_VERSION,
         "generated_at": _time(catalog.built_at),
@@ -87,11 +127,12 @@ def export(catalog: Catalog) -> dict[str, Any]:
             "base_url": catalog.base_url,
             "pulled_at": _time(catalog.looker_pulled_at),
             "items": _items(catalog),
+            "boards": _boards(catalog, pages_dir),
         },
         "freshness": {
             "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
         },
-        "metrics": _metrics(catalog),
+        "metrics": _metrics(catalog, pages_dir),
         "sources": _sources(catalog),
         "notices": [
             {"source": n.source, "level": n.level, "message": n.message} for n in catalog.notices

@@ -11,7 +11,8 @@ at the top of docs/ (this handbook, so its URLs match the MkDocs build), each to
 holding only generated pages (`metrics/`, `looker/`, …) is replaced by one rename, and a
 generated page in a folder of hand-written ones (`data/freshness.md`) by one `os.replace`.
 A reader (or `zensical serve`) never sees a half-written page or a half-written folder.
-The stylesheet is written too, at the path `mkdocs.yml` lists in `extra_css`.
+The stylesheet and the table filter script are written too, at the paths `mkdocs.yml` lists in
+`extra_css` and `extra_javascript`.
 """
 
 from __future__ import annotations
@@ -26,11 +27,17 @@ from handbook.catalog import Catalog
 from handbook.render.pages import Page, all_pages
 
 CSS_PATH = "assets/handbook/handbook.css"
+JS_PATH = "assets/handbook/filters.js"  # the generated tables' filters
 MARKER = ".handbook-generated"  # in each folder `generate` owns and may replace wholesale
 
 
 def stylesheet() -> str:
     return package_files("handbook.render").joinpath("assets/handbook.css").read_text("utf-8")
+
+
+def script() -> str:
+    """The table filters the generated pages use (`<div class="hb-filter">`)."""
+    return package_files("handbook.render").joinpath("assets/filters.js").read_text("utf-8")
 
 
 def written_by_generate(folder: Path) -> bool:
@@ -82,6 +89,7 @@ def write_pages(pages: list[Page], docs: Path, extra: dict[str, str] | None = No
 
 
 def generate(catalog: Catalog, pages_dir: str = "") -> list[Path]:
-    """Every generated page and the stylesheet, written below the project's docs/."""
+    """Every generated page, the stylesheet and the filter script, written below docs/."""
     pages = list(all_pages(catalog, pages_dir))
-    return write_pages(pages, catalog.project.docs_dir, {CSS_PATH: stylesheet()})
+    assets = {CSS_PATH: stylesheet(), JS_PATH: script()}
+    return write_pages(pages, catalog.project.docs_dir, assets)

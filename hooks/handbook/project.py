@@ -19,6 +19,9 @@ class Project:
     # (the MkDocs plugin's `catalog_dir` option and MkDocs' `docs_dir`).
     catalog_path: Path | None = None
     docs_path: Path | None = None
+    # The site's URL style (MkDocs' `use_directory_urls`): `metrics/mau/` or
+    # `metrics/mau.html`, for the links MkDocs does not rewrite (raw HTML, SVG, catalog.json).
+    directory_urls: bool = True
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:

@@ -100,7 +100,8 @@ class BuildSession:
 
         self._pull_if_due(project)
         self.dates = last_changed(project.root, project.relative(project.docs_dir))
-        stamp = (folder_fingerprint(project.catalog_dir), unused_after_days)
+        # The project too: a changed mkdocs.yml (say, use_directory_urls) under serve.
+        stamp = (folder_fingerprint(project.catalog_dir), unused_after_days, project)
         self.reloaded = self.last_good is None or stamp != self.loaded_from
         if not self.reloaded:
             assert self.last_good is not None
@@ -133,13 +134,13 @@ class BuildSession:
         return date_html(stamp if stamp is not None else int(self.last_good.built_at.timestamp()))
 
 
-def write_export(catalog: Catalog, site_dir: str | Path) -> Path:
+def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
     """`catalog.json`: metrics, sources and published Looker items, for other tools."""
     from handbook.export import export
 
     path = Path(site_dir) / "catalog.json"
     # Streamed to the file: the whole text of 20,000 items never sits in memory at once.
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(export(catalog), fh, indent=2, sort_keys=True)
+        json.dump(export(catalog, pages_dir), fh, indent=2, sort_keys=True)
         fh.write("\n")
     return path

@@ -147,22 +147,24 @@ def _check_replacement(metric: Metric, catalog: Catalog) -> list[Problem]:
 
 
 def _check_policy(catalog: Catalog) -> list[Problem]:
-    """exclude_folders ids Looker does not have: an error for validate and --strict, a
-    warning in a plain build (`publishable`)."""
-    from handbook.curated.policy import unknown_excluded_folders
+    """exclude_folders and exclude_boards ids Looker does not have: an error for validate
+    and --strict, a warning in a plain build (`publishable`)."""
+    from handbook.curated.policy import unknown_exclusions
 
     if catalog.view is None:
         return []
     return [
         Problem(
             catalog.policy.file,
-            line,
-            f"exclude_folders: Looker has no folder {folder_id}, so nothing is excluded by it",
-            "check the id (the number in the folder's Looker URL); a typo here publishes the "
-            "folder you meant to hide. Run `handbook refresh` if the folder is new",
+            unknown.line,
+            f"{unknown.key}: Looker has no {unknown.noun} {unknown.id}, so nothing is excluded "
+            "by it",
+            f"check the id (the number in the {unknown.noun}'s Looker URL); a typo here "
+            f"publishes the {unknown.noun} you meant to hide. Run `handbook refresh` if the "
+            f"{unknown.noun} is new",
             publishable=True,
         )
-        for folder_id, line in unknown_excluded_folders(catalog.view, catalog.policy)
+        for unknown in unknown_exclusions(catalog.view, catalog.policy)
     ]
 
 

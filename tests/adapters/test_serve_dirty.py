@@ -8,6 +8,7 @@ rewrote; the files' modification times show which ones.
 
 from __future__ import annotations
 
+import json
 import re
 
 from handbook.catalog import load_catalog
@@ -26,6 +27,12 @@ def _reports(log: list[str]) -> list[tuple[int, int, int]]:
 def _mtimes(project: Project) -> dict[str, int]:
     folder = project.generated_dir
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.md")}
+
+
+def _exported_label(base: str, metric: str) -> str:
+    """The label `catalog.json`, as served, gives the metric."""
+    exported = json.loads(fetch(base + "catalog.json"))
+    return next(m["label"] for m in exported["metrics"] if m["name"] == metric)
 
 
 def _next_report(log: list[str], seen: int) -> tuple[int, int, int]:
@@ -50,6 +57,7 @@ def test_dirty_serve_re_renders_only_what_a_save_changed(handbook_copy: Project)
         wait_for(lambda: "A freshly saved sentence." in fetch(base + "team/"), "the edit", log)
         assert _next_report(log, 1) == (total, 0, 0)
         assert _mtimes(handbook_copy) == before
+        assert _exported_label(base, "mau") == "Monthly active users"  # kept as it was
 
         # Saving one metric's YAML: only the pages that show it are rendered and rewritten,
         # and a hand page referencing it shows the new label.
@@ -66,3 +74,19 @@ def test_dirty_serve_re_renders_only_what_a_save_changed(handbook_copy: Project)
         after = _mtimes(handbook_copy)
         assert {p for p in after if after[p] != before[p]} == expected
         assert "Monthly active users" not in fetch(page)
+        assert _exported_label(base, "mau") == "Monthly actives"  # written again
+        # Of the hand pages with references, only the one that references `mau` outside
+        # code is rebuilt (docs/editing/ shows `[[metric:mau]]` in a code block).
+        with_references = [
+            p for p in handbook_copy.docs_dir.rglob("*.md") if "[[" in p.read_text("utf-8")
+        ]
+        assert len(with_references) > 2
+        rebuilt = [line for line in log if "the changed catalog" in line]
+        assert rebuilt, log
+        assert (
+            rebuilt[-1]
+            .rstrip()
+            .endswith(
+                "handbook: 1 hand page shows the changed catalog: working-with-us/project-intake.md"
+            )
+        ), rebuilt

@@ -75,6 +75,8 @@ markdown_extensions:
       pages_dir: ""
 extra_css:
   - assets/handbook/handbook.css
+extra_javascript:
+  - assets/handbook/filters.js
 """
 
 
@@ -113,6 +115,9 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
         assert "hb-badge hb-badge--certified" in (site / "metrics/mau/index.html").read_text()
         assert (site / "assets/handbook/handbook.css").is_file()
         assert "assets/handbook/handbook.css" in (site / "index.html").read_text()
+        # The table filters too: the script ships with the package, not this docs/.
+        assert "hb-filter" in (site / "assets/handbook/filters.js").read_text()
+        assert "assets/handbook/filters.js" in (site / "metrics/index.html").read_text()
 
 
 @pytest.mark.slow
@@ -128,5 +133,9 @@ def test_another_teams_site_builds_with_zensical_from_the_readme_recipe(tmp_path
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert '<span class="hb-ref"><a href="metrics/orders/">Orders</a>' in home
     assert "assets/handbook/handbook.css" in home
+    assert (
+        "assets/handbook/filters.js" in home
+        and (root / "site" / "assets/handbook/filters.js").is_file()
+    )
     looker = (root / "site" / "looker" / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition warning"' in looker and "!!!" not in looker

@@ -445,6 +445,46 @@ def test_live_answers_replace_the_snapshot_for_looks_and_dashboards(
     ]
 
 
+def test_live_checks_boards_too_with_one_listing_request(
+    handbook_copy: Project, fake_looker
+) -> None:
+    boards = {row["id"]: row for row in fake_looker.data.boards}
+    boards["12"]["deleted_at"] = "2026-11-24T09:00:00.000+00:00"  # trashed since the pull
+    boards["20"]["deleted_at"] = None  # restored from the trash
+    fake_looker.data.boards.append({**boards["14"], "id": "77", "title": "Brand new board"})
+    page = handbook_copy.docs_dir / "boards.md"
+    page.write_text(
+        f"{HOST}/boards/12 {HOST}/browse/boards/20 {HOST}/boards/30 {HOST}/boards/77\n"
+        f"{HOST}/boards/424242 {HOST}/boards/14 again {HOST}/boards/12\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        handbook_copy,
+        "check-links",
+        "--live",
+        "--format",
+        "json",
+        "docs/boards.md",
+        env=live_env(fake_looker),
+    )
+    assert result.returncode == 1, result.stderr
+    assert [(d["id"], d["status"], d["title"]) for d in json.loads(result.stdout)] == [
+        ("12", "deleted", "Customer success"),
+        ("20", "ok", "Old onboarding board"),
+        ("30", "excluded", "Finance leadership"),  # exclude_boards still applies
+        ("77", "ok", "Brand new board"),  # not in the snapshot, but Looker has it
+        ("424242", "missing", None),
+        ("14", "ok", "Growth"),
+        ("12", "deleted", "Customer success"),
+    ]
+    # One listing with a small projection for every board of the run, never one per board.
+    listings = fake_looker.requests_to("/boards")
+    assert len(listings) == 1
+    assert listings[0].query["fields"] == "id,title,deleted_at"
+    assert [r.path for r in fake_looker.log if r.path.startswith("/boards/")] == []
+    assert fake_looker.violations == []
+
+
 def test_live_failure_is_a_clear_error_with_exit_code_2(
     handbook_copy: Project, fake_looker
 ) -> None:

@@ -118,3 +118,20 @@ def test_looker_pages_functions_stay_under_60_lines():
         if isinstance(n, ast.FunctionDef) and n.end_lineno - n.lineno + 1 > 60
     ]
     assert long == []
+
+
+def test_exclude_boards_ids_looker_lacks_are_named_with_their_line(tmp_path):
+    from handbook.curated.policy import load_policy, unknown_exclusions
+
+    path = tmp_path / "looker.yml"
+    path.write_text("exclude_folders: [150]\nexclude_boards:\n  - 30\n  - 31\n  - 20\n")
+    policy = load_policy(path, "catalog/looker.yml")
+    seed = LookerSnapshot.model_validate(json.loads(SEED.read_text(encoding="utf-8")))
+    unknown = unknown_exclusions(apply_policy(seed, policy), policy)
+    # 30 is a board, 20 a trashed one (still known to Looker): only the typo is named.
+    assert [(u.key, u.id, u.line) for u in unknown] == [("exclude_boards", "31", 4)]
+    # A snapshot pulled before boards were says nothing about them: no false alarm.
+    data = json.loads(SEED.read_text(encoding="utf-8"))
+    del data["boards"]
+    old = LookerSnapshot.model_validate(data)
+    assert unknown_exclusions(apply_policy(old, policy), policy) == []

@@ -356,3 +356,34 @@ def test_a_malformed_reference_names_file_and_line(tmp_path: Path, caplog, ref: 
     assert warning.startswith(f"docs/tools/looker.md:3: reference {ref}: ")
     assert message in warning
     assert "href" not in out
+
+
+def test_the_extension_records_what_each_page_showed_and_which_a_new_catalog_changes(
+    handbook_copy: Project,
+):
+    """What lets `serve --dirty` rebuild only the hand pages a catalog save affects."""
+    before = load_catalog(handbook_copy)
+    ext = RefsExtension()
+    ext.catalog = before
+    md = markdown.Markdown(extensions=[*DEFAULT_EXTENSIONS, ext])
+    pages = {
+        "a.md": "Usage is [[metric:mau]].",
+        "b.md": "Promoters: [[metric:nps]].",
+        "c.md": "No references, `[[metric:mau]]` is code.",
+        "d.md": "A typo: [[metric:maus]].",
+    }
+    for page, text in pages.items():
+        ext.page = page
+        md.reset().convert(text)
+    assert ext.shown.pages["c.md"] == {}
+    assert ext.shown.pages["d.md"] == {"[[metric:maus]]": None}
+    assert ext.shown.changed_by(before) == {"d.md"}  # an unresolved one is always retried
+
+    product = handbook_copy.metrics_dir / "product.yml"
+    text = product.read_text(encoding="utf-8")
+    product.write_text(text.replace("label: Monthly active users", "label: Monthly actives", 1))
+    assert ext.shown.changed_by(load_catalog(handbook_copy)) == {"a.md", "d.md"}
+
+    ext.page = "a.md"
+    md.reset().convert("Now without references.")
+    assert ext.shown.changed_by(load_catalog(handbook_copy)) == {"d.md"}

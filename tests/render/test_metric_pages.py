@@ -11,7 +11,8 @@ from conftest import REPO
 from handbook.catalog import Catalog, Notice, load_catalog
 from handbook.project import Project
 from handbook.render.pages import Page
-from handbook.render.pages.metric_pages import code_block, pages, site_href
+from handbook.render.pages.metric_pages import code_block, pages
+from handbook.render.site_urls import site_href
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +123,17 @@ def test_site_href_follows_directory_urls():
     assert site_href("metrics/index.md", "metrics/mau.md") == "mau/"
     assert site_href("index.md", "looker/explores.md", "x") == "looker/explores/#x"
     assert site_href("metrics/index.md", "metrics/index.md") == "./"
+    assert site_href("metrics/mau.md", "index.md") == "../../"
+
+
+def test_site_href_follows_file_urls():
+    def href(a: str, b: str, fragment: str = "") -> str:
+        return site_href(a, b, fragment, directory_urls=False)
+
+    assert href("metrics/mau.md", "data/freshness.md", "pings") == "../data/freshness.html#pings"
+    assert href("metrics/index.md", "metrics/mau.md") == "mau.html"
+    assert href("index.md", "looker/explores.md", "x") == "looker/explores.html#x"
+    assert href("metrics/mau.md", "index.md") == "../index.html"
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from handbook import __version__
@@ -62,6 +62,8 @@ def _generate(args: argparse.Namespace, project: Project) -> int:
     from handbook.generate import generate
     from handbook.validate import validate_handbook
 
+    if args.no_directory_urls:  # links in raw HTML (the lineage SVG) are built for it
+        project = replace(project, directory_urls=False)
     catalog = load_catalog(project)
     problems = validate_handbook(catalog)
     for problem in problems:
@@ -90,6 +92,11 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         "--pages-dir",
         default="",
         help="folder below docs/ for the pages (default: docs/ itself, the MkDocs plugin's URLs)",
+    )
+    p.add_argument(
+        "--no-directory-urls",
+        action="store_true",
+        help="the site sets `use_directory_urls: false` (pages at metrics/mau.html)",
     )
     p.set_defaults(func=_generate)
 

@@ -19,6 +19,9 @@ under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves
 the preview: the last good catalog keeps being served with the errors in a banner on every
 page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
 across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
+
+The stylesheet and the table filter script ship with the package; the plugin publishes both
+and lists them in `extra_css` / `extra_javascript` unless the site already does.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from mkdocs.structure.files import File, Files
 from handbook.adapters.site_publish import AtomicPublish
 from handbook.catalog import Catalog, empty_catalog
 from handbook.errors import CatalogError
-from handbook.generate import CSS_PATH, stylesheet
+from handbook.generate import CSS_PATH, JS_PATH, script, stylesheet
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
 from handbook.project import Project
 from handbook.render.banner import error_banner
@@ -107,10 +110,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             Path(config.config_file_path).parent.resolve(),
             catalog_path=Path(self.config.catalog_dir).resolve(),
             docs_path=Path(config.docs_dir).resolve(),
+            directory_urls=config.use_directory_urls,
         )
         self._use_extensions(config)
         if CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.append(CSS_PATH)
+        if JS_PATH not in [str(js) for js in config.extra_javascript]:
+            config.extra_javascript.append(JS_PATH)
         previous, self.catalog = self.catalog, self._load()
         self.catalog_changed = self.catalog is not previous
         self.refs.catalog = self.catalog
@@ -134,7 +140,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _use_extensions(self, config: Any) -> None:
         """Our reference extension instance in place of `handbook.refs`, plus what we need."""
         options = config.mdx_configs.pop("handbook.refs", {})
+        shown = self.refs.shown  # what the pages built so far showed, kept across rebuilds
         self.refs = RefsExtension(**{**options, "pages_dir": self.config.pages_dir})
+        self.refs.shown = shown
         kept = [e for e in config.markdown_extensions if e != "handbook.refs"]
         kept = [e for e in kept if not isinstance(e, RefsExtension)]
         missing = [name for name in NEEDED_EXTENSIONS if name not in kept]
@@ -176,7 +184,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     # --- files and pages -----------------------------------------------------------------
     def on_files(self, files: Files, *, config: Any) -> Files:
-        """The generated pages (kept in `project.generated_dir`) and the stylesheet."""
+        """The generated pages (kept in `project.generated_dir`), stylesheet and script."""
         assert self.catalog is not None and self.project is not None
         pages = self._generated_pages()
         folder = self.project.generated_dir
@@ -190,7 +198,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if page.edit_path:
                 file.edit_uri = f"../{page.edit_path}"
             files.append(file)
-        files.append(File.generated(config, CSS_PATH, content=stylesheet()))
+        for path, text in ((CSS_PATH, stylesheet()), (JS_PATH, script())):
+            existing = files.get_file_from_path(path)
+            if existing is not None:  # e.g. left in docs/ by `handbook generate`
+                files.remove(existing)
+            files.append(File.generated(config, path, content=text))
         if self.dirty:
             self._mark_stale_pages(files)
         log.info(
@@ -224,21 +236,38 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _mark_stale_pages(self, files: Files) -> None:
         """For --dirty: pages whose HTML shows catalog data that changed get rebuilt.
 
-        MkDocs rebuilds a page under --dirty only when its source is newer than its HTML. A
-        hand page's `[[…]]` references show the catalog, so when the catalog was loaded again
-        every hand page with a reference is out of date; when the error banner came or went,
-        every page is. Removing its HTML makes MkDocs build it again.
+        MkDocs rebuilds a page under --dirty only when its source is newer than its HTML.
+        When the catalog was loaded again, a hand page is out of date if one of its `[[…]]`
+        references now renders differently (the refs extension recorded what each showed);
+        a page this process never converted is out of date if it has a reference at all.
+        When the error banner came or went, every page is. Removing its HTML makes MkDocs
+        build it again.
         """
+        assert self.catalog is not None
         banner_changed = self.banner != self.shown_banner
         self.shown_banner = self.banner
         if not (banner_changed or self.catalog_changed):
             return
+        shown = self.refs.shown
+        first_build = not shown.pages
+        changed = set() if banner_changed else shown.changed_by(self.catalog, self.config.pages_dir)
+        stale = []
         for file in files.documentation_pages():
             if not os.path.isfile(file.abs_dest_path):
                 continue
+            page = file.src_uri
             hand_page = file.generated_by is None
-            if banner_changed or (hand_page and "[[" in file.content_string):
+            if banner_changed or (
+                hand_page
+                and (page in changed or (page not in shown.pages and "[[" in file.content_string))
+            ):
                 os.remove(file.abs_dest_path)
+                stale += [page] if hand_page else []
+        if not (banner_changed or first_build):
+            listed = ", ".join(sorted(stale)[:5]) + (", …" if len(stale) > 5 else "")
+            noun = "hand page shows" if len(stale) == 1 else "hand pages show"
+            listed = f": {listed}" if listed else ""
+            log.info("handbook: %d %s the changed catalog%s", len(stale), noun, listed)
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         self.refs.page = page.file.src_uri
@@ -276,9 +305,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
-        if self.config.export and self.catalog is not None:
-            write_export(self.catalog, config.site_dir)
+        if self.config.export and self.catalog is not None and self._export_is_stale(config):
+            write_export(self.catalog, config.site_dir, self.config.pages_dir)
         self.publisher.publish(config)
+
+    def _export_is_stale(self, config: Any) -> bool:
+        """`catalog.json` shows only the catalog: a serve rebuild that did not load the
+        catalog again keeps the one it wrote (seconds at 60,000 Looker items)."""
+        if not self.serving or self.catalog_changed:
+            return True
+        return not os.path.isfile(os.path.join(config.site_dir, "catalog.json"))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.publisher.abandon()

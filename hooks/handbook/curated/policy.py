@@ -49,6 +49,7 @@ class LookerPolicy(BaseModel):
     # Where it was written, for messages; never part of a dump.
     file: str = Field(default="catalog/looker.yml", exclude=True)
     exclude_lines: list[int | None] = Field(default_factory=list, exclude=True)
+    exclude_board_lines: list[int | None] = Field(default_factory=list, exclude=True)
 
 
 def load_policy(path: Path, display: str | None = None) -> LookerPolicy:
@@ -61,6 +62,9 @@ def load_policy(path: Path, display: str | None = None) -> LookerPolicy:
     policy.file = doc.display
     policy.exclude_lines = [
         doc.lines.line_for(("exclude_folders", i)) for i in range(len(policy.exclude_folders))
+    ]
+    policy.exclude_board_lines = [
+        doc.lines.line_for(("exclude_boards", i)) for i in range(len(policy.exclude_boards))
     ]
     return policy
 
@@ -125,6 +129,8 @@ class PublishedView:
     excluded_board_ids: set[str] = field(default_factory=set)
     # Every board of the pull by id, published or not, for `lookup`.
     all_boards: dict[str, LookerBoard] = field(default_factory=dict)
+    # Whether the snapshot says which boards Looker has (older snapshots predate boards).
+    boards_pulled: bool = True
 
     def lookup(self, kind: str, content_id: str) -> tuple[Standing, Content | None]:
         """The standing of a look, dashboard or board by id, with what the snapshot holds.
@@ -182,7 +188,8 @@ def apply_policy(snapshot: LookerSnapshot, policy: LookerPolicy) -> PublishedVie
         }
     )
     all_boards = {b.id: b for b in snapshot.boards}
-    return PublishedView(published, excluded, held, trashed, blocked_boards, all_boards)
+    pulled = "boards" in snapshot.model_fields_set
+    return PublishedView(published, excluded, held, trashed, blocked_boards, all_boards, pulled)
 
 
 def _published_board(board: LookerBoard, published: set[tuple[str, str]]) -> LookerBoard:
@@ -199,15 +206,52 @@ def _published_board(board: LookerBoard, published: set[tuple[str, str]]) -> Loo
     return board.model_copy(update={"sections": sections})
 
 
-def unknown_excluded_folders(
-    view: PublishedView, policy: LookerPolicy
-) -> list[tuple[str, int | None]]:
-    """Excluded folder ids the snapshot does not have, with their lines: a typo there would
-    publish the folder it meant to hide."""
-    known = {f.id for f in view.snapshot.folders} | view.excluded_folder_ids
-    lines = policy.exclude_lines or [None] * len(policy.exclude_folders)
-    return [
-        (fid, line)
-        for fid, line in zip(policy.exclude_folders, lines, strict=False)
-        if fid not in known
+ExclusionKey = Literal["exclude_folders", "exclude_boards"]
+
+
+@dataclass(frozen=True)
+class UnknownExclusion:
+    """An id under `exclude_folders` or `exclude_boards` that Looker does not have."""
+
+    key: ExclusionKey
+    id: str
+    line: int | None
+
+    @property
+    def noun(self) -> str:
+        return "folder" if self.key == "exclude_folders" else "board"
+
+
+def unknown_exclusions(view: PublishedView, policy: LookerPolicy) -> list[UnknownExclusion]:
+    """Excluded folder and board ids the snapshot does not have, with their lines: a typo
+    there would publish the folder or board it meant to hide.
+
+    Boards are only checked against a snapshot that has them: one pulled before boards
+    were (no `boards` key) says nothing about which boards Looker has.
+    """
+    checks: list[tuple[ExclusionKey, list[str], list[int | None], set[str]]] = [
+        (
+            "exclude_folders",
+            policy.exclude_folders,
+            policy.exclude_lines,
+            {f.id for f in view.snapshot.folders} | view.excluded_folder_ids,
+        )
     ]
+    if view.boards_pulled:
+        checks.append(
+            (
+                "exclude_boards",
+                policy.exclude_boards,
+                policy.exclude_board_lines,
+                set(view.all_boards),
+            )
+        )
+    found = []
+    for key, ids, lines, known in checks:
+        padded = lines or [None] * len(ids)
+        found += [
+            UnknownExclusion(key, content_id, line)
+            for content_id, line in zip(ids, padded, strict=False)
+            if content_id not in known
+        ]
+    return found

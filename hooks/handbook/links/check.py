@@ -17,8 +17,9 @@ reference check uses too; `linkscan` documents every URL shape and the kind it m
 
 The first three are *stale* and fail the check (exit 1). By default the answer comes from the
 committed snapshot, so the check runs offline in CI in well under a second. `--live` asks
-Looker about every look and dashboard id instead, in a few batched searches for the whole
-run (never one request per URL); boards, folders and explores still come from the snapshot.
+Looker about every look, dashboard and board id instead, in a few batched searches and one
+board listing for the whole run (never one request per URL or per board); folders and
+explores still come from the snapshot.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from handbook.markdown.linkscan import (
     scan_text,
 )
 from handbook.project import Project
-from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot
+from handbook.snapshot.model import LookerBoard, LookerFolder, LookerItem, LookerSnapshot
 from handbook.snapshot.store import load
 
 OK, DELETED, MISSING, EXCLUDED, UNVERIFIABLE = (
@@ -64,8 +65,11 @@ STATUSES = (OK, DELETED, MISSING, EXCLUDED, UNVERIFIABLE)
 
 _NO_SNAPSHOT = "there is no Looker snapshot; run `handbook refresh`"
 
-# verify_ids' shape: ids by kind in, known items (deleted ones too) and a request count out.
-Verifier = Callable[[dict[str, set[str]]], tuple[dict[tuple[str, str], LookerItem], int]]
+# verify_ids' shape: ids by kind in, known looks, dashboards and boards (deleted ones too)
+# and a request count out.
+LiveAnswers = dict[tuple[str, str], LookerItem | LookerBoard]
+Verifier = Callable[[dict[str, set[str]]], tuple[LiveAnswers, int]]
+LIVE_KINDS = (LOOK, DASHBOARD, BOARD)
 
 
 @dataclass(frozen=True)
@@ -105,15 +109,17 @@ class CheckReport:
         if parts:
             text += f": {parts}"
         if self.live_requests is not None:
-            text += f" (looks and dashboards verified live in {self.live_requests} request(s))"
+            text += (
+                f" (looks, dashboards and boards verified live in {self.live_requests} request(s))"
+            )
         return text
 
 
 class Resolver:
     """Statuses from the snapshot with the publishing policy applied, plus live answers.
 
-    `live` (when given) holds what Looker said about every look and dashboard id in the
-    run; for those kinds it replaces the snapshot, since the point of --live is to catch
+    `live` (when given) holds what Looker said about every look, dashboard and board id in
+    the run; for those kinds it replaces the snapshot, since the point of --live is to catch
     content deleted or restored after the last pull.
     """
 
@@ -121,7 +127,7 @@ class Resolver:
         self,
         view: PublishedView | None,
         policy: LookerPolicy,
-        live: dict[tuple[str, str], LookerItem] | None = None,
+        live: LiveAnswers | None = None,
         *,
         folders: Iterable[LookerFolder] = (),
     ) -> None:
@@ -135,15 +141,16 @@ class Resolver:
         self.excluded_folders = set(policy.exclude_folders) | (
             view.excluded_folder_ids if view else set()
         )
+        self.excluded_boards = set(policy.exclude_boards)
 
     def resolve(self, link: FoundLink) -> tuple[str, str | None, str | None]:
         """(status, title, reason) for one link."""
         kind, item_id = link.kind, link.id
         if kind == PAGE:
             return UNVERIFIABLE, None, link.reason
-        if kind in (LOOK, DASHBOARD) and self.live is not None:
+        if kind in LIVE_KINDS and self.live is not None:
             item = self.live.get((kind, item_id))
-            found = standing(item, self.excluded_folders, set())
+            found = standing(item, self.excluded_folders, self.excluded_boards)
             return _status(found), item.title if item else None, None
         if self.view is None:
             return UNVERIFIABLE, None, _NO_SNAPSHOT
@@ -218,8 +225,8 @@ def check_links(
 ) -> CheckReport:
     """Scan `paths` (default: docs/) and resolve every Looker link.
 
-    With `verify` (looker_pull.verify_ids in --live), all look and dashboard ids of the
-    whole run are sent to it in one call, so the request count depends on the number of
+    With `verify` (looker_pull.verify_ids in --live), all look, dashboard and board ids of
+    the whole run are sent to it in one call, so the request count depends on the number of
     distinct ids and the batch size, never on the number of URLs.
     """
     policy, snapshot, view = load_view(project)
@@ -229,7 +236,7 @@ def check_links(
 
     live, requests = None, None
     if verify is not None:
-        ids: dict[str, set[str]] = {LOOK: set(), DASHBOARD: set()}
+        ids: dict[str, set[str]] = {kind: set() for kind in LIVE_KINDS}
         for _, link in found:
             if link.kind in ids:
                 ids[link.kind].add(link.id)

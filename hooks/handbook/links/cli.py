@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--live",
         action="store_true",
-        help="ask Looker about every look and dashboard (batched) instead of the snapshot",
+        help="ask Looker about every look, dashboard and board (batched) instead of the snapshot",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="text format: list ok links too"

@@ -28,6 +28,8 @@ BOARD_FIELDS = (
     "board_sections(id,title,description,deleted_at,item_order,"
     "board_items(id,look_id,dashboard_id,lookml_dashboard_id,order))"
 )
+# What `check-links --live` needs of a board: is it there, is it trashed, its title.
+LIVE_BOARD_FIELDS = "id,title,deleted_at"
 
 
 class ListGetter(Protocol):
@@ -35,9 +37,13 @@ class ListGetter(Protocol):
         """One GET whose answer is a JSON list of objects."""
 
 
-def pull_boards(client: ListGetter) -> list[LookerBoard]:
-    """Every board Looker lists (trashed ones marked `deleted`), sorted by id; one request."""
-    boards = [board(row) for row in client.get_list("/boards", {"fields": BOARD_FIELDS})]
+def pull_boards(client: ListGetter, fields: str = BOARD_FIELDS) -> list[LookerBoard]:
+    """Every board Looker lists (trashed ones marked `deleted`), sorted by id; one request.
+
+    `fields` may leave out the sections (the live link check needs only id, title and
+    `deleted_at`); a board without them has none.
+    """
+    boards = [board(row) for row in client.get_list("/boards", {"fields": fields})]
     return sorted(boards, key=lambda b: (len(b.id), b.id))
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from handbook.errors import PullError
 from handbook.looker.activity import USAGE_QUERIES, UsageAnswer, item_usage
-from handbook.looker.boards import pull_boards
+from handbook.looker.boards import LIVE_BOARD_FIELDS, pull_boards
 from handbook.looker.client import SOURCE, LookerClient, PullSettings, id_sort_key
 from handbook.looker.lookml import (
     EXPLORE_FIELDS,
@@ -43,6 +43,7 @@ from handbook.looker.recent_views import ViewCounts, recent_views
 from handbook.progress import Progress
 from handbook.snapshot.model import (
     CarriedPart,
+    LookerBoard,
     LookerExplore,
     LookerFolder,
     LookerItem,
@@ -433,23 +434,44 @@ def _kept_text(part: CarriedPart) -> str:
 
 def verify_ids(
     ids: dict[str, set[str]], *, settings: PullSettings | None = None
-) -> tuple[dict[tuple[str, str], LookerItem], int]:
-    """Which of these look/dashboard ids Looker knows (trashed ones with deleted=True).
+) -> tuple[dict[tuple[str, str], LookerItem | LookerBoard], int]:
+    """Which of these look, dashboard and board ids Looker knows (trashed ones deleted=True).
 
     Ids go `id=1,2,3` in batches, never one request per id. A batch is asked once without a
     `deleted` filter and once more with `deleted=true` for the ids it did not return, so it
     works whether or not the server includes trashed content by default. LookML dashboard
-    ids (`model::name`) are not searchable; one `all_dashboards` call covers them.
+    ids (`model::name`) are not searchable; one `all_dashboards` call covers them. Boards
+    have no search by id: one `all_boards` call with a small `fields=` covers them all.
     """
     settings = settings or PullSettings.from_env()
     client = LookerClient(settings)
     client.login()
+    found: dict[tuple[str, str], LookerItem | LookerBoard] = {}
+    found.update(_verify_searchable(client, ids, settings.id_batch))
+    lookml_ids = {i for i in ids.get("dashboard", set()) if "::" in i}
+    if lookml_ids:
+        for row in client.get_list("/dashboards", {"fields": "id,title,model(id)"}):
+            if str(row.get("id")) in lookml_ids:
+                item = _item("dashboard", row, {})
+                found[("dashboard", item.id)] = item
+    board_ids = ids.get("board", set())
+    if board_ids:
+        for board in pull_boards(client, LIVE_BOARD_FIELDS):
+            if board.id in board_ids:
+                found[("board", board.id)] = board
+    return found, client.requests
+
+
+def _verify_searchable(
+    client: LookerClient, ids: dict[str, set[str]], batch_size: int
+) -> dict[tuple[str, str], LookerItem]:
+    """Looks and numeric dashboards by id, in batches (see `verify_ids`)."""
     found: dict[tuple[str, str], LookerItem] = {}
     paths = {"look": "/looks/search", "dashboard": "/dashboards/search"}
     for kind, path in paths.items():
         wanted = sorted(i for i in ids.get(kind, set()) if "::" not in i)
-        for start in range(0, len(wanted), settings.id_batch):
-            batch = wanted[start : start + settings.id_batch]
+        for start in range(0, len(wanted), batch_size):
+            batch = wanted[start : start + batch_size]
             rows = client.get_list(
                 path, {"id": ",".join(batch), "fields": DELETED_FIELDS, "limit": len(batch)}
             )
@@ -469,10 +491,4 @@ def verify_ids(
                 item = _item(kind, row, {})
                 if item.id in batch:
                     found[(kind, item.id)] = item
-    lookml_ids = {i for i in ids.get("dashboard", set()) if "::" in i}
-    if lookml_ids:
-        for row in client.get_list("/dashboards", {"fields": "id,title,model(id)"}):
-            if str(row.get("id")) in lookml_ids:
-                item = _item("dashboard", row, {})
-                found[("dashboard", item.id)] = item
-    return found, client.requests
+    return found

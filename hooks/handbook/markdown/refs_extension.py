@@ -93,6 +93,9 @@ class RefsExtension(Extension):
         self.page: str | None = None  # the page being rendered, below docs_dir
         self.report: Callable[[Problem], None] = log_problem
         self.severity = "warning"
+        # What each converted page's references showed; an adapter that keeps pages built
+        # across rebuilds (MkDocs' `serve --dirty`) asks it which pages a new catalog changes.
+        self.shown = ShownReferences()
 
     def project(self) -> Project:
         root = self.getConfig("root")
@@ -176,6 +179,8 @@ class _SourcePreprocessor(Preprocessor):
         self.state.start(page, lines)
         if any("[[" in line for line in lines):
             self.state.catalog = ext.catalog or catalog_for(ext.project())
+        if page:
+            ext.shown.start(page)
         return lines
 
 
@@ -192,12 +197,10 @@ class _RefsInline(InlineProcessor):
         text = (typed or m)[0]
         state.seen[text] += 1
         if state.catalog is None:
+            ext.shown.record(state.page, text, None)
             return AtomicString(text), m.start(0), m.end(0)
-        ref = parse(typed or m)
-        result = ref
-        if isinstance(ref, Reference):
-            pages_dir = ext.getConfig("pages_dir")
-            result = _resolved_html(state.catalog, ref, state.page, pages_dir)
+        result = _html_of(state.catalog, typed or m, state.page, ext.getConfig("pages_dir"))
+        ext.shown.record(state.page, text, result if isinstance(result, str) else None)
         if isinstance(result, str):
             return _element(result), m.start(0), m.end(0)
         self.report(text, result)
@@ -232,6 +235,51 @@ def _resolved_html(catalog: Catalog, ref, page: str, pages_dir: str):
         return result  # never cached: each occurrence is reported at its own line
     html = cache[key] = str(reference_html(result))
     return html
+
+
+def _html_of(catalog: Catalog, match: re.Match[str], page: str, pages_dir: str):
+    """One matched reference's HTML, or the `Unresolved` saying what is wrong with it."""
+    ref = parse(match)
+    if not isinstance(ref, Reference):
+        return ref
+    return _resolved_html(catalog, ref, page, pages_dir)
+
+
+class ShownReferences:
+    """Per page (below docs_dir): each reference on it → the HTML it showed (None when it
+    did not resolve).
+
+    It lets a serve rebuild after a catalog change rebuild only the hand pages whose
+    references now show something else: relabelling one metric rebuilds the pages that
+    reference it, not every page with a reference. Comparing the rendered HTML, rather than
+    a list of names each page depends on, also catches what a name list would miss (a
+    badge whose freshness state changed, a look moved to the trash).
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, dict[str, str | None]] = {}
+
+    def start(self, page: str) -> None:
+        """`page` is being converted again; forget what it showed before."""
+        self.pages[page] = {}
+
+    def record(self, page: str, text: str, html: str | None) -> None:
+        if page:
+            self.pages.setdefault(page, {})[text] = html
+
+    def changed_by(self, catalog: Catalog, pages_dir: str = "") -> set[str]:
+        """The recorded pages whose references `catalog` renders differently. A reference
+        that did not resolve counts as changed, so its warning is logged again while the
+        analyst works on the catalog."""
+        changed = set()
+        for page, shown in self.pages.items():
+            for text, html in shown.items():
+                match = REFERENCE.fullmatch(text)
+                now = _html_of(catalog, match, page, pages_dir) if match else None
+                if html is None or now != html:
+                    changed.add(page)
+                    break
+        return changed
 
 
 # Python-Markdown's placeholder for a backslash-escaped character: STX, its code, ETX.

@@ -27,6 +27,7 @@ from handbook.render.cache import PageSpec, digest
 from handbook.render.lineage_svg import Node, lineage_svg
 from handbook.render.pages import Page
 from handbook.render.pages.looker_pages import explore_anchor
+from handbook.render.site_urls import site_href
 from handbook.render.templating import anchor, format_date, link, md_text, number, render
 from handbook.snapshot.model import LookerItem
 
@@ -127,37 +128,23 @@ def _view(
     )
 
 
-def site_href(from_page: str, to_page: str, fragment: str = "") -> str:
-    """A relative link from one page to another as MkDocs writes them (directory URLs).
-
-    Links inside raw HTML are not rewritten by MkDocs, so the SVG's links are built here:
-    `metrics/mau.md` is served at `metrics/mau/`, `data/freshness.md` at `data/freshness/`.
-    """
-
-    def url_dir(page: str) -> list[str]:
-        parts = page.removesuffix(".md").split("/")
-        return parts[:-1] if parts[-1] == "index" else parts
-
-    here, there = url_dir(from_page), url_dir(to_page)
-    common = 0
-    while common < min(len(here), len(there)) and here[common] == there[common]:
-        common += 1
-    rel = "../" * (len(here) - common) + "".join(f"{p}/" for p in there[common:])
-    return (rel or "./") + (f"#{fragment}" if fragment else "")
-
-
 def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup:
-    """Inline SVG: sources → LookML field → metric → Looker content, drawn at build time."""
-    here = metric_page(metric.name)
+    """Inline SVG: sources → LookML field → metric → Looker content, drawn at build time.
+
+    MkDocs does not rewrite links inside raw HTML, so the links to our pages are built for
+    the site's URL style (`project.directory_urls`).
+    """
+    here, dirs = metric_page(metric.name), catalog.project.directory_urls
     sources = []
     for name in metric.sources:
         source = catalog.sources_by_name.get(name)
-        href = site_href(here, "data/freshness.md", str(anchor(name))) if source else None
+        href = site_href(here, "data/freshness.md", str(anchor(name)), dirs) if source else None
         sources.append(Node(source.label if source else name, href, "source"))
     fields = []
     if metric.lookml_field:
         found = catalog.fields.get(metric.lookml_field)
-        href = site_href(here, "looker/explores.md", explore_anchor(found[0])) if found else None
+        explore = explore_anchor(found[0]) if found else ""
+        href = site_href(here, "looker/explores.md", explore, dirs) if found else None
         short = ".".join(metric.lookml_field.split(".")[-2:])  # view.field
         fields.append(Node(short, href, "field", f"LookML field {metric.lookml_field}"))
     shown = [
@@ -241,6 +228,7 @@ def _metric_key(metric: Metric, catalog: Catalog, notices: str, dumps: dict[int,
     return digest(
         notices,
         catalog.base_url,
+        catalog.project.directory_urls,  # the lineage diagram's links depend on it
         metric,
         metric.file,
         [dumps[id(i)] for i in items],

@@ -1,6 +1,8 @@
 /* Filters for generated tables (handbook): a `<div class="hb-filter" data-filter-columns="A B">`
    placed right before a table gets one drop-down per named column, listing that column's
-   values; choosing values hides the other rows. Without scripts the whole table shows. */
+   values; choosing values hides the other rows. Without scripts the whole table shows.
+   Shipped with the package: the MkDocs plugin publishes it at assets/handbook/filters.js and
+   lists it in extra_javascript; `handbook generate` writes it there for other engines. */
 (function () {
   function setUp(box) {
     var wrap = box.nextElementSibling;
