@@ -652,8 +652,10 @@ def zensical_rows(
         gen = generate_static(z, use_cli=True)
         run = run_measured([str(BIN / "zensical"), "build"], z.root, env_offline())
         builds.append(gen + run.seconds)
-    versus = f"   ({statistics.median(builds) / base_time:.2f}× plain MkDocs build)"
-    print(f"{'handbook generate && zensical build':<34} {fmt(builds)}{versus if base_time else ''}")
+    versus = ""
+    if base_time:
+        versus = f"   ({statistics.median(builds) / base_time:.2f}× plain MkDocs build)"
+    print(f"{'handbook generate && zensical build':<34} {fmt(builds)}{versus}")
     with Server([str(BIN / "zensical"), "serve"], z.root, timeout) as server:
         print(
             f"{'zensical serve, edit hand page':<34} "
