@@ -18,20 +18,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_adoption import METRICS as ADOPTION_METRICS
 from test_adoption import MKDOCS_YML, build, make_site
 
-METRICS = """\
-metrics:
-  - name: orders
-    label: Orders
-    description: Orders placed in the shop.
-    owner: Shop team
-    domain: Commerce
-    status: certified
-    calculation: count(distinct order_id)
-    grain: {time: day}
-    sources: [shop]
-    looks: ["729"]
+# The adoption test's metric, with a LookML field (a lineage link), and more after it.
+METRICS = (
+    ADOPTION_METRICS
+    + """\
     lookml_field: product.instance_usage.monthly_usage.mau
   - name: old_orders
     label: Old orders
@@ -44,6 +37,7 @@ metrics:
     grain: {time: day}
     sources: [shop]
 """
+)
 
 REPORTS = """\
 sections:

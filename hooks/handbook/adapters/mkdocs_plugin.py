@@ -188,7 +188,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         assert self.catalog is not None and self.project is not None
         pages = self._generated_pages()
         folder = self.project.generated_dir
-        written = write_changed(pages, folder)
+        reused = self.serving and not self.catalog_changed and folder.is_dir()
+        written = set() if reused else write_changed(pages, folder)  # reused: written last time
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
