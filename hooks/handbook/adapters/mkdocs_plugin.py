@@ -93,7 +93,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.rendered = 0  # how many of them the last build rendered
         self.catalog_changed = True  # the last on_config loaded the catalog again
         self.shown_banner = ""  # the banner the last build's pages carry
-        self.page_meta: tuple[Any, set[str]] | None = None  # the page rendering, its own keys
+        self.page_meta: tuple[Any, set[str]] | None = None  # the page rendering, keys we added
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds.
@@ -289,18 +289,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         our two keys made ~1,000 entries × 1,929 pages do those lookups, ~10 % of a build.
         """
         assert self.session is not None
-        self.page_meta = (page, set(page.meta))
+        before = set(page.meta)
         updated = self.session.last_updated(page.file.src_uri, page.file.generated_by is not None)
         if updated:
             page.meta["git_revision_date_localized"] = updated
         secure_page(page)  # titles and edit links safe for the theme
+        # Ours alone: keys other plugins add after this hook are theirs to keep.
+        self.page_meta = (page, set(page.meta) - before)
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Drop the meta keys `on_page_context` added (a front-matter title stays secured)."""
         if self.page_meta is not None and self.page_meta[0] is page:
-            for key in set(page.meta) - self.page_meta[1]:
-                del page.meta[key]
+            for key in self.page_meta[1]:
+                page.meta.pop(key, None)
         self.page_meta = None
         return output
 
