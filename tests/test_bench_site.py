@@ -39,7 +39,8 @@ def test_the_site_benchmark_runs_its_edit_and_zensical_rows(tmp_path):
         "edit-to-preview, project metric",
         "edit-to-preview, baseline hand",
         "hand-page edit vs serve --dirty    ratio of medians",
-        "handbook generate && zensical build",
+        "generate && zensical build, cold cache",
+        "generate && zensical build, warm cache",
         "zensical serve, edit hand page",
     ):
         assert row in out, out
