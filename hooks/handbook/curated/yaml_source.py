@@ -74,6 +74,12 @@ class _Limits(Exception):
         self.line, self.message, self.hint = line, message, hint
 
 
+# What nesting past MAX_DEPTH reads as, whichever parser or walk notices it.
+_TOO_DEEP = (
+    f"YAML nested more than {MAX_DEPTH} levels deep",
+    "catalog files need a few levels at most; check the indentation",
+)
+
 # libyaml's parser and composer (C) when PyYAML was built with it: five times faster than
 # the pure-Python one, and it refuses nesting beyond 1,000 levels by itself.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -102,11 +108,7 @@ class _Walk:
                 "aliases that expand this far are refused ('billion laughs'); write the values out",
             )
         if depth > MAX_DEPTH:
-            raise _Limits(
-                line,
-                f"YAML nested more than {MAX_DEPTH} levels deep",
-                "catalog files need a few levels at most; check the indentation",
-            )
+            raise _Limits(line, *_TOO_DEEP)
         if isinstance(node, yaml.CollectionNode):
             if repeat:  # the composer shares an anchored node per alias
                 self.aliases += 1
@@ -211,12 +213,7 @@ def _compose(text: str, display: str) -> yaml.Node | None:
 
 def _too_deep(display: str, mark: yaml.Mark | None) -> CatalogError:
     """One message for nesting past the limit, whichever parser noticed it first."""
-    return CatalogError.single(
-        display,
-        mark.line + 1 if mark else None,
-        f"YAML nested more than {MAX_DEPTH} levels deep",
-        "catalog files need a few levels at most; check the indentation",
-    )
+    return CatalogError.single(display, mark.line + 1 if mark else None, *_TOO_DEEP)
 
 
 def _parse(text: str, loader_class: type) -> yaml.Node | None:
