@@ -82,6 +82,8 @@ class BuildSession:
         result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])
         for line in result.messages:
             log.info(line)
+        for line in result.warnings:  # a pull that never finished: pages say so too
+            log.info(line)
         for failure in result.failures:
             # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
             # warnings into a failed build. Readers see it on every page as a notice.
@@ -120,8 +122,9 @@ class BuildSession:
             log.warning("%s", problem)
         for problem in problems:
             if not problem.publishable:
-                # Drift between our definitions and LookML is worth a look, not a failure.
-                log.info("%s", problem)
+                # Drift between our definitions and LookML is worth a look, not a failure
+                # (--strict fails on any WARNING): INFO, so its text does not say "warning".
+                log.info("%s", problem.unlabelled())
         self.last_good, self.loaded_from = catalog, stamp
         return catalog
 
