@@ -129,12 +129,13 @@ class BuildSession:
         return catalog
 
     def last_updated(self, src_uri: str, generated: bool) -> str | None:
-        """The "last updated" markup of a page: its last commit, or the build date when it was
-        never committed; None for generated pages."""
-        if generated or self.last_good is None:
+        """The "last updated" markup of a page: its last commit. None for a page with no
+        commit (new, or no git): the build's time would claim a change that did not happen.
+        None for generated pages too (their data carries its own age)."""
+        if generated:
             return None
         stamp = self.dates.get(src_uri)
-        return date_html(stamp if stamp is not None else int(self.last_good.built_at.timestamp()))
+        return date_html(stamp) if stamp is not None else None
 
 
 def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
