@@ -134,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Pull the Looker content catalog (looker-sdk credentials: LOOKERSDK_BASE_URL, "
             "LOOKERSDK_CLIENT_ID, LOOKERSDK_CLIENT_SECRET or looker.ini) and check BigQuery "
             "freshness (ADC / GOOGLE_CLOUD_PROJECT, or HANDBOOK_BIGQUERY_ENDPOINT). Each "
-            "snapshot is replaced atomically; a failed pull keeps the old one."
+            "snapshot is replaced atomically; a failed pull keeps the old one. A source with "
+            "no credentials is not pulled and nothing is recorded for it; with none of the "
+            "sources asked for configured, the command exits 2."
         ),
     )
     p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")
