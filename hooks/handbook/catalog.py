@@ -209,7 +209,9 @@ def _attempt_notice(
     try:
         attempt = json.loads(path.read_text(encoding="utf-8"))
         attempted = datetime.fromisoformat(attempt["attempted_at"])
-        error = str(attempt.get("error", "unknown error"))
+        # Shown literally on pages, where a backtick would read as stray markup: quotes
+        # (attempt files written before our messages lost their backticks have them).
+        error = str(attempt.get("error", "unknown error")).replace("`", "'")
     except (ValueError, KeyError, TypeError):
         return None
     if last is not None and attempted <= last:
