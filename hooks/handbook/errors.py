@@ -73,8 +73,10 @@ def keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             elif isinstance(part, str) and _is_model(kind):
                 field = _field(kind, part)
                 found += _models_in(field.annotation) if field else []
-            elif isinstance(part, int):
-                found += [m for arg in get_args(kind) for m in _models_in(arg)]
+            elif get_origin(kind) in (dict, Mapping) and isinstance(part, str):
+                found += _models_in(get_args(kind)[-1])  # a dict's value
+            elif get_origin(kind) not in (dict, Mapping) and isinstance(part, int):
+                found += [m for arg in get_args(kind) for m in _models_in(arg)]  # an item
         types = [t for t in found if _is_model(t)] + [t for t in found if not _is_model(t)]
     keys = [f.alias or n for t in types if _is_model(t) for n, f in t.model_fields.items()]
     return list(dict.fromkeys(keys))
@@ -99,10 +101,8 @@ def _models_in(annotation: Any) -> list[Any]:
     if origin in (Union, UnionType, Annotated):
         args = get_args(annotation)[:1] if origin is Annotated else get_args(annotation)
         return [m for arg in args for m in _models_in(arg)]
-    if origin in (dict, Mapping):
-        return [m for m in _models_in(get_args(annotation)[-1])]
-    if origin in (list, tuple, set, frozenset, Sequence):
-        return [annotation]
+    if origin in (list, tuple, set, frozenset, Sequence, dict, Mapping):
+        return [annotation]  # a container: the next part of the location says which item
     return []
 
 
