@@ -54,6 +54,22 @@ def copy_handbook(root: Path) -> Project:
     return Project(root)
 
 
+def commit_all(root: Path, when: int = 1_763_800_000) -> None:
+    """Make `root` a git repository with everything in it committed at `when` (Unix time),
+    as a handbook in a real repository is: hand pages get their "last updated" date."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "GIT_AUTHOR_DATE": f"@{when} +0000",
+        "GIT_COMMITTER_DATE": f"@{when} +0000",
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "handbook"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
 @contextmanager
 def serve_directory(
     directory: Path, handler: type[SimpleHTTPRequestHandler] = SimpleHTTPRequestHandler
@@ -105,8 +121,10 @@ def run_cli(
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's handbook built once per test session (strict, offline)."""
+    """The repository's handbook, committed to git, built once per test session (strict,
+    offline)."""
     project = copy_handbook(tmp_path_factory.mktemp("site-build") / "handbook")
+    commit_all(project.root)
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     return project.root / "site"

@@ -145,3 +145,26 @@ def test_cli_passes_on_the_repository_catalog(handbook_copy: Project):
     result = run_cli(handbook_copy, "validate")
     assert result.returncode == 0, result.stderr
     assert "catalog is valid (0 warning(s))" in result.stdout
+
+
+def test_the_build_logs_drift_at_info_without_calling_it_a_warning(
+    handbook_copy: Project, monkeypatch, caplog
+):
+    """--strict fails on WARNING, and drift must not fail a build: so INFO, worded as INFO."""
+    import logging
+
+    from handbook.session import BuildSession
+
+    data = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    for explore in data["explores"]:
+        for field in explore["fields"]:
+            if field["name"] == "monthly_usage.mau":
+                field["description"] = "Users who logged in during the month."
+    handbook_copy.looker_snapshot.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("HANDBOOK_OFFLINE", "1")
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.handbook"):
+        BuildSession().load(handbook_copy)
+    (drift,) = [r for r in caplog.records if "has drifted" in r.getMessage()]
+    assert drift.levelno == logging.INFO
+    assert drift.getMessage().startswith("catalog/metrics/product.yml:")
+    assert "warning" not in drift.getMessage().lower()

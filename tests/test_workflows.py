@@ -313,8 +313,8 @@ def test_changed_markdown_script_passes_only_changed_docs_pages(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr
     args = log.read_text(encoding="utf-8").splitlines()
-    assert args[:4] == ["check-links", "--format", "github", "--"]
-    assert sorted(args[4:]) == [
+    assert args[:6] == ["check-links", "--format", "github", "--changed-since", base, "--"]
+    assert sorted(args[6:]) == [
         "docs/-dash.md",
         "docs/index.md",
         "docs/team/new page $(touch pwned).md",

@@ -16,9 +16,9 @@ Subpackages, one concern each:
 - `markdown`: which parts of a page are `code`, `[[…]]` `references` (parsing and lookup) and
   `refs_extension` (the `handbook.refs` Python-Markdown extension), where links are as
   GitHub's renderer finds them (`mdlinks`), which of them are Looker URLs (`linkscan`).
-- `links`: Looker links judged against the snapshot (`check`), the `handbook check-links`
-  command (`cli`), the nightly issue's body
-  (`issue_report`).
+- `links`: Looker links judged against the snapshot (`check`), the lines a change added
+  (`changed_lines`, for `--changed-since`), the `handbook check-links` command (`cli`), the
+  nightly issue's body (`issue_report`).
 - `render`: Jinja2 `templating` with Markdown-safe escaping, the generated `pages`, `badges`,
   how a resolved reference looks (`references`), page URLs in either `use_directory_urls`
   style for links no engine rewrites (`site_urls`), the serve error `banner`, and the

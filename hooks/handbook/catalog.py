@@ -52,8 +52,10 @@ class Notice:
     """Something a reader must know about the data on a page."""
 
     source: str  # "looker" or "bigquery"
-    message: str
+    message: str  # untrusted text (a pull's error), shown literally
     level: str = "warning"  # admonition type: "warning" or "info"
+    # The file whose removal also dismisses the notice (besides a successful refresh).
+    dismiss_file: str | None = None
 
 
 @dataclass
@@ -207,7 +209,9 @@ def _attempt_notice(
     try:
         attempt = json.loads(path.read_text(encoding="utf-8"))
         attempted = datetime.fromisoformat(attempt["attempted_at"])
-        error = str(attempt.get("error", "unknown error"))
+        # Shown literally on pages, where a backtick would read as stray markup: quotes
+        # (attempt files written before our messages lost their backticks have them).
+        error = str(attempt.get("error", "unknown error")).replace("`", "'")
     except (ValueError, KeyError, TypeError):
         return None
     if last is not None and attempted <= last:
@@ -218,6 +222,7 @@ def _attempt_notice(
         source,
         f"The {label} pull at {when} failed ({error}). This page shows the last good "
         f"snapshot, from {shown}.",
+        dismiss_file=project.relative(path),
     )
 
 
@@ -230,7 +235,11 @@ def _unfinished_notice(
     marker = pull_marker.unfinished(project, source)
     if marker is None or (last is not None and marker.started_at <= last):
         return None
-    return Notice(source, pull_marker.describe(marker, label, last))
+    return Notice(
+        source,
+        pull_marker.describe(marker, label, last),
+        dismiss_file=project.relative(project.pulling_file(source)),
+    )
 
 
 def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:

@@ -20,8 +20,8 @@ from pathlib import Path
 def last_changed(root: Path, folder: str = "docs") -> dict[str, int]:
     """Newest author time (Unix seconds) of every file under `folder`, by path inside it.
 
-    Empty when `root` is not a git work tree or git is missing: callers fall back to the
-    build date, as for a page that was never committed.
+    Empty when `root` is not a git work tree or git is missing: pages get no date then, as
+    a page that was never committed gets none.
     """
     try:
         done = subprocess.run(

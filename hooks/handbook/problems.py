@@ -24,8 +24,16 @@ class Problem:
     publishable: bool = False
 
     def __str__(self) -> str:
+        return self._text(f"{self.severity}: ")
+
+    def unlabelled(self) -> str:
+        """The problem without its "error:"/"warning:", for a log line whose level says it
+        (or, for drift logged at INFO, whose level must not contradict it)."""
+        return self._text("")
+
+    def _text(self, label: str) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {label}{self.message}"
         if self.hint:
             text += f"\n    fix: {self.hint}"
         return text

@@ -11,7 +11,6 @@ build report the same way. A Looker pull that had to keep part of the previous s
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -26,13 +25,12 @@ from handbook.snapshot.store import dump_json, load, save, write_atomic
 if TYPE_CHECKING:
     from handbook.progress import Progress
 
-log = logging.getLogger("handbook.refresh")
-
 
 @dataclass
 class RefreshResult:
-    messages: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # what was pulled
+    warnings: list[str] = field(default_factory=list)  # e.g. an earlier pull never finished
+    failures: list[str] = field(default_factory=list)  # pulls that failed (data kept)
 
 
 def _record_failure(project: Project, source: str, error: Exception) -> str:
@@ -63,7 +61,7 @@ def _say_unfinished(project: Project, source: str, label: str, result: RefreshRe
         shown = getattr(snap, "pulled_at", None) or getattr(snap, "checked_at", None)
     except CatalogError:
         pass
-    result.messages.append(f"{source}: warning: {pull_marker.describe(marker, label, shown)}")
+    result.warnings.append(f"{source}: {pull_marker.describe(marker, label, shown)}")
 
 
 def _refresh_looker(project: Project, progress: Progress, result: RefreshResult) -> None:
@@ -111,7 +109,11 @@ def _refresh_bigquery(project: Project, progress: Progress, result: RefreshResul
 def refresh(
     project: Project, *, looker: bool = True, bigquery: bool = True, verbose: bool = False
 ) -> RefreshResult:
-    """Pull the configured sources; never raises for a fault outside our control."""
+    """Pull the sources asked for; never raises for a fault outside our control.
+
+    Prints nothing but progress (`verbose`): the caller says what happened, the CLI on
+    stdout and stderr, the build in its log.
+    """
     from handbook.progress import reporter
 
     result = RefreshResult()
@@ -133,8 +135,4 @@ def refresh(
                 pull_marker.clear(project, source)
                 raise
             pull_marker.clear(project, source)
-    for line in result.messages:
-        if verbose:
-            print(line)
-        log.info(line)
     return result

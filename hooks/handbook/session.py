@@ -82,6 +82,8 @@ class BuildSession:
         result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])
         for line in result.messages:
             log.info(line)
+        for line in result.warnings:  # a pull that never finished: pages say so too
+            log.info(line)
         for failure in result.failures:
             # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
             # warnings into a failed build. Readers see it on every page as a notice.
@@ -120,18 +122,20 @@ class BuildSession:
             log.warning("%s", problem)
         for problem in problems:
             if not problem.publishable:
-                # Drift between our definitions and LookML is worth a look, not a failure.
-                log.info("%s", problem)
+                # Drift between our definitions and LookML is worth a look, not a failure
+                # (--strict fails on any WARNING): INFO, so its text does not say "warning".
+                log.info("%s", problem.unlabelled())
         self.last_good, self.loaded_from = catalog, stamp
         return catalog
 
     def last_updated(self, src_uri: str, generated: bool) -> str | None:
-        """The "last updated" markup of a page: its last commit, or the build date when it was
-        never committed; None for generated pages."""
-        if generated or self.last_good is None:
+        """The "last updated" markup of a page: its last commit. None for a page with no
+        commit (new, or no git): the build's time would claim a change that did not happen.
+        None for generated pages too (their data carries its own age)."""
+        if generated:
             return None
         stamp = self.dates.get(src_uri)
-        return date_html(stamp if stamp is not None else int(self.last_good.built_at.timestamp()))
+        return date_html(stamp) if stamp is not None else None
 
 
 def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:

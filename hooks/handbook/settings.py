@@ -186,6 +186,16 @@ class Settings(BaseModel):
     def bigquery_configured(self) -> bool:
         return bool(self.bigquery_endpoint or self.google_credentials or self.google_project)
 
+    def missing(self, source: str) -> list[str]:
+        """The variables to set before `source` ("looker" or "bigquery") can be pulled.
+
+        Looker needs all three of its settings (from the environment or looker.ini), so the
+        ones not found are named; BigQuery needs any one of its three, so all are named.
+        """
+        if source == "looker":
+            return [ENV[f] for f in _LOOKER_NEEDS if not getattr(self, f)]
+        return [] if self.bigquery_configured else [ENV[f] for f in _BIGQUERY_ANY]
+
     def secrets(self) -> list[str]:
         """Every configured secret value, for `scrub` to remove from any message."""
         found = [
@@ -215,6 +225,28 @@ ENV = {
     "retry_budget_seconds": "HANDBOOK_RETRY_BUDGET_SECONDS",
 }
 _INI_KEYS = ("base_url", "client_id", "client_secret", "verify_ssl", "timeout")
+_LOOKER_NEEDS = ("looker_base_url", "looker_client_id", "looker_client_secret")
+_BIGQUERY_ANY = ("google_project", "google_credentials", "bigquery_endpoint")
+
+
+def not_configured(source: str, missing: list[str], ini: Path) -> str:
+    """Why `source` cannot be pulled and what to set, for `handbook refresh` (one sentence)."""
+    if source == "looker":
+        return (
+            f"Looker is not configured: {_listed(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "not set. Set LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET, "
+            f"or write base_url, client_id and client_secret under [Looker] in {ini}"
+        )
+    return (
+        f"BigQuery is not configured: none of {', '.join(missing)} is set. Set "
+        "GOOGLE_CLOUD_PROJECT (with Application Default Credentials: "
+        "GOOGLE_APPLICATION_CREDENTIALS or gcloud auth application-default login), or "
+        "HANDBOOK_BIGQUERY_ENDPOINT for an emulator"
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def credential_file_secrets(path: Path | None) -> list[str]:

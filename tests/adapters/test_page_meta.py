@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import commit_all
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
@@ -36,6 +37,7 @@ class _Probe(BasePlugin):
 def test_only_the_page_being_rendered_carries_the_plugins_meta(handbook_copy, monkeypatch):
     monkeypatch.setenv("HANDBOOK_OFFLINE", "1")
     monkeypatch.chdir(handbook_copy.root)
+    commit_all(handbook_copy.root)  # hand pages get a date only from a commit
     config = load_config(str(handbook_copy.root / "mkdocs.yml"))
     probe = _Probe()
     config.plugins["probe"] = probe

@@ -51,9 +51,30 @@ def test_yaml_syntax_error_names_file_and_line(handbook_copy: Project):
     ]
 
 
-def test_unknown_key_points_at_its_line(handbook_copy: Project):
+def test_unknown_key_points_at_its_line_and_offers_the_closest_key(handbook_copy: Project):
     assert messages(handbook_copy, VALID + "    ownr: Eric\n") == [
         "catalog/metrics/extra.yml:10: error: unknown key 'ownr'\n"
+        "    fix: did you mean 'owner'? see docs/editing/catalog.md for the keys"
+    ]
+
+
+def test_a_mistyped_status_key_is_offered_status(handbook_copy: Project):
+    text = VALID + "    stauts: draft\n"
+    (message,) = messages(handbook_copy, text)
+    assert message.startswith("catalog/metrics/extra.yml:10: error: unknown key 'stauts'\n")
+    assert "fix: did you mean 'status'" in message
+
+
+def test_a_nested_unknown_key_is_offered_the_keys_of_its_own_mapping(handbook_copy: Project):
+    text = VALID.replace("      time: quarter", "      tme: quarter")
+    found = [m for m in messages(handbook_copy, text) if "unknown key" in m]
+    assert len(found) == 1 and "unknown key 'tme'" in found[0]
+    assert "did you mean 'time'?" in found[0]
+
+
+def test_an_unknown_key_like_no_known_one_only_asks_to_check_the_spelling(handbook_copy: Project):
+    assert messages(handbook_copy, VALID + "    xyzzy: 1\n") == [
+        "catalog/metrics/extra.yml:10: error: unknown key 'xyzzy'\n"
         "    fix: check the spelling; see docs/editing/catalog.md for the keys"
     ]
 

@@ -71,7 +71,8 @@ def test_unknown_key(tmp_path: Path) -> None:
     text = GOOD.replace("      error_after:", "      eror_after:")
     assert _error(tmp_path, **{"a.yml": text}) == (
         "catalog/sources/a.yml:9: error: unknown key 'eror_after'\n"
-        "    fix: check the spelling; see docs/editing/catalog.md for the keys"
+        "    fix: did you mean 'error_after' or 'warn_after'? see docs/editing/catalog.md for "
+        "the keys"
     )
 
 

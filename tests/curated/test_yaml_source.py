@@ -45,3 +45,30 @@ def test_a_syntax_error_names_its_line_with_either_parser(
     (problem,) = caught.value.problems
     assert problem.message.startswith("YAML syntax error")
     assert problem.line in (2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "typo", "offered"),
+    [
+        (
+            "sections:\n  - title: A\n    reports:\n      - look: 1\n        noet: x\n",
+            "noet",
+            "note",
+        ),
+        ("sections:\n  - titel: A\n", "titel", "title"),
+        ("intro: x\nsectoins: []\n", "sectoins", "sections"),
+    ],
+)
+def test_an_unknown_key_in_reports_yml_is_offered_the_closest_key_of_its_own_level(
+    tmp_path: Path, yaml_text: str, typo: str, offered: str
+):
+    from handbook.curated.reports import ReportList
+
+    path = tmp_path / "reports.yml"
+    path.write_text(yaml_text, encoding="utf-8")
+    doc = yaml_source.load_yaml(path, "catalog/reports.yml")
+    with pytest.raises(CatalogError) as caught:
+        yaml_source.validate(doc, ReportList)
+    found = [p for p in caught.value.problems if p.message == f"unknown key '{typo}'"]
+    assert len(found) == 1 and found[0].hint is not None
+    assert found[0].hint.startswith(f"did you mean '{offered}'")

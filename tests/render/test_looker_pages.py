@@ -463,6 +463,26 @@ def test_failed_pull_newer_than_the_snapshot_shows_a_notice(handbook_copy: Proje
         assert "last good snapshot, from 2026-11-22 06:00 UTC" in text
 
 
+def test_a_recorded_error_with_backticks_reads_as_quotes_and_says_how_the_notice_goes(
+    handbook_copy: Project,
+):
+    """Attempt files written before the credentials message lost its backticks still exist."""
+    snap = LookerSnapshot.model_validate_json(handbook_copy.looker_snapshot.read_text())
+    attempted = (snap.pulled_at + timedelta(hours=5)).isoformat()
+    error = "no credentials (run `gcloud auth application-default login`)"
+    handbook_copy.attempt_file("looker").write_text(
+        json.dumps({"source": "looker", "attempted_at": attempted, "error": error})
+    )
+    catalog = load_catalog(handbook_copy, now=snap.pulled_at + timedelta(days=1))
+    text = "".join(Html(to_html(looker_pages_by_path(catalog)["looker/index.md"].content)).text)
+    assert "failed (no credentials (run 'gcloud auth application-default login'))" in text
+    assert "`" not in text
+    assert (
+        "This notice goes away after the next successful handbook refresh (or when "
+        "catalog/snapshot/looker.attempt.json is deleted)." in text
+    )
+
+
 def test_failed_pull_older_than_the_snapshot_shows_no_notice(handbook_copy: Project):
     snap = LookerSnapshot.model_validate_json(handbook_copy.looker_snapshot.read_text())
     _write_attempt(handbook_copy, snap.pulled_at - timedelta(hours=5))

@@ -21,14 +21,26 @@ from handbook.project import Project
 
 def _refresh(args: argparse.Namespace, project: Project) -> int:
     from handbook.refresh import refresh
+    from handbook.settings import load_settings, not_configured
 
-    only = args.only
-    result = refresh(
-        project,
-        looker=only in (None, "looker"),
-        bigquery=only in (None, "bigquery"),
-        verbose=True,
-    )
+    settings = load_settings()
+    wanted = [args.only] if args.only else ["looker", "bigquery"]
+    missing = {source: settings.missing(source) for source in wanted}
+    ready = [source for source in wanted if not missing[source]]
+    for source in wanted:
+        if missing[source]:
+            level = "warning" if ready else "error"
+            text = not_configured(source, missing[source], settings.looker_ini)
+            print(f"{level}: {text}", file=sys.stderr)
+    if not ready:
+        # Not a failed pull: nothing was tried, so nothing is recorded and no page changes.
+        print("nothing was pulled; the snapshots and pages are as they were", file=sys.stderr)
+        return 2
+    result = refresh(project, looker="looker" in ready, bigquery="bigquery" in ready, verbose=True)
+    for line in result.messages:
+        print(line)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     if result.failures:
@@ -122,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Pull the Looker content catalog (looker-sdk credentials: LOOKERSDK_BASE_URL, "
             "LOOKERSDK_CLIENT_ID, LOOKERSDK_CLIENT_SECRET or looker.ini) and check BigQuery "
             "freshness (ADC / GOOGLE_CLOUD_PROJECT, or HANDBOOK_BIGQUERY_ENDPOINT). Each "
-            "snapshot is replaced atomically; a failed pull keeps the old one."
+            "snapshot is replaced atomically; a failed pull keeps the old one. A source with "
+            "no credentials is not pulled and nothing is recorded for it; with none of the "
+            "sources asked for configured, the command exits 2."
         ),
     )
     p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")

@@ -9,6 +9,13 @@
           live_reuse_minutes: 15     # how long `mkdocs serve` reuses a live pull
           unused_after_days: null    # overrides catalog/looker.yml's unused_after_days
           export: true               # write catalog.json next to the site
+          # What it adds to your own pages and site; each can be turned off:
+          last_updated: true         # "Last update" date on hand pages, from their last commit
+          references: true           # resolve [[…]] references in hand pages
+          stylesheet: true           # list assets/handbook/handbook.css in extra_css
+          table_filters: true        # list assets/handbook/filters.js in extra_javascript
+          markdown_extensions: true  # add the Markdown extensions its pages need, if missing
+          error_banner: true         # under serve, catalog errors in a banner on every page
 
 Wiring only; the work is in the package. `on_config` loads and cross-checks the catalog
 before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` reference too),
@@ -21,7 +28,13 @@ page, and the next good save recovers. The plugin keeps its state (catalog, rend
 across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
 
 The stylesheet and the table filter script ship with the package; the plugin publishes both
-and lists them in `extra_css` / `extra_javascript` unless the site already does.
+and lists them in `extra_css` / `extra_javascript` unless the site already does (or the
+`stylesheet` / `table_filters` option is off: then the site links them itself, or not).
+
+Two things are not optional, because they are safety: every page's `<title>` and edit link
+are made safe for the theme (`render.page_safety`: Material decodes character references in
+titles, and edit links are built from file names), and the published site is swapped in
+whole (`site_publish`), never left half-written.
 """
 
 from __future__ import annotations
@@ -55,6 +68,8 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 # Markdown extensions the generated pages and notices use (admonitions, collapsible
 # details, tables, heading ids, attributes); added when a site does not list them.
 NEEDED_EXTENSIONS = ("admonition", "pymdownx.details", "tables", "toc", "attr_list", "md_in_html")
+# Where Material (and mkdocs-git-revision-date-localized) read a page's "Last update" date.
+DATE_KEY = "git_revision_date_localized"
 
 
 class HandbookConfig(base.Config):
@@ -64,6 +79,13 @@ class HandbookConfig(base.Config):
     live_reuse_minutes = c.Type(int, default=LIVE_REUSE // 60)
     unused_after_days = c.Optional(c.Type(int))
     export = c.Type(bool, default=True)
+    # What the plugin adds to the site's own pages and configuration; each can be turned off.
+    last_updated = c.Type(bool, default=True)
+    references = c.Type(bool, default=True)
+    stylesheet = c.Type(bool, default=True)
+    table_filters = c.Type(bool, default=True)
+    markdown_extensions = c.Type(bool, default=True)
+    error_banner = c.Type(bool, default=True)
 
 
 def _check_options(options: HandbookConfig) -> None:
@@ -113,16 +135,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             directory_urls=config.use_directory_urls,
         )
         self._use_extensions(config)
-        if CSS_PATH not in [str(css) for css in config.extra_css]:
+        if self.config.stylesheet and CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.append(CSS_PATH)
-        if JS_PATH not in [str(js) for js in config.extra_javascript]:
+        js_listed = JS_PATH in [str(js) for js in config.extra_javascript]
+        if self.config.table_filters and not js_listed:
             config.extra_javascript.append(JS_PATH)
         previous, self.catalog = self.catalog, self._load()
         self.catalog_changed = self.catalog is not previous
         self.refs.catalog = self.catalog
         if config.strict and not self.serving:
             self._refuse_gone_content()
-            self._check_references(config)
+            if self.config.references:
+                self._check_references(config)
         else:
             self._refuse_unreadable_pages()
         # Last: point the build at a staging folder, swapped in only when it all succeeded.
@@ -138,15 +162,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError(f"the handbook has pages it cannot read:\n{listed}")
 
     def _use_extensions(self, config: Any) -> None:
-        """Our reference extension instance in place of `handbook.refs`, plus what we need."""
-        options = config.mdx_configs.pop("handbook.refs", {})
-        shown = self.refs.shown  # what the pages built so far showed, kept across rebuilds
-        self.refs = RefsExtension(**{**options, "pages_dir": self.config.pages_dir})
-        self.refs.shown = shown
-        kept = [e for e in config.markdown_extensions if e != "handbook.refs"]
-        kept = [e for e in kept if not isinstance(e, RefsExtension)]
-        missing = [name for name in NEEDED_EXTENSIONS if name not in kept]
-        config.markdown_extensions = [*kept, *missing, self.refs]
+        """Our reference extension instance in place of `handbook.refs`, plus what we need.
+
+        With `references: false` the site's own list is left as it is (a `handbook.refs`
+        the site lists itself stays its own); with `markdown_extensions: false` nothing is
+        appended for the generated pages, which then need the site to list them.
+        """
+        kept = list(config.markdown_extensions)
+        added: list[Any] = []
+        if self.config.markdown_extensions:
+            added = [name for name in NEEDED_EXTENSIONS if name not in kept]
+        if self.config.references:
+            options = config.mdx_configs.pop("handbook.refs", {})
+            shown = self.refs.shown  # what the pages built so far showed, across rebuilds
+            self.refs = RefsExtension(**{**options, "pages_dir": self.config.pages_dir})
+            self.refs.shown = shown
+            kept = [e for e in kept if e != "handbook.refs" and not isinstance(e, RefsExtension)]
+            added.append(self.refs)
+        config.markdown_extensions = [*kept, *added]
 
     def _load(self) -> Catalog:
         """The catalog; under serve, a broken one falls back to the last good one."""
@@ -158,8 +191,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 raise PluginError(f"the handbook catalog has problems:\n{exc}") from None
             # Never stuck under serve: the last good catalog (or, before the first one loaded,
             # an empty one) with the errors on every page, until the next good save.
-            log.error("the handbook catalog has problems; the preview shows them:\n%s", exc)
-            self.banner = error_banner(str(exc), last_good=self.session.last_good is not None)
+            shown = "the preview shows them" if self.config.error_banner else "fix them and save"
+            log.error("the handbook catalog has problems; %s:\n%s", shown, exc)
+            if self.config.error_banner:
+                last_good = self.session.last_good is not None
+                self.banner = error_banner(str(exc), last_good=last_good)
             return self.session.last_good or empty_catalog(self.project)
         self.banner = ""
         return catalog
@@ -247,7 +283,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         assert self.catalog is not None
         banner_changed = self.banner != self.shown_banner
         self.shown_banner = self.banner
-        if not (banner_changed or self.catalog_changed):
+        if not (banner_changed or (self.catalog_changed and self.config.references)):
             return
         shown = self.refs.shown
         first_build = not shown.pages
@@ -283,6 +319,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         """The page's "last updated" date and safe title, in `page.meta` while it renders.
 
+        The date (option `last_updated`) is the page's last commit; a page with none (not
+        committed yet, or no git) gets no date rather than the build's. A date another
+        plugin or the front matter already set is theirs and stays.
+
         Only while it renders (`on_post_page` takes them out again): every page shows the
         whole nav, and Material's nav partial looks up `meta.icon`, `meta.subtitle`,
         `meta.status` and `encrypted` for each nav entry whose `meta` is not empty. Left in,
@@ -290,9 +330,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """
         assert self.session is not None
         before = set(page.meta)
-        updated = self.session.last_updated(page.file.src_uri, page.file.generated_by is not None)
-        if updated:
-            page.meta["git_revision_date_localized"] = updated
+        if self.config.last_updated and DATE_KEY not in page.meta:
+            generated = page.file.generated_by is not None
+            updated = self.session.last_updated(page.file.src_uri, generated)
+            if updated:
+                page.meta[DATE_KEY] = updated
         secure_page(page)  # titles and edit links safe for the theme
         # Ours alone: keys other plugins add after this hook are theirs to keep.
         self.page_meta = (page, set(page.meta) - before)

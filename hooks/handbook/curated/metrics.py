@@ -137,7 +137,7 @@ def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
     try:
         top = _MetricsFile.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as exc:
-        return [], validation_problems(doc, exc)
+        return [], validation_problems(doc, exc, model=_MetricsFile)
     metrics, problems = [], []
     lines = _lines_by_metric(doc)
     for i, raw in enumerate(top.metrics):
@@ -146,7 +146,7 @@ def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
             metric = Metric.model_validate(raw)
         except ValidationError as exc:
             # In the order they were typed, which is how the editor reads the file.
-            found = validation_problems(doc, exc, prefix)
+            found = validation_problems(doc, exc, prefix, Metric)
             problems.extend(sorted(found, key=lambda p: p.line or 0))
             continue
         metric.file = doc.display

@@ -251,14 +251,20 @@ def validate(doc: YamlDoc, model: type[BaseModel], loc_prefix: Loc = ()) -> Base
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(validation_problems(doc, exc, loc_prefix)) from None
+        raise CatalogError(validation_problems(doc, exc, loc_prefix, model)) from None
 
 
-def validation_problems(doc: YamlDoc, exc: ValidationError, loc_prefix: Loc = ()) -> list[Problem]:
+def validation_problems(
+    doc: YamlDoc,
+    exc: ValidationError,
+    loc_prefix: Loc = (),
+    model: type[BaseModel] | None = None,
+) -> list[Problem]:
+    """Each error of `exc` (from validating `model`) at its file and line."""
     problems = []
     for error in exc.errors():
         loc = (*loc_prefix, *error["loc"])
-        message, hint = describe_validation_error(error)
+        message, hint = describe_validation_error(error, model)
         problems.append(Problem(doc.display, doc.lines.line_for(loc), message, hint))
     return problems
 

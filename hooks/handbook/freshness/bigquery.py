@@ -160,7 +160,8 @@ def make_client(default_project: str | None) -> Any:
     except auth_exc.DefaultCredentialsError:
         raise PullError(
             "bigquery",
-            "no Google credentials found (run `gcloud auth application-default login` "
+            # No backticks: this text reaches pages, where it is shown literally.
+            "no Google credentials found (run gcloud auth application-default login, "
             "or set GOOGLE_APPLICATION_CREDENTIALS)",
         ) from None
     except (OSError, ValueError) as exc:  # e.g. no project could be determined

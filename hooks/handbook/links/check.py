@@ -10,7 +10,12 @@ share). `linkscan` finds the URLs; this module decides each one's status and rep
 - `excluded`: it lives in a folder the publishing policy holds back (`catalog/looker.yml`,
   personal folders);
 - `unverifiable`: the snapshot cannot say (a short link `/x/…`, the instance's home page,
-  `/browse`, a LookML project, merged results, vendor docs, …), with the reason; never stale.
+  `/browse`, a LookML project, merged results, …), with the reason; never stale.
+
+Links to Looker's documentation (`docs.looker.com`, `cloud.google.com/looker/…`) are not
+links to the instance: they are kept apart (`CheckReport.documentation`) and listed only on
+request (`--all`). With `--changed-since`, links that cannot be judged are listed only on
+lines the change added; stale links are listed wherever they are.
 
 Looks, dashboards and boards are told apart by `policy.standing`, the rule the build's
 reference check uses too; `linkscan` documents every URL shape and the kind it maps to.
@@ -38,6 +43,7 @@ from handbook.curated.policy import (
     load_policy,
     standing,
 )
+from handbook.links.changed_lines import ChangedLines
 from handbook.markdown.linkscan import (
     BOARD,
     DASHBOARD,
@@ -94,13 +100,30 @@ class LinkResult:
 
 @dataclass
 class CheckReport:
-    results: list[LinkResult] = field(default_factory=list)
+    results: list[LinkResult] = field(default_factory=list)  # links to the instance
     files: int = 0
     live_requests: int | None = None  # set when --live asked Looker
+    documentation: list[LinkResult] = field(default_factory=list)  # to Looker's docs
+    # What the formats list: `--all` adds the documentation links; `--changed-since` keeps
+    # links that cannot be judged only where they are on an added line.
+    list_documentation: bool = False
+    changed: ChangedLines | None = None
 
     @property
     def stale(self) -> list[LinkResult]:
         return [r for r in self.results if r.stale]
+
+    def listed(self, *, documentation: bool = True) -> list[LinkResult]:
+        """The links the output formats show (ok ones too; text hides them unless -v);
+        the documentation links only with `list_documentation` and `documentation`."""
+        changed = self.changed
+        shown = [
+            r
+            for r in self.results
+            if r.status != UNVERIFIABLE or changed is None or (r.file, r.line) in changed
+        ]
+        extra = self.documentation if self.list_documentation and documentation else []
+        return shown + extra
 
     def summary(self) -> str:
         counts = Counter(r.status for r in self.results)
@@ -112,6 +135,14 @@ class CheckReport:
             text += (
                 f" (looks, dashboards and boards verified live in {self.live_requests} request(s))"
             )
+        listed = self.listed(documentation=False)
+        unlisted = counts[UNVERIFIABLE] - sum(r.status == UNVERIFIABLE for r in listed)
+        if unlisted:
+            text += f"; {unlisted} unverifiable on unchanged lines not listed"
+        if self.documentation:
+            n = len(self.documentation)
+            text += f"; {n} link(s) to Looker's documentation, not checked"
+            text += "" if self.list_documentation else " (--all lists them)"
         return text
 
 
@@ -246,10 +277,10 @@ def check_links(
             live, requests = {}, 0
     resolver = Resolver(view, policy, live, folders=snapshot.folders if snapshot else ())
     shown = _display_names(project, files)
-    results = []
+    results, documentation = [], []
     for path, link in found:
         status, title, reason = resolver.resolve(link)
-        results.append(
+        (results if link.instance else documentation).append(
             LinkResult(
                 shown[path],
                 link.line,
@@ -263,7 +294,7 @@ def check_links(
                 link.syntax,
             )
         )
-    return CheckReport(results, len(files), requests)
+    return CheckReport(results, len(files), requests, documentation)
 
 
 def _display_names(project: Project, files: Sequence[Path]) -> dict[Path, str]:
@@ -285,7 +316,7 @@ def _display_names(project: Project, files: Sequence[Path]) -> dict[Path, str]:
 def format_text(report: CheckReport, *, verbose: bool = False) -> str:
     """`file:line:col: status kind id url — title`, problems only unless `verbose`."""
     lines = []
-    for r in report.results:
+    for r in report.listed():
         if r.status == OK and not verbose:
             continue
         text = f"{r.file}:{r.line}:{r.column}: {r.status} {r.kind} {r.id} {r.url}"
@@ -299,7 +330,7 @@ def format_text(report: CheckReport, *, verbose: bool = False) -> str:
 
 
 def format_json(report: CheckReport) -> str:
-    return json.dumps([asdict(r) for r in report.results], indent=2, ensure_ascii=False) + "\n"
+    return json.dumps([asdict(r) for r in report.listed()], indent=2, ensure_ascii=False) + "\n"
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
@@ -311,9 +342,11 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
 
 
 def format_github(report: CheckReport) -> str:
-    """Annotations on the pull request's diff: errors for stale links, warnings for unverifiable."""
+    """Annotations on the pull request's diff: an error for each stale link, a warning for
+    each link to the instance that cannot be judged (with `--changed-since`, only on added
+    lines). Links to Looker's documentation are never annotated, even with `--all`."""
     lines = []
-    for r in report.results:
+    for r in report.listed(documentation=False):
         if r.status == OK:
             continue
         level = "error" if r.stale else "warning"

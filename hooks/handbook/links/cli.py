@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from handbook.errors import CatalogError, PullError
+from handbook.links.changed_lines import ChangedLinesError, changed_since
 from handbook.links.check import (
     Verifier,
     check_links,
@@ -26,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Report Looker links in Markdown that point at deleted, missing or excluded content "
         "(exit 1), resolved against catalog/snapshot/looker.json. Links in code blocks and "
-        "inline code are examples and are not checked."
+        "inline code are examples and are not checked; links to Looker's documentation are "
+        "not links to the instance and are listed only with --all."
     )
     parser.add_argument(
         "paths",
@@ -50,6 +52,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--live",
         action="store_true",
         help="ask Looker about every look, dashboard and board (batched) instead of the snapshot",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="also list links to Looker's documentation (docs.looker.com, "
+        "cloud.google.com/looker), with why they are not checked; never annotated",
+    )
+    parser.add_argument(
+        "--changed-since",
+        metavar="BASE",
+        help="list links that cannot be judged only on lines added since the git revision "
+        "BASE (git diff -U0 BASE; untracked files count as added); stale links are listed "
+        "wherever they are. For pull requests: the base branch's commit",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="text format: list ok links too"
@@ -77,6 +92,13 @@ def run_cli(args: argparse.Namespace, project: Project) -> int:
         print(f"error: the live check could not ask Looker: {exc}", file=sys.stderr)
         print("run without --live to check against the snapshot", file=sys.stderr)
         return 2
+    report.list_documentation = args.all
+    if args.changed_since is not None:
+        try:
+            report.changed = changed_since(project.root, args.changed_since)
+        except ChangedLinesError as exc:
+            print(f"error: --changed-since {args.changed_since}: {exc}", file=sys.stderr)
+            return 2
     if report.live_requests is None and not _has_snapshot(project):
         print(
             "warning: no Looker snapshot at "

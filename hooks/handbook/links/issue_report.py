@@ -60,7 +60,7 @@ def _stale_rows(report: CheckReport, blob_url: str | None) -> list[str]:
 
 
 def _unjudged_rows(report: CheckReport, blob_url: str | None) -> list[str]:
-    unjudged = [r for r in report.results if r.status == UNVERIFIABLE]
+    unjudged = [r for r in report.listed() if r.status == UNVERIFIABLE]
     if not unjudged:
         return []
     rows = [

@@ -14,9 +14,11 @@ Shapes on the instance or `*.looker.com`, also inside `/embed/…` and `/login/e
 | `/folders/N`, `/spaces/N` | folder |
 | `/explore/model/explore` (with or without `?qid=…`) | explore (the saved query is not judged) |
 | `/x/slug`, `/`, `/browse…`, `/projects/…`, `/merge?mid=…`, other paths | `page` + reason |
-| vendor docs: `docs.looker.com`, `cloud.google.com/looker/…` | `page` + reason |
+| vendor docs: `docs.looker.com`, `cloud.google.com/looker/…` | `page` + reason (not the instance) |
 
 A `page` cannot be judged from the snapshot; it is reported with the reason, never stale.
+Links to Looker's documentation are not links to the instance at all (`instance` is False):
+`handbook check-links` lists them only when asked (`--all`).
 
 Query strings and fragments (dashboard filters, `toggle=`) never change the target; path
 segments are percent-decoded one at a time, so `model%3A%3Aname` is a LookML dashboard and an
@@ -61,7 +63,8 @@ class FoundLink:
     """One Looker URL in one file. `line` and `column` are 1-based; column counts characters.
 
     `syntax` is how the link was written (inline, reference, autolink, bare, html); `reason`
-    is set for a URL the snapshot cannot judge (kind `page`).
+    is set for a URL the snapshot cannot judge (kind `page`); `instance` is False for a link
+    to Looker's documentation rather than to the instance.
     """
 
     line: int
@@ -71,6 +74,7 @@ class FoundLink:
     id: str
     syntax: str = ""
     reason: str | None = None
+    instance: bool = True
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Target:
     kind: str
     id: str
     reason: str | None = None
+    instance: bool = True  # False: Looker's documentation, not the instance
 
 
 class HostMatcher:
@@ -145,10 +150,10 @@ def classify_url(url: str, is_looker_host: HostMatcher) -> Target | None:
     if not host:
         return None
     host = host.lower()
-    if host == "cloud.google.com" and parts.path.startswith("/looker"):
-        return Target(PAGE, url, REASONS["docs"])
-    if host in _VENDOR_HOSTS or host == "www.looker.com":
-        return Target(PAGE, url, REASONS["docs"])
+    if (host == "cloud.google.com" and parts.path.startswith("/looker")) or (
+        host in _VENDOR_HOSTS or host == "www.looker.com"
+    ):
+        return Target(PAGE, url, REASONS["docs"], instance=False)
     if not is_looker_host(host):
         return None
     return classify_path(parts.path)
@@ -169,6 +174,7 @@ def scan_text(text: str, is_looker_host: HostMatcher) -> list[FoundLink]:
                     target.id,
                     link.syntax,
                     target.reason,
+                    target.instance,
                 )
             )
     return found

@@ -75,7 +75,7 @@ DEFAULT_EXTENSIONS = (
 
 def log_problem(problem: Problem) -> None:
     """Report a reference problem as MkDocs reports its own: a WARNING naming the place."""
-    log.warning("%s", str(problem).replace(f": {problem.severity}: ", ": ", 1))
+    log.warning("%s", problem.unlabelled())
 
 
 class RefsExtension(Extension):

@@ -1,0 +1,187 @@
+"""What the plugin adds to an adopter's own pages and site, each addition on and then off.
+
+A team adding `- handbook` to its Material site gets, on its own pages: a "Last update" date,
+`[[…]]` references resolved, the badge stylesheet and table filter script linked, the Markdown
+extensions the generated pages need, and under `mkdocs serve` an error banner. Each is an
+option (default on); these tests build a small adopter site with the defaults and with every
+option off, and read the built HTML. Title and edit-link escaping are not optional (safety).
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+from pathlib import Path
+
+import pytest
+from conftest import _clean_env, commit_all
+from test_adoption import MKDOCS_YML, build, make_site
+from test_serve import fetch, free_port
+
+OFF = {
+    "last_updated": "false",
+    "references": "false",
+    "stylesheet": "false",
+    "table_filters": "false",
+    "markdown_extensions": "false",
+    "error_banner": "false",
+}
+COMMITTED = 1_763_800_000  # 2025-11-22
+DATE = "git-revision-date-localized-plugin"
+
+
+def _site(root: Path, options: dict[str, str]) -> Path:
+    """The adopter site of test_adoption, committed to git, then one page added uncommitted
+    and one page whose front matter sets the date itself."""
+    make_site(root)
+    if options:
+        lines = "".join(f"      {k}: {v}\n" for k, v in options.items())
+        config = MKDOCS_YML.replace("  - handbook\n", f"  - handbook:\n{lines}")
+        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (root / "docs" / "theirs.md").write_text(
+        "---\ngit_revision_date_localized: their own date\n---\n# Theirs\n", encoding="utf-8"
+    )
+    commit_all(root, COMMITTED)
+    (root / "docs" / "new.md").write_text("# New\n\nNot committed yet.\n", encoding="utf-8")
+    # Not --strict with every option off: without `attr_list` and `md_in_html` (which the
+    # site does not list) the generated pages' anchors are missing, and MkDocs says so.
+    result = build(root) if not options else build_plain(root)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def build_plain(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=root,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def defaults(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _site(tmp_path_factory.mktemp("defaults") / "shop", {})
+
+
+@pytest.fixture(scope="module")
+def all_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _site(tmp_path_factory.mktemp("all-off") / "shop", OFF)
+
+
+def _html(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+# --- last_updated ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_committed_page_shows_its_commit_date(defaults: Path):
+    assert ">November 22, 2025</span>" in _html(defaults, "index.html")
+
+
+@pytest.mark.slow
+def test_a_page_with_no_commit_gets_no_date_not_the_build_time(defaults: Path):
+    assert DATE not in _html(defaults, "new/index.html")
+
+
+@pytest.mark.slow
+def test_a_date_the_page_sets_itself_is_kept(defaults: Path):
+    assert "their own date" in _html(defaults, "theirs/index.html")
+
+
+@pytest.mark.slow
+def test_last_updated_false_dates_no_page(all_off: Path):
+    assert DATE not in _html(all_off, "index.html")
+
+
+# --- references -----------------------------------------------------------------------------
+@pytest.mark.slow
+def test_references_false_leaves_double_brackets_as_typed(defaults: Path, all_off: Path):
+    assert '<a href="metrics/orders/">Orders</a>' in _html(defaults, "index.html")
+    off = _html(all_off, "index.html")
+    assert "[[metric:orders]]" in off and 'href="metrics/orders/"' not in off.split("[[")[1]
+
+
+# --- stylesheet and table_filters -----------------------------------------------------------
+@pytest.mark.slow
+def test_stylesheet_and_table_filters_false_link_neither_but_still_publish_both(
+    defaults: Path, all_off: Path
+):
+    on = _html(defaults, "index.html")
+    assert 'href="assets/handbook/handbook.css"' in on
+    assert 'src="assets/handbook/filters.js"' in on
+    off = _html(all_off, "index.html")
+    assert "handbook.css" not in off and "filters.js" not in off
+    # Published all the same, for a site that links them itself (say, from a theme override).
+    assert (all_off / "assets/handbook/handbook.css").is_file()
+    assert (all_off / "assets/handbook/filters.js").is_file()
+
+
+# --- markdown_extensions --------------------------------------------------------------------
+@pytest.mark.slow
+def test_markdown_extensions_false_adds_none_to_the_site(defaults: Path, all_off: Path):
+    assert 'class="admonition warning"' in _html(defaults, "looker/index.html")
+    off = _html(all_off, "looker/index.html")
+    assert 'class="admonition' not in off and "!!! warning" in off
+
+
+# --- the failure notice as a reader sees it -------------------------------------------------
+@pytest.mark.slow
+def test_a_failure_notice_says_how_it_goes_away_with_no_raw_backticks(defaults: Path):
+    html = _html(defaults, "looker/index.html")
+    (notice,) = re.findall(r'<div class="admonition warning">.*?</div>', html, re.S)
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", notice))  # what a reader sees
+    assert "The Looker pull at 2099-01-01 00:00 UTC failed (Looker said 503)." in text
+    assert (
+        "This notice goes away after the next successful handbook refresh "
+        "(or when catalog/snapshot/looker.attempt.json is deleted)." in text
+    )
+    assert "<code>handbook refresh</code>" in notice  # set as code, not shown as `…`
+    assert "`" not in text
+
+
+# --- error_banner (mkdocs serve) ------------------------------------------------------------
+def _serve_home(root: Path) -> tuple[str, str]:
+    """`mkdocs serve` the site until its home page answers; its HTML and the serve log."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=_clean_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(server.stderr), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 120  # a slow machine's limit, not a target
+        while time.monotonic() < deadline:
+            try:
+                return fetch(f"http://127.0.0.1:{port}/"), "".join(log)
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        raise AssertionError("serve never answered:\n" + "".join(log))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_error_banner_false_keeps_catalog_errors_in_the_log_only(tmp_path: Path):
+    root = make_site(tmp_path / "shop")
+    config = MKDOCS_YML.replace("  - handbook\n", "  - handbook:\n      error_banner: false\n")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    metrics = root / "catalog" / "metrics" / "shop.yml"
+    metrics.write_text(metrics.read_text().replace("    label:", "    lable:"), encoding="utf-8")
+    home, log = _serve_home(root)
+    assert "Shop analytics" in home and "The catalog has errors" not in home
+    assert "the handbook catalog has problems; fix them and save" in log
+    assert "unknown key 'lable'" in log
