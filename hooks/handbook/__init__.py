@@ -29,7 +29,8 @@ Core modules: `project` (where a handbook's files are), `errors` (user-facing pr
 and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),
 `refresh` (a whole pull, written atomically), `validate`, `export` (`catalog.json`), `progress`,
 `session` (one build's catalog: live pull with reuse, load, cross-check, last good),
-`generate` (pages as files for engines without plugins), `suggest` (the one did-you-mean).
+`generate` (pages as files for engines without plugins), `suggest` (the one did-you-mean),
+`site_size` (a built site against GitHub Pages' 1 GB, for `handbook site-size`).
 """
 
 __version__ = "0.1.0"
