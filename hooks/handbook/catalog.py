@@ -34,6 +34,7 @@ from handbook.errors import CatalogError, Problem
 from handbook.freshness.rules import SourceStatus, evaluate
 from handbook.gc_pause import gc_paused
 from handbook.project import Project
+from handbook.render.templating import format_time
 from handbook.snapshot.model import (
     FreshnessSnapshot,
     LookerBoard,
@@ -216,12 +217,11 @@ def _attempt_notice(
         return None
     if last is not None and attempted <= last:
         return None
-    when = attempted.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    shown = last.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if last else "no snapshot"
+    shown = format_time(last) if last else "no snapshot"
     return Notice(
         source,
-        f"The {label} pull at {when} failed ({error}). This page shows the last good "
-        f"snapshot, from {shown}.",
+        f"The {label} pull at {format_time(attempted)} failed ({error}). This page shows the "
+        f"last good snapshot, from {shown}.",
         dismiss_file=project.relative(path),
     )
 
@@ -247,7 +247,7 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
     notices = []
     for part in looker.carried_over if looker else []:
         since = (
-            f"they are from the earlier pull at {part.pulled_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+            f"they are from the earlier pull at {format_time(part.pulled_at)}"
             if part.pulled_at
             else "no earlier pull had them, so they are missing"
         )
