@@ -62,6 +62,7 @@ def make_catalog(
     policy: LookerPolicy | None = None,
     notices=(),
     root: Path = Path("/nonexistent"),
+    built_at: datetime = BUILT,
 ) -> Catalog:
     policy = policy or LookerPolicy()
     return Catalog(
@@ -72,7 +73,7 @@ def make_catalog(
         sources=[],
         metrics=[],
         reports=ReportList(),
-        built_at=BUILT,
+        built_at=built_at,
         notices=list(notices),
     )
 
@@ -170,10 +171,12 @@ class Html(HTMLParser):
 
 
 def section(md: str, heading: str) -> str:
-    """The Markdown between `heading` (a full line) and the next heading of that level."""
+    """The Markdown between `heading` (a full line, maybe with `{ attributes }`) and the
+    next heading of that level."""
     level = heading.split(" ", 1)[0]
-    start = md.index(heading + "\n")
-    rest = md[start + len(heading) + 1 :]
+    found = re.search(rf"^{re.escape(heading)}( \{{[^}}\n]*\}})?\n", md, flags=re.M)
+    assert found, f"no heading {heading!r}"
+    rest = md[found.end() :]
     m = re.search(rf"^{re.escape(level)} ", rest, flags=re.M)
     return rest[: m.start()] if m else rest
 
@@ -408,7 +411,22 @@ def test_every_page_says_when_the_data_was_pulled():
     for page in pages.values():
         assert page.edit_path == "catalog/looker.yml"
         text = "".join(Html(to_html(page.content)).text)
-        assert "Looker data pulled at 2026-11-22 06:00 UTC (3 days before this build)." in text
+        assert "Looker data pulled at 2026-11-22 06:00 UTC." in text
+
+
+def test_a_page_does_not_change_with_the_build_time():
+    """The pull time is absolute; how long ago it was is left to the reader's browser, so
+    the same snapshot renders the same pages a minute or a week later (serve re-renders and
+    rewrites only what changed)."""
+    snap = snapshot(items=[item("1")])
+    early = looker_pages_by_path(make_catalog(snap, built_at=PULLED + timedelta(minutes=39)))
+    late = looker_pages_by_path(make_catalog(snap, built_at=PULLED + timedelta(days=8)))
+    assert {p: page.content for p, page in early.items()} == {
+        p: page.content for p, page in late.items()
+    }
+    assert (
+        '<time class="hb-time" datetime="2026-11-22T06:00:00Z">' in early["looker/index.md"].content
+    )
 
 
 def test_no_snapshot_still_generates_the_nav_pages_saying_so():
@@ -568,8 +586,8 @@ def test_notices_partial_for_bigquery_uses_the_freshness_check_time():
     assert "BigQuery said no." in missing and "L\n" not in missing
     catalog.freshness = FreshnessSnapshot(checked_at=BUILT - timedelta(hours=5))
     html = to_html(template.render(catalog=catalog, notice_source="bigquery"))
+    assert "BigQuery freshness data pulled at" in html
     assert (
-        "BigQuery freshness data pulled at 2026-11-25 03:00 UTC (5 hours before this build)."
-        in html
+        '<time class="hb-time" datetime="2026-11-25T03:00:00Z">2026-11-25 03:00 UTC</time>.' in html
     )
     assert html.count('class="admonition warning"') == 1
