@@ -9,7 +9,6 @@ good catalog so an editing session can keep showing it while a YAML file is bein
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -140,11 +139,11 @@ class BuildSession:
 
 def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
     """`catalog.json`: metrics, sources and published Looker items, for other tools."""
-    from handbook.export import export
+    from handbook.export import write
 
     path = Path(site_dir) / "catalog.json"
-    # Streamed to the file: the whole text of 20,000 items never sits in memory at once.
+    # Streamed to the file item by item: neither the text nor a dict of 60,000 items is
+    # ever whole in memory (see `export`).
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(export(catalog, pages_dir), fh, indent=2, sort_keys=True)
-        fh.write("\n")
+        write(catalog, fh, pages_dir)
     return path
