@@ -14,10 +14,11 @@ Mapping Looker's rows onto the snapshot models lives here too; `looker_pull` orc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from handbook.errors import PullError, first_validation_error
 from handbook.looker.client import SOURCE, LookerClient
@@ -39,10 +40,16 @@ _CATEGORIES = {
 }
 
 
+@cache
+def _adapter(model: Any) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
 def validated(model: Any, data: dict[str, Any], what: str) -> Any:
-    """`model` built from Looker's `data`, or a PullError naming what was unreadable."""
+    """`model` (a model or a pydantic dataclass) built from Looker's `data`, or a PullError
+    naming what was unreadable."""
     try:
-        return model.model_validate(data)
+        return _adapter(model).validate_python(data)
     except ValidationError as exc:
         raise PullError(
             SOURCE, f"Looker sent an unreadable {what} {first_validation_error(exc)}"

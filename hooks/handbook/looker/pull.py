@@ -16,6 +16,7 @@ Talking to Looker (retries, status checks, request counting, no secrets in messa
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -356,7 +357,7 @@ def _items(
     elif previous is not None:  # LookML unchanged: its dashboards are too
         for item in previous.items:
             if item.lookml:
-                items[(item.kind, item.id)] = item.model_copy(deep=True)
+                items[(item.kind, item.id)] = copy.deepcopy(item)
     owners = {
         str(u.get("id")): str(u["display_name"])
         for u in content.users.result()

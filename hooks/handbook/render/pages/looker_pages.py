@@ -40,6 +40,7 @@ from handbook.snapshot.model import (
     LookerExplore,
     LookerFolder,
     LookerItem,
+    item_json,
 )
 
 EDIT_PATH = "catalog/looker.yml"
@@ -295,7 +296,7 @@ def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalo
         catalog.base_url,
         node.folder,
         node.title,
-        [i.model_dump_json() for i in node.items],
+        [item_json(i) for i in node.items],
         [(c.title, c.file, len(c.items)) for c in node.children],
         [(c.title, c.file) for c in crumbs],
     )

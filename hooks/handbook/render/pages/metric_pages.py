@@ -29,7 +29,7 @@ from handbook.render.pages import Page
 from handbook.render.pages.looker_pages import explore_anchor
 from handbook.render.site_urls import site_href
 from handbook.render.templating import anchor, format_date, link, md_text, number, render
-from handbook.snapshot.model import LookerItem
+from handbook.snapshot.model import LookerItem, item_json
 
 STATUSES = ("certified", "draft", "deprecated")
 # Items beyond this many make the lineage diagram unreadable; the table below lists all.
@@ -224,7 +224,7 @@ def _metric_key(metric: Metric, catalog: Catalog, notices: str, dumps: dict[int,
     found = catalog.fields.get(metric.lookml_field or "")
     for item in items:
         if id(item) not in dumps:
-            dumps[id(item)] = item.model_dump_json()
+            dumps[id(item)] = item_json(item)
     return digest(
         notices,
         catalog.base_url,
