@@ -368,6 +368,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.page_meta = None
         return compact_html(output) if self.config.compact_html else output
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        """The theme's own pages (`404.html`) compacted like every other page."""
+        if self.config.compact_html and template_name.endswith(".html"):
+            return compact_html(output_content)
+        return output_content
+
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
         if self.config.export and self.catalog is not None and self._export_is_stale(config):
