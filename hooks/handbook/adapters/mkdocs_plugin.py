@@ -23,9 +23,10 @@ before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` referen
 `on_files` adds the generated pages (written to `.cache/handbook/pages/` beside mkdocs.yml,
 only those whose text changed, so `mkdocs serve --dirty` skips the rest; nothing is written
 under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves references,
-`on_serve` watches the catalog folder. Under `mkdocs serve` a catalog with errors never stops
-the preview: the last good catalog keeps being served with the errors in a banner on every
-page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
+`on_serve` watches the catalog folder, and `on_post_page` drops the indentation the theme's
+templates leave in every page (option `compact_html`). Under `mkdocs serve` a catalog with
+errors never stops the preview: the last good catalog keeps being served with the errors in
+a banner on every page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
 across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
 
 The stylesheet and the table filter script ship with the package; the plugin publishes both
@@ -360,8 +361,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Drop the meta keys `on_page_context` added (a front-matter title stays secured);
-        with `compact_html`, the page without its templates' indentation (`compact_html`:
-        about 40 % of a Material page's bytes, none of what a reader sees)."""
+        with `compact_html`, the page without its templates' indentation (about a third of a
+        Material page's bytes, none of what a reader sees: `render.compact_html`)."""
         if self.page_meta is not None and self.page_meta[0] is page:
             for key in self.page_meta[1]:
                 page.meta.pop(key, None)

@@ -1,9 +1,9 @@
 """A built page without the indentation its theme's templates leave: the same page, lighter.
 
 Material for MkDocs renders the navigation with Jinja loops whose block tags and indentation
-stay in the output: on a site of 1,000 pages, about 40 % of each page's bytes are newlines
-and spaces between tags, and every page carries them (with `navigation.prune`, the pages of
-its own section; without it, the whole site's). Browsers collapse any run of whitespace
+stay in the output: on a site of 1,000 hand pages, about a third of each page's bytes are
+newlines and spaces between tags (with `navigation.prune`, around the pages of its own
+section; without it, around the whole site's). Browsers collapse any run of whitespace
 outside preformatted text to one space, so cutting a run that holds a line break down to
 that line break changes nothing a reader sees: words stay apart, a line break is still
 whitespace, inline elements keep the space between them.
