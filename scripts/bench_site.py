@@ -464,6 +464,7 @@ def make_baseline(site: Site, dest: Path, use_cli: bool) -> Site:
 class Run:
     seconds: float
     peak_mb: float
+    cpu: float = 0.0  # user + system seconds of the process: less swayed by a busy machine
 
 
 def run_measured(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -478,7 +479,8 @@ def run_measured(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = Non
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err.decode()[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, cpu)  # ru_maxrss is in KiB on Linux
 
 
 def env_offline() -> dict[str, str]:
@@ -693,8 +695,11 @@ def compare_edits(
 
 
 def zensical_rows(
-    site: Site, tmp: Path, repeat: int, timeout: float, base_time: float | None
+    site: Site, tmp: Path, repeat: int, timeout: float, mkdocs_times: dict[str, float]
 ) -> None:
+    """`handbook generate && zensical build`: wall time (both) and peak RSS (the larger of
+    the two processes), against this run's `mkdocs build` medians (`mkdocs_times`: the
+    project's and plain MkDocs', when the build rows ran)."""
     try:
         import zensical  # noqa: F401
     except ImportError:
@@ -713,14 +718,16 @@ def zensical_rows(
     # about threefold, so they are reported apart.
     builds: dict[str, list[Run]] = {"cold cache": [], "warm cache": []}
     for n in range(repeat + 1):
-        gen = generate_static(z, use_cli=True)
+        gen = run_measured([str(BIN / "handbook"), "generate"], z.root, env_offline())
         run = run_measured([str(BIN / "zensical"), "build"], z.root, env_offline())
-        builds["warm cache" if n else "cold cache"].append(Run(gen + run.seconds, run.peak_mb))
+        peak = max(gen.peak_mb, run.peak_mb)
+        builds["warm cache" if n else "cold cache"].append(Run(gen.seconds + run.seconds, peak))
     for cache, runs in builds.items():
         seconds = [r.seconds for r in runs]
-        versus = ""
-        if base_time:
-            versus = f", {statistics.median(seconds) / base_time:.2f}× plain MkDocs"
+        versus = "".join(
+            f", {statistics.median(seconds) / t:.2f}× {who}'s mkdocs build"
+            for who, t in mkdocs_times.items()
+        )
         print(
             f"{'generate && zensical build, ' + cache:<34} {fmt(seconds)}"
             f"   peak RSS {fmt([r.peak_mb for r in runs], 'MB')}{versus}"
@@ -807,8 +814,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def build_rows(ours: Site, base: Site, args: argparse.Namespace) -> float:
-    """Print the build comparison; returns the baseline's median build time."""
+def build_rows(ours: Site, base: Site, args: argparse.Namespace) -> dict[str, float]:
+    """Print the build comparison; returns the median build time of each."""
     runs = compare_builds(ours, base, args.repeat, args.warmup)
     for who in ("project", "baseline"):
         print(
@@ -818,8 +825,12 @@ def build_rows(ours: Site, base: Site, args: argparse.Namespace) -> float:
     ours_s, base_s = ([r.seconds for r in runs[w]] for w in ("project", "baseline"))
     ours_mb, base_mb = ([r.peak_mb for r in runs[w]] for w in ("project", "baseline"))
     print(ratio_line("build time", ours_s, base_s, "s", TARGETS["build"]))
+    ours_cpu, base_cpu = ([r.cpu for r in runs[w]] for w in ("project", "baseline"))
+    print(f"{'build CPU time, project':<34} {fmt(ours_cpu)}")
+    print(f"{'build CPU time, baseline':<34} {fmt(base_cpu)}")
+    print(ratio_line("build CPU time", ours_cpu, base_cpu, "s", TARGETS["build"]))
     print(ratio_line("peak memory", ours_mb, base_mb, "MB", TARGETS["memory"]))
-    return statistics.median(base_s)
+    return {"the project": statistics.median(ours_s), "plain MkDocs": statistics.median(base_s)}
 
 
 @dataclass
@@ -963,16 +974,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         base = make_baseline(ours, tmp / "baseline", use_cli=has_generate())
         n_generated = sum(1 for _ in (base.docs).rglob("*.md")) - len(ours.hand_pages) - 1
         print(f"baseline: {n_generated:,} generated pages written as static Markdown")
-        base_time = None
+        mkdocs_times: dict[str, float] = {}
         if "build" not in skip:
-            base_time = build_rows(ours, base, args)
+            mkdocs_times = build_rows(ours, base, args)
             size_rows(ours, base)
         if "profile" not in skip:
             profile_rows(ours, tmp)
         if "edit" not in skip:
             edit_rows(ours, base, args)
         if "zensical" not in skip:
-            zensical_rows(ours, tmp, args.repeat, args.timeout, base_time)
+            zensical_rows(ours, tmp, args.repeat, args.timeout, mkdocs_times)
         sizes = [int(s) for s in args.scale.split(",") if s]
         if "growth" not in skip and len(sizes) >= 2:
             print(f"growth at {', '.join(f'{s:,}' for s in sizes)} items ({args.pages:,} pages):")
