@@ -9,12 +9,16 @@ indexes here are built once per build so page rendering stays linear in catalog 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from pathlib import Path
 from typing import TypeVar
+
+from pydantic import BaseModel
 
 from handbook.curated.metrics import Metric, load_metrics
 from handbook.curated.policy import (
@@ -42,10 +46,12 @@ from handbook.snapshot.model import (
     LookerFolder,
     LookerItem,
     LookerSnapshot,
+    item_json,
 )
 from handbook.snapshot.store import load
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ class Catalog:
     reports: ReportList
     built_at: datetime
     notices: list[Notice] = field(default_factory=list)
+    # id(item) → digest of every value of the item, made once (see `item_key`); a session
+    # that reuses the same parsed snapshot for the next catalog passes this dict on.
+    item_keys: dict[int, str] = field(default_factory=dict, repr=False)
 
     # --- Looker -----------------------------------------------------------------------
     @property
@@ -121,6 +130,19 @@ class Catalog:
                 for name in item.fields:
                     out.setdefault(f"{item.model}.{item.explore}.{name}", []).append(item)
         return out
+
+    def item_key(self, item: LookerItem) -> str:
+        """A digest of every value of a published `item`, made once per item.
+
+        The keys of the pages that show an item (its folder page, the metric pages listing
+        it) cite this instead of the item's whole JSON: one encoding per item, not one per
+        page showing it, and short keys to digest.
+        """
+        key = self.item_keys.get(id(item))
+        if key is None:
+            key = hashlib.blake2b(item_json(item).encode("utf-8"), digest_size=16).hexdigest()
+            self.item_keys[id(item)] = key
+        return key
 
     def item_url(self, item: LookerItem) -> str:
         return f"{self.base_url}/{'dashboards' if item.kind == 'dashboard' else 'looks'}/{item.id}"
@@ -261,13 +283,22 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
     return notices
 
 
-def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
-    """Everything a build publishes, from the files on disk (no network)."""
+SnapshotReader = Callable[[Path, type[M]], M | None]
+
+
+def load_catalog(
+    project: Project, *, now: datetime | None = None, read: SnapshotReader = load
+) -> Catalog:
+    """Everything a build publishes, from the files on disk (no network).
+
+    `read` loads a snapshot file (`snapshot.store.load`); a session that keeps the catalog
+    across rebuilds may give one that reuses a file's last parse while the file is unchanged.
+    """
     with gc_paused():
-        return _load_catalog(project, now)
+        return _load_catalog(project, now, read)
 
 
-def _load_catalog(project: Project, now: datetime | None) -> Catalog:
+def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) -> Catalog:
     problems: list[Problem] = []
 
     def collect(load: Callable[[], T], default: T) -> T:
@@ -280,8 +311,8 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
 
     display = project.relative(project.looker_policy)
     policy = collect(lambda: load_policy(project.looker_policy, display), LookerPolicy())
-    looker = load(project.looker_snapshot, LookerSnapshot)
-    freshness = load(project.freshness_snapshot, FreshnessSnapshot)
+    looker = read(project.looker_snapshot, LookerSnapshot)
+    freshness = read(project.freshness_snapshot, FreshnessSnapshot)
     sources = collect(lambda: load_sources(project), [])
     metrics = collect(lambda: load_metrics(project), [])
     reports = collect(lambda: load_reports(project), ReportList())

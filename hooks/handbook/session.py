@@ -21,6 +21,7 @@ from handbook.fingerprint import folder_fingerprint
 from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
 from handbook.settings import load_settings
+from handbook.snapshot.store import ReusedParses
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -67,6 +68,9 @@ class BuildSession:
         # whether the last `load` loaded it again: unchanged files give the same catalog.
         self.loaded_from: tuple | None = None
         self.reloaded = True
+        # Each snapshot file's last parse, reused by the next load while the file is unchanged
+        # (a metric save under serve does not parse 20,000 Looker items again).
+        self.parses = ReusedParses()
 
     def _pull_if_due(self, project: Project) -> None:
         live = live_mode()
@@ -107,7 +111,10 @@ class BuildSession:
         if not self.reloaded:
             assert self.last_good is not None
             return self.last_good
-        catalog = load_catalog(project)
+        catalog = load_catalog(project, read=self.parses)
+        previous = self.last_good
+        if previous is not None and project.looker_snapshot in self.parses.reused:
+            catalog.item_keys = previous.item_keys  # the same item objects: the same digests
         if unused_after_days is not None:
             policy = catalog.policy.model_copy(update={"unused_after_days": unused_after_days})
             catalog.policy = policy

@@ -26,8 +26,9 @@ under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves
 `on_serve` watches the catalog folder, and `on_post_page` drops the indentation the theme's
 templates leave in every page (option `compact_html`). Under `mkdocs serve` a catalog with
 errors never stops the preview: the last good catalog keeps being served with the errors in
-a banner on every page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
-across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
+a banner on every page, and the next good save recovers. The plugin keeps its state
+(catalog, render cache) across serve rebuilds (MkDocs keeps a plugin instance that has
+`on_startup`).
 
 The stylesheet and the table filter script ship with the package; the plugin publishes both
 and lists them in `extra_css` / `extra_javascript` unless the site already does (or the

@@ -40,7 +40,6 @@ from handbook.snapshot.model import (
     LookerExplore,
     LookerFolder,
     LookerItem,
-    item_json,
 )
 
 EDIT_PATH = "catalog/looker.yml"
@@ -296,7 +295,7 @@ def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalo
         catalog.base_url,
         node.folder,
         node.title,
-        [item_json(i) for i in node.items],
+        [catalog.item_key(i) for i in node.items],
         [(c.title, c.file, len(c.items)) for c in node.children],
         [(c.title, c.file) for c in crumbs],
     )
