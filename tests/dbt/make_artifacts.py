@@ -4,7 +4,7 @@ dbt-core pins protobuf below 7 while google-cloud-bigquery's stack runs on 7, so
 its own virtualenv rather than in the handbook's test extra. Run this with *that* Python:
 
     python3.11 -m venv .venv-dbt
-    .venv-dbt/bin/pip install 'dbt-core~=1.11.0' 'dbt-duckdb~=1.11.0'
+    .venv-dbt/bin/pip install -r tests/dbt/requirements.txt
     .venv-dbt/bin/python tests/dbt/make_artifacts.py            # rewrite tests/dbt/artifacts/
     .venv-dbt/bin/python tests/dbt/make_artifacts.py --out DIR  # somewhere else (the test)
 

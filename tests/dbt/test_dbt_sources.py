@@ -12,31 +12,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import _clean_env, run_cli
 from dbt_handbooks import (
     ARTIFACTS,
     dbt_statuses,
     fake_tables,
+    refresh_bigquery,
     small_handbook,
+    statuses_by_id,
     write_dbt_config,
 )
 from fakes.fake_bigquery import FakeBigQuery
 from handbook.catalog import load_catalog
-from handbook.dbt.sources import DbtTable
-from handbook.project import Project
 
 FIXTURE = "source.handbook_fixture"
-
-
-def statuses_by_id(project: Project) -> dict[str, str]:
-    """The handbook's status of every dbt table, by dbt's unique_id."""
-    catalog = load_catalog(project)
-    return {
-        t.table.unique_id: t.status
-        for state in catalog.source_statuses.values()
-        for t in state.tables
-        if isinstance(t.table, DbtTable)
-    }
 
 
 def test_dbt_source_tables_with_freshness_are_handbook_tables_as_dbt_resolved_them(tmp_path):
@@ -98,23 +86,12 @@ def fake_warehouse():
         yield bq
 
 
-def _refresh(project: Project, endpoint: str):
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
-    env.update(
-        HANDBOOK_BIGQUERY_ENDPOINT=endpoint,
-        GOOGLE_CLOUD_PROJECT="warehouse",
-        HANDBOOK_BIGQUERY_TIMEOUT="5",
-    )
-    return run_cli(project, "refresh", "--only", "bigquery", env=env)
-
-
 def test_without_dbts_results_refresh_checks_the_tables_itself_and_agrees_with_dbt(
     tmp_path, fake_warehouse
 ):
     project = small_handbook(tmp_path / "hb", results=False)
     assert set(statuses_by_id(project).values()) == {"not checked"}  # before any check
-    result = _refresh(project, fake_warehouse.endpoint)
+    result = refresh_bigquery(project, fake_warehouse.endpoint)
     assert result.returncode == 0, result.stderr
     # Every table dbt checked, runtime errors included (crm.ghost is in neither warehouse).
     assert statuses_by_id(project) == dbt_statuses()
@@ -122,7 +99,7 @@ def test_without_dbts_results_refresh_checks_the_tables_itself_and_agrees_with_d
 
 def test_the_filter_is_part_of_each_check(tmp_path, fake_warehouse):
     project = small_handbook(tmp_path / "hb", results=False)
-    assert _refresh(project, fake_warehouse.endpoint).returncode == 0
+    assert refresh_bigquery(project, fake_warehouse.endpoint).returncode == 0
     snapshot = json.loads(project.freshness_snapshot.read_text(encoding="utf-8"))
     checks = {t["table"]: t for t in snapshot["tables"]}
     assert checks["warehouse.raw_web.pageviews"]["filter"] == "platform = 'web'"
@@ -135,7 +112,7 @@ def test_the_filter_is_part_of_each_check(tmp_path, fake_warehouse):
 
 def test_with_dbts_results_refresh_leaves_dbts_tables_to_dbt(tmp_path, fake_warehouse):
     project = small_handbook(tmp_path / "hb")
-    assert _refresh(project, fake_warehouse.endpoint).returncode == 0
+    assert refresh_bigquery(project, fake_warehouse.endpoint).returncode == 0
     assert fake_warehouse.count() == 0
     assert statuses_by_id(project)[f"{FIXTURE}.stripe.disputes"] == "error"
 
