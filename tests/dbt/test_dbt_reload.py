@@ -60,6 +60,7 @@ def test_mkdocs_serve_shows_a_new_dbt_source_freshness_without_a_restart(tmp_pat
         board = base + "data/freshness/"
         wait_for(lambda: "raw_stripe.disputes" in board_text(board), "the board", log)
         data = json.loads(results.read_text(encoding="utf-8"))
-        data["metadata"]["generated_at"] = "2099-01-01T00:00:00Z"
+        data["metadata"].update(generated_at="2099-01-01T00:01:00Z")
+        data["metadata"].update(invocation_started_at="2099-01-01T00:00:00Z")
         results.write_text(json.dumps(data), encoding="utf-8")  # as dbt writes it: in place
         wait_for(lambda: "2099-01-01 00:00 UTC" in board_text(board), "the new results", log)

@@ -136,3 +136,38 @@ def test_a_table_dbt_checks_with_sql_of_its_own_shows_why_the_handbook_cannot(tm
     charges = next(t for t in state.tables if t.table.name == "charges")
     assert charges.status == "not checked"
     assert "loaded_at_query" in charges.reason and "freshness_results" in charges.reason
+
+
+def test_a_runtime_error_dbt_writes_down_is_shown_with_its_message(tmp_path: Path):
+    """dbt-core 1.12 and later keep runtime errors in sources.json (v3's runtime error
+    entry): the table shows as a runtime error with dbt's message."""
+    project = small_handbook(tmp_path / "hb")
+    path = project.root / "analytics/target/sources.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["results"].append(
+        {
+            "unique_id": f"{FIXTURE}.crm.ghost",
+            "status": "runtime error",
+            "error": "Catalog Error: Table with name ghost does not exist!",
+        }
+    )
+    path.write_text(json.dumps(data), encoding="utf-8")
+    state = load_catalog(project).source_statuses["crm"]
+    ghost = next(t for t in state.tables if t.table.name == "ghost")
+    assert ghost.status == "runtime error" and ghost.reason.startswith("Catalog Error: Table")
+    assert state.status == "runtime error"  # worse than the source's warns
+
+
+def test_text_from_the_manifest_is_escaped_on_the_board(tmp_path: Path):
+    from handbook.render.pages.freshness_pages import board
+
+    project = small_handbook(tmp_path / "hb")
+    path = project.root / "analytics/target/manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    node = manifest["sources"][f"{FIXTURE}.stripe.charges"]
+    node["description"] = "<img src=x onerror=alert(1)> | `code` [link](javascript:x)"
+    node["source_description"] = "<script>alert(2)</script>"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    text = board(load_catalog(project))
+    assert "<img" not in text and "<script" not in text and "](javascript" not in text
+    assert "&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in text

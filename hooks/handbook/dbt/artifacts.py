@@ -224,7 +224,8 @@ class FreshnessResult(_Part):
 
 class ResultsMetadata(_Part):
     dbt_version: str | None = None
-    generated_at: UtcDatetime | None = None
+    generated_at: UtcDatetime | None = None  # when the file was written, at the run's end
+    invocation_started_at: UtcDatetime | None = None  # when the run began (dbt 1.8 and later)
     invocation_id: str | None = None
 
 
@@ -249,6 +250,11 @@ class FreshnessResults:
 
     @property
     def checked_at(self) -> datetime | None:
+        """When dbt's run began: no verdict in the file is older news than this."""
+        return self.metadata.invocation_started_at or self.metadata.generated_at
+
+    @property
+    def written_at(self) -> datetime | None:
         return self.metadata.generated_at
 
 

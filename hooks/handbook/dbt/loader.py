@@ -142,7 +142,7 @@ def _check_results(config: DbtConfig, manifest: Manifest, results: FreshnessResu
             f"'{project}' (e.g. {example})",
             "point freshness_results: at the sources.json of the dbt project manifest: names",
         )
-    ran, parsed = results.checked_at, manifest.metadata.generated_at
+    ran, parsed = results.written_at, manifest.metadata.generated_at
     if ran is not None and parsed is not None and ran < parsed:
         raise CatalogError.single(
             *where,

@@ -28,6 +28,7 @@ from typing import Literal
 from handbook.curated.sources import FreshnessRule, Source, SourceTable
 from handbook.dbt.artifacts import FreshnessResult, FreshnessResults
 from handbook.dbt.sources import DbtTable, freshness_rule
+from handbook.redact import scrub
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness, freshness_key
 
 Status = Literal["pass", "warn", "error", "runtime error", "not checked"]
@@ -124,7 +125,7 @@ def dbt_table_status(
             "the tables it could not check: look for the error in dbt's log)",
         )
     if result.status == "runtime error":
-        reason = str(result.error or "dbt could not check it")
+        reason = scrub(str(result.error or "dbt could not check it"))
         return TableStatus(
             table, "runtime error", judged_by, None, None, "dbt", reason, results.checked_at
         )
