@@ -40,10 +40,8 @@ _SQL = (
 )
 
 
-def _model(i: int) -> dict:
-    """One model node with the fields and rough size of a real dbt 1.11 model."""
-    uid = f"model.bench.model_{i}"
-    config = {
+def _config(i: int) -> dict:
+    return {
         "enabled": True,
         "alias": None,
         "schema": "analytics",
@@ -68,7 +66,10 @@ def _model(i: int) -> dict:
         "contract": {"enforced": False, "alias_types": True},
         "access": "protected",
     }
-    columns = {
+
+
+def _columns(i: int) -> dict:
+    return {
         f"renamed_column_{c}": {
             "name": f"renamed_column_{c}",
             "description": f"Column {c} of model {i}, renamed from column_{c}.",
@@ -83,6 +84,10 @@ def _model(i: int) -> dict:
         }
         for c in range(12)
     }
+
+
+def _model(i: int) -> dict:
+    """One model node with the fields and rough size of a real dbt 1.11 model."""
     return {
         "database": "analytics",
         "schema": "analytics",
@@ -91,14 +96,14 @@ def _model(i: int) -> dict:
         "package_name": "bench",
         "path": f"staging/model_{i}.sql",
         "original_file_path": f"models/staging/model_{i}.sql",
-        "unique_id": uid,
+        "unique_id": f"model.bench.model_{i}",
         "fqn": ["bench", "staging", f"model_{i}"],
         "alias": f"model_{i}",
         "checksum": {"name": "sha256", "checksum": f"{i:064x}"},
-        "config": config,
+        "config": _config(i),
         "tags": ["daily"],
         "description": f"Model {i}: one row per thing, renamed and typed.",
-        "columns": columns,
+        "columns": _columns(i),
         "meta": {"owner": f"team {i % 30}"},
         "group": None,
         "docs": {"show": True, "node_color": None},
