@@ -39,7 +39,8 @@ def test_unknown_source_is_an_error_with_a_suggestion(handbook_copy: Project):
     assert len(found) == 1
     assert found[0].startswith(
         f"catalog/metrics/product.yml:{line}: error: metric 'mau': unknown source 'pingz'\n"
-        "    fix: did you mean 'pings'? sources are defined in catalog/sources/*.yml: "
+        "    fix: did you mean 'pings'? sources are defined in catalog/sources/*.yml and by "
+        "dbt (catalog/dbt.yml): "
     )
 
 

@@ -214,6 +214,7 @@ def test_pull_requests_run_tests_validate_build_and_check_changed_links():
     scripts = "\n".join(str(s.get("run", "")) for s in _steps(job))
     for command in (
         "pip install -e '.[test]'",
+        ".venv-dbt/bin/pip install -r tests/dbt/requirements.txt",
         "apt-get install -y chromium",
         "python -m pytest",
         "handbook validate",

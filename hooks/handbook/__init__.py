@@ -10,6 +10,10 @@ Subpackages, one concern each:
   `pull` (folders, dashboards, looks, explores), `boards` (boards, one request), `activity`
   (System Activity usage).
 - `freshness`: dbt's pass / warn / error `rules`, and the `bigquery` metadata they judge.
+- `dbt`: dbt as the source of truth for sources: `config` (`catalog/dbt.yml`), `artifacts`
+  (`manifest.json` and `sources.json`, read cheaply), `loader` (read once per change and
+  checked against each other), `sources` (dbt's tables as handbook sources, plus the notes a
+  hand-written file may add), `exposures` (a dbt `exposures:` file for the notable reports).
 - `curated`: the YAML analysts edit: `metrics`, `sources`, `reports`, `policy` (which Looker
   folders and boards may be published, and the one rule for published / excluded / trashed /
   missing), read by `yaml_source` with file and line.

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from pathlib import Path
 from typing import TypeVar
 
 from handbook.curated.metrics import Metric, load_metrics
@@ -29,7 +30,9 @@ from handbook.curated.policy import (
     load_policy,
 )
 from handbook.curated.reports import ReportList, load_reports
-from handbook.curated.sources import Source, load_sources
+from handbook.curated.sources import Source
+from handbook.dbt.loader import DbtArtifacts
+from handbook.dbt.sources import load_all_sources
 from handbook.errors import CatalogError, Problem
 from handbook.freshness.rules import SourceStatus, evaluate
 from handbook.gc_pause import gc_paused
@@ -69,6 +72,8 @@ class Catalog:
     reports: ReportList
     built_at: datetime
     notices: list[Notice] = field(default_factory=list)
+    # `catalog/dbt.yml` and the dbt artifacts it names; None when the handbook has none.
+    dbt: DbtArtifacts | None = None
 
     # --- Looker -----------------------------------------------------------------------
     @property
@@ -191,8 +196,15 @@ class Catalog:
 
     @cached_property
     def source_statuses(self) -> dict[str, SourceStatus]:
-        """Every source's freshness status, worked out once per build (dbt's rules)."""
-        return {state.source.name: state for state in evaluate(self.sources, self.freshness)}
+        """Every source's freshness status, worked out once per build (dbt's rules, or
+        dbt's own verdicts where `catalog/dbt.yml` names them)."""
+        results = self.dbt.results if self.dbt else None
+        return {s.source.name: s for s in evaluate(self.sources, self.freshness, results)}
+
+    @property
+    def watched_files(self) -> tuple[Path, ...]:
+        """Files outside the catalog folder whose change changes the catalog (dbt's)."""
+        return self.dbt.watched if self.dbt else ()
 
     @property
     def looker_pulled_at(self) -> datetime | None:
@@ -282,7 +294,7 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
     policy = collect(lambda: load_policy(project.looker_policy, display), LookerPolicy())
     looker = load(project.looker_snapshot, LookerSnapshot)
     freshness = load(project.freshness_snapshot, FreshnessSnapshot)
-    sources = collect(lambda: load_sources(project), [])
+    sources, dbt = collect(lambda: load_all_sources(project), ([], None))
     metrics = collect(lambda: load_metrics(project), [])
     reports = collect(lambda: load_reports(project), ReportList())
     if problems:
@@ -310,6 +322,7 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
         reports=reports,
         built_at=now or datetime.now(UTC),
         notices=notices,
+        dbt=dbt,
     )
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handbook.catalog import Catalog
+from handbook.dbt.sources import DbtSource
 from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 1
@@ -40,23 +41,37 @@ def _metrics(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
 
 
 def _sources(catalog: Catalog) -> list[dict[str, Any]]:
+    """Each source with its status; `defined_in` says whether dbt's manifest or
+    catalog/sources/ defines it, `checked_by` who judged it (BigQuery or dbt)."""
     out = []
     for state in catalog.source_statuses.values():
         source = state.source
         data = source.model_dump(mode="json")
+        data["defined_in"] = "dbt" if isinstance(source, DbtSource) else "catalog"
         data["status"] = state.status
+        data["checked_by"] = state.checked_by
         data["tables"] = [
             {
                 **table.table.model_dump(mode="json"),
                 "status": table.status,
                 "loaded_at": _time(table.loaded_at),
                 "age_seconds": int(table.age.total_seconds()) if table.age is not None else None,
+                "checked_at": _time(table.checked_at),
                 "reason": table.reason,
             }
             for table in state.tables
         ]
         out.append(data)
     return out
+
+
+def _freshness(catalog: Catalog) -> dict[str, Any]:
+    results = catalog.dbt.results if catalog.dbt else None
+    return {
+        "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
+        # When `dbt source freshness` ran, for sources whose statuses are dbt's own.
+        "dbt_checked_at": _time(results.checked_at) if results else None,
+    }
 
 
 def _items(catalog: Catalog) -> list[dict[str, Any]]:
@@ -129,9 +144,7 @@ def export(catalog: Catalog, pages_dir: str = "") -> dict[str, Any]:
             "items": _items(catalog),
             "boards": _boards(catalog, pages_dir),
         },
-        "freshness": {
-            "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
-        },
+        "freshness": _freshness(catalog),
         "metrics": _metrics(catalog, pages_dir),
         "sources": _sources(catalog),
         "notices": [

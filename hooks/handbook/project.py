@@ -94,6 +94,11 @@ class Project:
         return self.catalog_dir / "sources"
 
     @property
+    def dbt_config(self) -> Path:
+        """`catalog/dbt.yml`: where dbt's artifacts are (optional)."""
+        return self.catalog_dir / "dbt.yml"
+
+    @property
     def reports_file(self) -> Path:
         return self.catalog_dir / "reports.yml"
 

@@ -90,11 +90,15 @@ def _refresh_looker(project: Project, progress: Progress, result: RefreshResult)
 
 
 def _refresh_bigquery(project: Project, progress: Progress, result: RefreshResult) -> None:
-    from handbook.curated.sources import load_sources
+    """Check every source's tables; dbt's are left to dbt when its results are configured."""
+    from handbook.dbt.sources import DbtSource, load_all_sources
     from handbook.freshness.bigquery import check_freshness
 
+    sources, dbt = load_all_sources(project)
+    if dbt is not None and dbt.results is not None:
+        sources = [s for s in sources if not isinstance(s, DbtSource)]
     try:
-        freshness = check_freshness(load_sources(project), progress=progress)
+        freshness = check_freshness(sources, progress=progress)
     except PullError as exc:
         result.failures.append(_record_failure(project, "bigquery", exc))
         return

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
+from handbook.dbt.loader import file_stamp
 from handbook.errors import CatalogError, Problem
 from handbook.fingerprint import folder_fingerprint
 from handbook.gitdates import date_html, last_changed
@@ -96,14 +97,18 @@ class BuildSession:
         A failed live pull is not an error: `refresh` keeps the last snapshot and records
         the failure, and the pages say so. Cross-check drift is logged at INFO. When no file
         under the catalog folder changed since the last good load (same paths, times and
-        sizes), that catalog is returned as it is (`reloaded` says which happened).
+        sizes), nor a dbt artifact `catalog/dbt.yml` names (which may live anywhere, e.g. in
+        the dbt project's target/), that catalog is returned as it is (`reloaded` says which
+        happened).
         """
         from handbook.validate import validate_catalog
 
         self._pull_if_due(project)
         self.dates = last_changed(project.root, project.relative(project.docs_dir))
         # The project too: a changed mkdocs.yml (say, use_directory_urls) under serve.
-        stamp = (folder_fingerprint(project.catalog_dir), unused_after_days, project)
+        folder = (folder_fingerprint(project.catalog_dir), unused_after_days, project)
+        watched = self.last_good.watched_files if self.last_good else ()
+        stamp = (folder, _file_stamps(watched))
         self.reloaded = self.last_good is None or stamp != self.loaded_from
         if not self.reloaded:
             assert self.last_good is not None
@@ -125,7 +130,8 @@ class BuildSession:
                 # Drift between our definitions and LookML is worth a look, not a failure
                 # (--strict fails on any WARNING): INFO, so its text does not say "warning".
                 log.info("%s", problem.unlabelled())
-        self.last_good, self.loaded_from = catalog, stamp
+        self.last_good = catalog
+        self.loaded_from = (folder, _file_stamps(catalog.watched_files))
         return catalog
 
     def last_updated(self, src_uri: str, generated: bool) -> str | None:
@@ -136,6 +142,10 @@ class BuildSession:
             return None
         stamp = self.dates.get(src_uri)
         return date_html(stamp) if stamp is not None else None
+
+
+def _file_stamps(paths: tuple[Path, ...]) -> tuple:
+    return tuple((path, file_stamp(path)) for path in paths)
 
 
 def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:

@@ -42,9 +42,11 @@ def _check_sources(metric: Metric, catalog: Catalog) -> list[Problem]:
             continue
         hint = did_you_mean(name, known)
         hint += (
-            "sources are defined in catalog/sources/*.yml: " + ", ".join(known)
+            "sources are defined in catalog/sources/*.yml and by dbt (catalog/dbt.yml): "
+            + ", ".join(known)
             if known
-            else "no sources are defined yet; add it to catalog/sources/*.yml"
+            else "no sources are defined yet; add it to catalog/sources/*.yml, or name dbt's "
+            "manifest in catalog/dbt.yml"
         )
         problems.append(
             Problem(

@@ -23,6 +23,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBigQuery]:
         monkeypatch.setenv("HANDBOOK_BIGQUERY_ENDPOINT", bq.endpoint)
         monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "sourcegraph-dw")
         monkeypatch.setenv("HANDBOOK_BIGQUERY_TIMEOUT", "0.5")
+        bq.clock = lambda: NOW  # the test data's "now": CURRENT_TIMESTAMP() answers it
         yield bq
 
 

@@ -147,7 +147,7 @@ def test_escaped_brackets_are_not_a_reference(catalog: Catalog, caplog):
             "[[freshness:hubspt]]",
             "docs/team/index.md:3: reference [[freshness:hubspt]]: unknown data source "
             "'hubspt'\n    fix: did you mean 'hubspot'? names are defined in "
-            "catalog/sources/*.yml",
+            "catalog/sources/*.yml and by dbt (catalog/dbt.yml)",
         ),
     ],
 )

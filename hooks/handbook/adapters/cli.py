@@ -89,6 +89,39 @@ def _generate(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, project: Project) -> int:
+    from pathlib import Path
+
+    from handbook.catalog import load_catalog
+    from handbook.dbt.exposures import write_exposures
+
+    path = Path(args.dbt_exposures).expanduser().resolve()
+    count = write_exposures(load_catalog(project), path)
+    print(f"wrote {count} dbt exposures to {path}")
+    return 0
+
+
+def _add_export(sub: Any) -> None:  # argparse's subparsers action
+    p = sub.add_parser(
+        "export",
+        help="write the catalog for another tool: a dbt exposures file of the notable reports",
+        description=(
+            "Write a dbt `exposures:` YAML file for the looks and dashboards in "
+            "catalog/reports.yml (type, URL, owner, and depends_on the dbt sources of the "
+            "metrics on their explores), so `dbt docs` shows which dashboards a source feeds. "
+            "Put it in the dbt project (e.g. models/handbook_exposures.yml). Only a file this "
+            "command wrote is ever replaced."
+        ),
+    )
+    p.add_argument(
+        "--dbt-exposures",
+        metavar="PATH",
+        required=True,
+        help="the YAML file to write, relative to the current folder",
+    )
+    p.set_defaults(func=_export)
+
+
 def _add_generate(sub: Any) -> None:  # argparse's subparsers action
     p = sub.add_parser(
         "generate",
@@ -156,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_validate)
 
     _add_generate(sub)
+    _add_export(sub)
 
     p = sub.add_parser(
         "check-links",

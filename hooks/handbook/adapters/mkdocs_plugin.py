@@ -22,7 +22,8 @@ before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` referen
 `on_files` adds the generated pages (written to `.cache/handbook/pages/` beside mkdocs.yml,
 only those whose text changed, so `mkdocs serve --dirty` skips the rest; nothing is written
 under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves references,
-`on_serve` watches the catalog folder. Under `mkdocs serve` a catalog with errors never stops
+`on_serve` watches the catalog folder and the folders of the dbt artifacts `catalog/dbt.yml`
+names. Under `mkdocs serve` a catalog with errors never stops
 the preview: the last good catalog keeps being served with the errors in a banner on every
 page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
 across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
@@ -53,6 +54,7 @@ from mkdocs.structure.files import File, Files
 
 from handbook.adapters.site_publish import AtomicPublish
 from handbook.catalog import Catalog, empty_catalog
+from handbook.dbt.config import artifact_folders
 from handbook.errors import CatalogError
 from handbook.generate import CSS_PATH, JS_PATH, script, stylesheet
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
@@ -311,9 +313,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return self.banner + markdown if self.banner else markdown
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        """Saving any file under the catalog folder rebuilds the preview."""
+        """Saving any file under the catalog folder rebuilds the preview, and so does a new
+        dbt artifact named by `catalog/dbt.yml` (its folder is watched, not recursively:
+        dbt rewrites target/manifest.json in place, other tools may replace it)."""
         assert self.project is not None
         server.watch(str(self.project.catalog_dir))
+        for folder in artifact_folders(self.project):
+            server.watch(str(folder), recursive=False)
         return server
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:

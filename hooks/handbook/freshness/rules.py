@@ -9,8 +9,14 @@ answer for the table: missing, forbidden, timed out) and `not checked` (the snap
 result for it, or it has no SLA). Neither may ever read as `pass`: a green badge on data
 nobody could check is the failure this page exists to prevent.
 
-Ages are measured at the snapshot's `checked_at`, not at build time, so a page built a
-week later shows the same statuses as the check did, and says when that was.
+Ages are measured when each table was checked (its `checked_at`, dbt's `snapshotted_at`),
+not at build time, so a page built a week later shows the same statuses as the check did,
+and says when that was. Every status keeps that time.
+
+Tables of sources dbt defines take dbt's own verdicts when `catalog/dbt.yml` names
+`freshness_results:` (dbt's `sources.json`): the status, load time, age and check time dbt
+wrote, never recomputed. A table that file has no result for was not checked: dbt-core 1.11
+leaves out the tables it could not check (dbt-core issue 12812), so it must not read as a pass.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from handbook.curated.sources import FreshnessRule, Source, SourceTable
+from handbook.dbt.artifacts import FreshnessResult, FreshnessResults
+from handbook.dbt.sources import DbtTable, freshness_rule
+from handbook.redact import scrub
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness, freshness_key
 
 Status = Literal["pass", "warn", "error", "runtime error", "not checked"]
@@ -51,8 +60,9 @@ class TableStatus:
     rule: FreshnessRule | None
     loaded_at: datetime | None = None
     age: timedelta | None = None
-    method: str | None = None  # "metadata" or "max_field"
+    method: str | None = None  # "metadata", "max_field", or "dbt" (dbt's own verdict)
     reason: str | None = None  # why it is a runtime error / not checked
+    checked_at: datetime | None = None  # when this verdict was true; None: never checked
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class SourceStatus:
     status: Status
     tables: list[TableStatus]
     checked_at: datetime | None
+    checked_by: str = "BigQuery"  # or "dbt source freshness"
 
     @property
     def newest_age(self) -> timedelta | None:
@@ -83,18 +94,52 @@ def table_status(
     """One table's verdict from its snapshot entry (None when the snapshot lacks it)."""
     rule = source.rule_for(table)
     if result is None or checked_at is None:
-        return TableStatus(table, "not checked", rule, reason="not in the freshness snapshot")
+        reason = table.own_check_refusal or "not in the freshness snapshot"
+        return TableStatus(table, "not checked", rule, reason=reason)
+    when = result.checked_at or checked_at
     loaded, method = result.loaded_at, result.method
-    age = checked_at - loaded if loaded is not None else None
+    age = when - loaded if loaded is not None else None
     if result.error is not None:
-        return TableStatus(table, "runtime error", rule, loaded, age, method, result.error)
+        return TableStatus(table, "runtime error", rule, loaded, age, method, result.error, when)
     if loaded is None or age is None:
-        return TableStatus(
-            table, "runtime error", rule, None, None, method, "no load time was returned"
-        )
+        reason = "no load time was returned"
+        return TableStatus(table, "runtime error", rule, None, None, method, reason, when)
     if rule is None:
-        return TableStatus(table, "not checked", None, loaded, age, method, "no freshness SLA")
-    return TableStatus(table, rule_status(rule, age), rule, loaded, age, method)
+        return TableStatus(
+            table, "not checked", None, loaded, age, method, "no freshness SLA", when
+        )
+    return TableStatus(table, rule_status(rule, age), rule, loaded, age, method, None, when)
+
+
+def dbt_table_status(
+    table: DbtTable, result: FreshnessResult | None, results: FreshnessResults
+) -> TableStatus:
+    """dbt's own verdict on one table, from `sources.json`, as dbt wrote it."""
+    judged_by = table.freshness
+    if result is None:
+        return TableStatus(
+            table,
+            "not checked",
+            judged_by,
+            reason="`dbt source freshness` wrote no result for it (dbt-core 1.11 leaves out "
+            "the tables it could not check: look for the error in dbt's log)",
+        )
+    if result.status == "runtime error":
+        reason = scrub(str(result.error or "dbt could not check it"))
+        return TableStatus(
+            table, "runtime error", judged_by, None, None, "dbt", reason, results.checked_at
+        )
+    # The SLA dbt judged by (sources.json's `criteria`), which is the one the status means.
+    return TableStatus(
+        table,
+        result.status,
+        freshness_rule(result.criteria) or judged_by,
+        result.max_loaded_at,
+        result.age,
+        "dbt",
+        None,
+        result.snapshotted_at,
+    )
 
 
 def _result_for(
@@ -112,14 +157,35 @@ def _result_for(
     return found
 
 
-def evaluate(sources: list[Source], snapshot: FreshnessSnapshot | None) -> list[SourceStatus]:
-    """Every source's status, in the order given; one pass over the snapshot."""
+def _dbt_status(source: Source, results: FreshnessResults) -> SourceStatus:
+    tables = [
+        dbt_table_status(t, results.results.get(t.unique_id), results)
+        for t in source.tables
+        if isinstance(t, DbtTable)
+    ]
+    status = worst([t.status for t in tables])
+    return SourceStatus(source, status, tables, results.checked_at, "dbt source freshness")
+
+
+def evaluate(
+    sources: list[Source],
+    snapshot: FreshnessSnapshot | None,
+    dbt_results: FreshnessResults | None = None,
+) -> list[SourceStatus]:
+    """Every source's status, in the order given; one pass over the snapshot.
+
+    With `dbt_results`, sources dbt defines take dbt's verdicts; the others (and, without
+    it, dbt's too) are judged from the BigQuery snapshot.
+    """
     results = {t.key: t for t in snapshot.tables} if snapshot else {}
     # Snapshots written before answers were keyed by field and filter: by table alone.
     legacy = {t.table: t for t in snapshot.tables if t.loaded_at_field is None} if snapshot else {}
     checked_at = snapshot.checked_at if snapshot else None
     out = []
     for source in sources:
+        if dbt_results is not None and source.tables and isinstance(source.tables[0], DbtTable):
+            out.append(_dbt_status(source, dbt_results))
+            continue
         tables = [
             table_status(source, t, _result_for(source, t, results, legacy), checked_at)
             for t in source.tables

@@ -208,7 +208,7 @@ def _freshness(
         hint = did_you_mean(ref.target, catalog.sources_by_name)
         return Unresolved(
             f"unknown data source '{ref.target}'",
-            f"{hint}names are defined in catalog/sources/*.yml",
+            f"{hint}names are defined in catalog/sources/*.yml and by dbt (catalog/dbt.yml)",
             ref.label or ref.text,
         )
     href = _relative(FRESHNESS_PAGE, page, pages_dir)

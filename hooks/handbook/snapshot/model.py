@@ -184,10 +184,14 @@ class LookerSnapshot(_Data):
 
 
 class TableFreshness(_Data):
-    """What BigQuery said about one table at `checked_at`."""
+    """What BigQuery said about one table, and when."""
 
     table: str  # project.dataset.table
     loaded_at: UtcDatetime | None = None
+    # When the answer was true, as dbt's `snapshotted_at`: BigQuery's CURRENT_TIMESTAMP() in
+    # the MAX(field) query, the time the metadata came back otherwise. Ages are measured from
+    # it; snapshots written before it was kept fall back to the snapshot's `checked_at`.
+    checked_at: UtcDatetime | None = None
     method: Literal["metadata", "max_field"] = "metadata"
     error: str | None = None  # set when the check itself failed: dbt's "runtime error"
     # What was asked, for MAX(field) checks: one table read by two sources with different
