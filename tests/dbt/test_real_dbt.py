@@ -1,8 +1,8 @@
 """The real dbt, run now: it still writes what is committed, and the handbook agrees with it.
 
-dbt lives in its own virtualenv (`tests/dbt/requirements.txt` says why): `.venv-dbt/` beside
-pyproject.toml, or the Python `HANDBOOK_DBT_PYTHON` names. Without it these tests are
-skipped locally and fail in CI, like the browser tests without Chromium.
+dbt lives in its own virtualenv, made on first use (`dbt_venv` says why and where); where it
+cannot be made these tests are skipped locally and fail in CI, like the browser tests
+without Chromium.
 
 `make_artifacts.py` runs `dbt parse` and `dbt source freshness` on a temporary copy of
 `tests/dbt/project/`, offline. What must match the committed artifacts is what dbt
@@ -30,6 +30,7 @@ from dbt_handbooks import (
     small_handbook,
     statuses_by_id,
 )
+from dbt_venv import dbt_python
 from fakes.fake_bigquery import FakeBigQuery
 
 MAKE = Path(__file__).resolve().parent / "make_artifacts.py"
@@ -47,24 +48,10 @@ SOURCE_KEYS = (
 )
 
 
-def dbt_python() -> Path | None:
-    named = os.environ.get("HANDBOOK_DBT_PYTHON")
-    python = Path(named) if named else REPO / ".venv-dbt" / "bin" / "python"
-    return python if python.is_file() else None
-
-
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Artifacts written just now by the real dbt."""
-    python = dbt_python()
-    if python is None:
-        message = (
-            "dbt is not installed: python -m venv .venv-dbt && "
-            ".venv-dbt/bin/pip install -r tests/dbt/requirements.txt"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI installs it; missing there is a real failure
-        pytest.skip(message)
+    python = dbt_python()  # made on first use (see dbt_venv)
     out = tmp_path_factory.mktemp("dbt-artifacts")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "PYTHON"))}
     done = subprocess.run(
