@@ -23,7 +23,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handbook.errors import PullError
-from handbook.looker.activity import USAGE_QUERIES, UsageAnswer, item_usage
+from handbook.looker.activity import (
+    USAGE_QUERIES,
+    UsageAnswer,
+    item_usage,
+    refusal_warning,
+)
 from handbook.looker.boards import LIVE_BOARD_FIELDS, pull_boards
 from handbook.looker.client import SOURCE, LookerClient, PullSettings, id_sort_key
 from handbook.looker.lookml import (
@@ -251,15 +256,7 @@ def _start_lookml(
     models = content.models.result()
     asked = {p: pool.submit(_commit_or_refusal, client, p) for p in project_models(models)}
     pool.wait_all(asked.values())
-    commits: dict[str, str | None] = {}
-    refused: PullError | None = None
-    for project, fut in asked.items():
-        answer = fut.result()
-        if isinstance(answer, PullError):
-            refused = refused or answer
-        else:
-            commits[project] = answer
-    state = plan(models, refused or commits, previous)
+    state = plan(models, {project: fut.result() for project, fut in asked.items()}, previous)
     if state.note:
         progress.step(state.note)
     before = {(e.model, e.name): e for e in previous.explores} if previous else {}
@@ -316,6 +313,7 @@ def pull_snapshot(
     items = _items(content, lookml, previous)
     carried = _apply_usage(items, content.usage, previous, progress)
     _apply_recent_views(items, content.views, progress)
+    _say_refusals(content, progress)
     explores = [
         lookml.kept[pair] if pair in lookml.kept else explore(*pair, lookml.fetched[pair].result())
         for pair in lookml.state.pairs
@@ -396,14 +394,32 @@ def _apply_recent_views(
 ) -> None:
     """Set `recent_views` (no history row: 0); left unset where System Activity failed."""
     for kind, fut in views.items():
-        counts, warning = fut.result()
-        if warning:
-            progress.step(warning)
+        answer = fut.result()
+        if answer.warning:
+            progress.step(answer.warning)
+        counts = answer.counts
         if counts is None:
             continue
         for (item_kind, item_id), item in items.items():
             if item_kind == kind and not item.lookml and "::" not in item_id:
                 item.recent_views = counts.get(item_id, 0)
+
+
+def _say_refusals(content: _Content, progress: Progress) -> None:
+    """One warning for every System Activity query refused (no see_system_activity)."""
+    statuses: list[int] = []
+    missing: dict[str, list[str]] = {}
+    for what, answers in (
+        ("the explore and fields", content.usage),
+        ("the views in the last 90 days", content.views),
+    ):
+        for kind, fut in answers.items():
+            status = fut.result().refused
+            if status is not None:
+                statuses.append(status)
+                missing.setdefault(what, []).append(kind)
+    if statuses:
+        progress.step(refusal_warning(statuses[0], missing))
 
 
 def _carry_usage(
