@@ -63,11 +63,14 @@ class PullSettings:
     retry_max_delay: float = 30.0
     retry_budget_seconds: float = 300.0
     id_batch: int = 100
+    # Seconds for the content validator's one request (HANDBOOK_CONTENT_VALIDATION_TIMEOUT).
+    content_validation_timeout: int = 900
 
     @classmethod
     def from_env(cls, **overrides: Any) -> PullSettings:
-        """What the user configured (`handbook.settings`: LOOKERSDK_*, looker.ini and the
-        HANDBOOK_RETRY_* knobs, checked there), with `overrides` on top."""
+        """What the user configured (`handbook.settings`: LOOKERSDK_*, looker.ini, the
+        HANDBOOK_RETRY_* knobs and HANDBOOK_CONTENT_VALIDATION_TIMEOUT, checked there),
+        with `overrides` on top."""
         from handbook.settings import load_settings
 
         env = load_settings()
@@ -82,6 +85,7 @@ class PullSettings:
             "retry_attempts": env.retry_attempts,
             "retry_base_seconds": env.retry_base_seconds,
             "retry_budget_seconds": env.retry_budget_seconds,
+            "content_validation_timeout": env.content_validation_timeout,
         }
         values.update(overrides)
         return cls(**values)
