@@ -437,3 +437,34 @@ def test_views_in_the_last_90_days_come_from_system_activity_history(seed_looker
     # Lifetime and 90-day counts are different numbers, both kept.
     look = next(i for i in snap.items if i.id == "729")
     assert (look.view_count, look.recent_views) == (5210, 521)
+
+
+# ----------------------------------------------------------------------------- owners
+
+
+def test_content_of_a_deactivated_owner_is_marked_and_listed_when_published(
+    handbook_copy: Project,
+):
+    data = from_snapshot(SEED)
+    left = {"Eric Brody-Moore"}  # owns look 729 (published) and 1600 (a personal folder)
+    for user in data.users:
+        user["is_disabled"] = user["display_name"] in left
+    with FakeLooker(data, client_secret=SECRET) as fake:
+        result = _refresh(handbook_copy, fake)
+        users = fake.requests_to("/users")
+        violations = list(fake.violations)
+    assert result.returncode == 0, result.stderr
+    assert violations == [] and users[0].query["fields"] == "id,display_name,is_disabled"
+    snapshot = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    marked = {(i["kind"], i["id"]) for i in snapshot["items"] if i["owner_disabled"]}
+    owned = {(i["kind"], i["id"]) for i in snapshot["items"] if i["owner"] in left}
+    assert marked == owned and ("look", "729") in marked and ("look", "1600") in marked
+    catalog = load_catalog(handbook_copy)
+    assert ("look", "729") in {(i.kind, i.id) for i in catalog.owner_left}
+    assert ("look", "1600") not in {(i.kind, i.id) for i in catalog.owner_left}  # private
+    assert all(i.owner in left for i in catalog.owner_left)
+    from handbook.export import export
+
+    exported = {(i["kind"], i["id"]): i for i in export(catalog)["looker"]["items"]}
+    assert exported[("look", "729")]["owner_disabled"] is True
+    assert exported[("look", "1065")]["owner_disabled"] is False  # Kelsey Brown's
