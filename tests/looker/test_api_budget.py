@@ -70,3 +70,28 @@ def test_a_project_whose_commit_is_refused_refetches_only_its_own_explores():
         assert len(notes) == 1 and "project project_1 (HTTP 404)" in notes[0]
     assert {p.id: p.commit for p in snap.projects}["project_1"] is None
     assert snap.explores == first.explores
+
+
+def test_the_benchmark_reports_requests_by_endpoint_for_its_three_pulls_on_a_small_instance():
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    script = REPO / "scripts" / "bench_looker.py"
+    small = ["--items", "300", "--explores", "9", "--folders", "20", "--repeat", "1"]
+    result = subprocess.run(
+        [sys.executable, str(script), *small],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("requests by endpoint"))
+    assert header.split()[3:] == ["cold", "pull", "unchanged", "pull", "one-project", "deploy"]
+    explores = next(line for line in lines if line.startswith("/lookml_models/{model}/explores"))
+    assert explores.split()[1:] == ["9", "0", "3"]  # all, none, project_1's three
+    assert any(line.startswith("wall s, median") for line in lines)
+    # One page of each search at 300 items: 17 requests, the validator included.
+    assert "unchanged pull: 17 requests (target <= 25)" in result.stdout
