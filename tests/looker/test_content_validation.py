@@ -208,7 +208,9 @@ def test_content_validation_false_in_looker_yml_never_asks_the_validator(
     handbook_copy: Project, broken_looker
 ):
     policy = handbook_copy.looker_policy
-    policy.write_text(policy.read_text() + "\ncontent_validation: false\n", encoding="utf-8")
+    text = policy.read_text(encoding="utf-8")
+    assert "content_validation: true" in text
+    policy.write_text(text.replace("content_validation: true", "content_validation: false"))
     result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(broken_looker))
     assert result.returncode == 0, result.stderr
     assert broken_looker.requests_to(PATH) == []

@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Pull the Looker content catalog (looker-sdk credentials: LOOKERSDK_BASE_URL, "
             "LOOKERSDK_CLIENT_ID, LOOKERSDK_CLIENT_SECRET or looker.ini) and check BigQuery "
             "freshness (ADC / GOOGLE_CLOUD_PROJECT, or HANDBOOK_BIGQUERY_ENDPOINT). Each "
-            "snapshot is replaced atomically; a failed pull keeps the old one."
+            "snapshot is replaced atomically; a failed pull keeps the old one. One pull of a "
+            "source runs at a time: a second waits up to HANDBOOK_PULL_WAIT seconds."
         ),
     )
     p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")
