@@ -269,3 +269,15 @@ def test_mkdocs_serve_never_waits_for_the_validator_and_a_live_build_asks_it(
     assert served["content_validation"]["state"] == "skipped"
     assert served["content_validation"]["validated_at"] == built["pulled_at"]
     assert served["content_validation"]["items"] == built["content_validation"]["items"]
+
+
+def test_a_pull_that_fails_does_not_wait_for_a_slow_validator_to_end(handbook_copy: Project):
+    with FakeLooker(broken_seed(), client_secret=SECRET) as fake:
+        fake.inject(PATH, Fault("slow", delay=90, times=None))
+        fake.inject("/folders", Fault("status", status=503, times=None))
+        started = time.monotonic()
+        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(fake))
+        took = time.monotonic() - started
+        asked = len(fake.requests_to(PATH))
+    assert result.returncode == 1 and "HTTP 503" in result.stderr
+    assert asked == 1 and took < 60  # it exited long before the validator would answer

@@ -19,6 +19,7 @@ Talking to Looker (retries, status checks, request counting, no secrets in messa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -171,6 +172,22 @@ class _Pool:
         self.futures.append(fut)
         return fut
 
+    def submit_detached(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """`fn` on a daemon thread of its own, for a request that may take minutes (the
+        content validator): when the pull fails meanwhile, the process can still exit at
+        once instead of waiting for that answer, as it must for the pool's threads."""
+        fut: Future[Any] = Future()
+
+        def run() -> None:
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever waits, as the pool does
+                fut.set_exception(exc)
+
+        threading.Thread(target=run, name="looker-slow-request", daemon=True).start()
+        self.futures.append(fut)
+        return fut
+
     def wait_all(self, futures: Iterable[Future[Any]]) -> None:
         pending = set(futures)
         while pending:
@@ -231,7 +248,7 @@ def _start_content(
     gone = {"deleted": "true", "fields": DELETED_FIELDS}
     checked = None
     if validation_timeout is not None:
-        checked = pool.submit(fetch_validation, client, validation_timeout)
+        checked = pool.submit_detached(fetch_validation, client, validation_timeout)
     return _Content(
         usage={kind: pool.submit(item_usage, client, kind) for kind in USAGE_QUERIES},
         views={kind: pool.submit(recent_views, client, kind) for kind in VIEW_QUERIES},
