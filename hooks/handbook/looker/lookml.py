@@ -65,7 +65,7 @@ class LookmlState:
     """What `all_lookml_models` and the projects' deployed commits say, and what to refetch."""
 
     pairs: list[tuple[str, str]]  # (model, explore) as Looker lists them now
-    projects: list[LookerProject]  # empty when the API user may not read projects
+    projects: list[LookerProject]  # every project; one whose commit was refused has none
     unchanged_models: set[str] = field(default_factory=set)
     note: str | None = None
 

@@ -47,7 +47,7 @@ def changes_between(old: LookerSnapshot, new: LookerSnapshot) -> list[ContentCha
     paths = (_Paths(old.folders), _Paths(new.folders))
     before, after = _by_key(old), _by_key(new)
     found: list[ContentChange] = []
-    for key in sorted(before.keys() | after.keys()):
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[0], len(k[1]), k[1])):
         found += _changes_of(key, before.get(key), after.get(key), new.pulled_at, paths)
     return found
 
