@@ -147,3 +147,24 @@ def test_repository_code_reads_the_environment_only_through_settings():
         if "os.environ" in p.read_text(encoding="utf-8") or "os.getenv" in p.read_text()
     ]
     assert readers == ["settings.py"]
+
+
+def test_the_content_validation_timeout_and_the_pull_wait_are_checked_like_other_timeouts():
+    from handbook.settings import SettingsError
+
+    with pytest.raises(SettingsError) as info:
+        load_settings({"HANDBOOK_CONTENT_VALIDATION_TIMEOUT": "1.5", "HANDBOOK_PULL_WAIT": "-1"})
+    text = str(info.value)
+    assert (
+        "HANDBOOK_CONTENT_VALIDATION_TIMEOUT: error: must be a whole number of seconds, 1 or "
+        "more (got '1.5')" in text
+    )
+    assert "HANDBOOK_PULL_WAIT: error: must be a number of seconds, 0 or more (got '-1')" in text
+    settings = load_settings(
+        {"HANDBOOK_CONTENT_VALIDATION_TIMEOUT": "60", "HANDBOOK_PULL_WAIT": "0"}
+    )
+    assert (settings.content_validation_timeout, settings.pull_wait) == (60, 0)
+    assert (load_settings({}).content_validation_timeout, load_settings({}).pull_wait) == (
+        900,
+        1800,
+    )

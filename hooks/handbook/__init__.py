@@ -5,10 +5,12 @@ core serves the MkDocs plugin and, through `handbook generate` and the `handbook
 Markdown extension, Zensical or any engine that runs Python-Markdown.
 Subpackages, one concern each:
 
-- `snapshot`: the pulled snapshot as plain data (`model`) and its atomic JSON `store`.
+- `snapshot`: the pulled snapshot as plain data (`model`), its atomic JSON `store`, and
+  `changes` (what changed between two Looker pulls, for `changes.json`).
 - `looker`: the only code that talks to Looker: `client` (HTTP, retries, request counting),
-  `pull` (folders, dashboards, looks, explores), `boards` (boards, one request), `activity`
-  (System Activity usage).
+  `pull` (folders, dashboards, looks, owners, explores), `lookml` (explores of changed
+  projects only), `boards` (boards, one request), `activity` and `recent_views` (System
+  Activity usage and 90-day views), `validation` (the content validator's broken content).
 - `freshness`: dbt's pass / warn / error `rules`, and the `bigquery` metadata they judge.
 - `dbt`: dbt as the source of truth for sources: `config` (`catalog/dbt.yml`), `artifacts`
   (`manifest.json` and `sources.json`, read cheaply), `loader` (read once per change and
@@ -31,7 +33,9 @@ Subpackages, one concern each:
 
 Core modules: `project` (where a handbook's files are), `errors` (user-facing problems with file
 and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),
-`refresh` (a whole pull, written atomically), `validate`, `export` (`catalog.json`), `progress`,
+`refresh` (a whole pull, written atomically), `pull_marker` (a pull in progress, or killed),
+`pull_lock` (one pull of a source at a time), `settings` (every environment setting, checked),
+`validate`, `export` (`catalog.json`), `progress`,
 `session` (one build's catalog: live pull with reuse, load, cross-check, last good),
 `generate` (pages as files for engines without plugins), `suggest` (the one did-you-mean).
 """

@@ -38,6 +38,10 @@ from handbook.freshness.rules import SourceStatus, evaluate
 from handbook.gc_pause import gc_paused
 from handbook.project import Project
 from handbook.snapshot.model import (
+    ChangeLog,
+    ContentChange,
+    ContentError,
+    ContentValidation,
     FreshnessSnapshot,
     LookerBoard,
     LookerExplore,
@@ -74,6 +78,8 @@ class Catalog:
     notices: list[Notice] = field(default_factory=list)
     # `catalog/dbt.yml` and the dbt artifacts it names; None when the handbook has none.
     dbt: DbtArtifacts | None = None
+    # What successive pulls found changed, unfiltered: read `looker_changes` instead.
+    change_log: ChangeLog | None = None
 
     # --- Looker -----------------------------------------------------------------------
     @property
@@ -125,6 +131,63 @@ class Catalog:
                 for name in item.fields:
                     out.setdefault(f"{item.model}.{item.explore}.{name}", []).append(item)
         return out
+
+    # --- Content validation, owners, changes ------------------------------------------------
+    @property
+    def validation(self) -> ContentValidation | None:
+        """The content validator's state and its errors of published content (None: the
+        snapshot predates content validation). `state`, `validated_at` and `reason` say how
+        current it is; `validation_note` says it in one sentence."""
+        return self.looker.content_validation if self.looker else None
+
+    @cached_property
+    def broken(self) -> dict[tuple[str, str], list[ContentError]]:
+        """Published looks and dashboards with validator errors, by (kind, id)."""
+        validation = self.validation
+        return {(b.kind, b.id): b.errors for b in validation.items} if validation else {}
+
+    def validation_errors(self, kind: str, item_id: str) -> list[ContentError]:
+        """The validator's errors of one published look or dashboard ([] when none, or when
+        it is not published). A tile title that could repeat an unpublished look's is None."""
+        return self.broken.get((kind, item_id), [])
+
+    @property
+    def hidden_broken(self) -> int:
+        """How many broken looks and dashboards are not published: a count, never names."""
+        return self.view.hidden_broken if self.view else 0
+
+    @property
+    def validation_note(self) -> str | None:
+        """One sentence on how current the content validation is; None when it is this
+        pull's (or the snapshot predates it)."""
+        return validation_note(self.validation, self.looker_pulled_at)
+
+    @cached_property
+    def owner_left(self) -> list[LookerItem]:
+        """Published looks and dashboards whose owner's Looker account is deactivated."""
+        return sorted(
+            (i for i in self.items.values() if i.owner_disabled),
+            key=lambda i: ((i.owner or "").casefold(), i.title.casefold(), i.kind, i.id),
+        )
+
+    @cached_property
+    def looker_changes(self) -> list[ContentChange]:
+        """What pulls found changed, newest first, with the publishing policy in force now:
+        nothing under an excluded or private folder (before or after the change, or a folder
+        the pull did not know) and no excluded board, not even as deleted."""
+        changes = self.change_log.changes if self.change_log else []
+        shown = [c for c in changes if self._change_published(c)]
+        return sorted(shown, key=lambda c: c.at, reverse=True)
+
+    def _change_published(self, change: ContentChange) -> bool:
+        policy = self.policy
+        if change.kind == "board":
+            return change.id not in set(policy.exclude_boards)
+        if change.personal and not policy.include_personal:
+            return False
+        held = set(policy.exclude_folders) | (self.view.excluded_folder_ids if self.view else set())
+        named = {f for f in (change.folder_id, change.old_folder_id) if f}
+        return not (held & set(change.folders)) and named <= set(change.folders)
 
     def item_url(self, item: LookerItem) -> str:
         return f"{self.base_url}/{'dashboards' if item.kind == 'dashboard' else 'looks'}/{item.id}"
@@ -273,6 +336,41 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
     return notices
 
 
+def _validation_notices(looker: LookerSnapshot | None) -> list[Notice]:
+    """A notice on every page when the content validator failed in the last pull (its
+    errors are then an earlier pull's), as for a carried part; other states are the
+    validation section's to say (`Catalog.validation_note`)."""
+    validation = looker.content_validation if looker else None
+    if looker is None or validation is None or validation.state != "kept":
+        return []
+    return [Notice("looker", validation_note(validation, looker.pulled_at) or "")]
+
+
+def validation_note(validation: ContentValidation | None, pulled: datetime | None) -> str | None:
+    """The one wording of how current the content validation is, for pages and notices."""
+    if validation is None or validation.state == "ok":
+        return None
+    when = (
+        f"the pull at {validation.validated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        if validation.validated_at
+        else None
+    )
+    if validation.state == "unavailable":
+        return f"Content validation is unavailable: {validation.reason}."
+    if validation.state == "off":
+        return "Content validation is off (content_validation: false in catalog/looker.yml)."
+    if validation.state == "skipped":
+        shown = f"is from {when}" if when else "has not run yet"
+        return f"Content validation {shown} ({validation.reason})."
+    this = (
+        f"the Looker pull at {pulled.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        if pulled
+        else "the last pull"
+    )
+    shown = f"the broken content shown is from {when}" if when else "no earlier validation to show"
+    return f"Content validation failed in {this} ({validation.reason}); {shown}."
+
+
 def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
     """Everything a build publishes, from the files on disk (no network)."""
     with gc_paused():
@@ -297,6 +395,7 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
     sources, dbt = collect(lambda: load_all_sources(project), ([], None))
     metrics = collect(lambda: load_metrics(project), [])
     reports = collect(lambda: load_reports(project), ReportList())
+    change_log = collect(lambda: load(project.changes_file, ChangeLog), None)
     if problems:
         raise CatalogError(problems)
 
@@ -312,6 +411,7 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
             if notice:
                 notices.append(notice)
     notices += _carried_notices(looker)
+    notices += _validation_notices(looker)
     return Catalog(
         project=project,
         policy=policy,
@@ -323,6 +423,7 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
         built_at=now or datetime.now(UTC),
         notices=notices,
         dbt=dbt,
+        change_log=change_log,
     )
 
 

@@ -5,6 +5,10 @@ freshness and the published Looker content (looks, dashboards, boards) from one 
 of scraping pages. It is built from the same `Catalog` the pages are, after the publishing
 policy, so it can never list content the site itself holds back: excluded and deleted
 Looker items and boards are not in it.
+Each item carries the content validator's errors (`content_errors`: message, model,
+explore, field, and where: tile, filter or schedule) and whether its owner's account is
+deactivated (`owner_disabled`); `looker.content_validation` says how current the errors are
+and counts broken content that is not published, without naming it.
 Times are ISO 8601 in UTC; every section says when its data was pulled or checked. Page
 addresses (`page`) are relative to the site root, in the site's URL style.
 """
@@ -88,6 +92,7 @@ def _items(catalog: Catalog) -> list[dict[str, Any]]:
                 "url": catalog.item_url(item),
                 "folder": [f.name for f in catalog.folder_paths.get(item.folder_id or "", [])],
                 "owner": item.owner,
+                "owner_disabled": item.owner_disabled,
                 "views": item.view_count,
                 "favorites": item.favorite_count,
                 "updated_at": _time(item.updated_at),
@@ -97,9 +102,27 @@ def _items(catalog: Catalog) -> list[dict[str, Any]]:
                     for name in item.fields
                     if item.model and item.explore
                 ],
+                "content_errors": [
+                    e.model_dump(mode="json") for e in catalog.validation_errors(kind, item_id)
+                ],
             }
         )
     return out
+
+
+def _validation(catalog: Catalog) -> dict[str, Any] | None:
+    """How current the content errors on the items are; None before the first validation."""
+    validation = catalog.validation
+    if validation is None:
+        return None
+    return {
+        "state": validation.state,
+        "validated_at": _time(validation.validated_at),
+        "reason": validation.reason,
+        "note": catalog.validation_note,
+        "broken_items": len(validation.items),
+        "broken_unpublished": catalog.hidden_broken,
+    }
 
 
 def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
@@ -141,6 +164,7 @@ def export(catalog: Catalog, pages_dir: str = "") -> dict[str, Any]:
         "looker": {
             "base_url": catalog.base_url,
             "pulled_at": _time(catalog.looker_pulled_at),
+            "content_validation": _validation(catalog),
             "items": _items(catalog),
             "boards": _boards(catalog, pages_dir),
         },

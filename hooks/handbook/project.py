@@ -81,6 +81,15 @@ class Project:
         """Where a pull of `source` in progress is marked (git-ignored)."""
         return self.snapshot_dir / f"{source}.pulling.json"
 
+    def lock_file(self, source: str) -> Path:
+        """The file a pull of `source` holds an OS lock on, one pull at a time (git-ignored)."""
+        return self.snapshot_dir / f"{source}.lock"
+
+    @property
+    def changes_file(self) -> Path:
+        """What successive Looker pulls found changed (`ChangeLog`), kept 180 days."""
+        return self.snapshot_dir / "changes.json"
+
     @property
     def looker_policy(self) -> Path:
         return self.catalog_dir / "looker.yml"

@@ -3,7 +3,10 @@
 A `BuildSession` lives as long as the process that builds (one `mkdocs build`, a whole
 `mkdocs serve`, one `handbook generate`). Each `load` refreshes the snapshots first in live
 mode, at most once per `live_reuse` seconds so `mkdocs serve` does not spend Looker's API
-budget on every keystroke, then loads and cross-checks the catalog. It remembers the last
+budget on every keystroke, then loads and cross-checks the catalog. A live pull never waits:
+not for another pull of the same source (it builds from the snapshot and says so at INFO),
+and under `mkdocs serve` (`validate_content=False`) not for Looker's content validator,
+whose last answer stays in the snapshot with its own time. It remembers the last
 good catalog so an editing session can keep showing it while a YAML file is being fixed.
 """
 
@@ -50,10 +53,13 @@ class BuildSession:
         live_reuse: float = LIVE_REUSE,
         *,
         live: bool = True,
+        validate_content: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.live_reuse = live_reuse
         self.live = live  # False: always build from the snapshot, credentials or not
+        # False under `mkdocs serve`: a live pull keeps the last content validation.
+        self.validate_content = validate_content
         # Seconds on a clock that never goes back; injectable so a test can be "just booted".
         self.clock = clock
         # Curated YAML naming Looker content that is gone, from the last load: a plain build
@@ -80,11 +86,19 @@ class BuildSession:
             return
         from handbook.refresh import refresh
 
-        result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])
+        result = refresh(
+            project,
+            looker=live["looker"],
+            bigquery=live["bigquery"],
+            validate=self.validate_content,
+            live=True,
+        )
         for line in result.messages:
             log.info(line)
         for line in result.warnings:  # a pull that never finished: pages say so too
             log.info(line)
+        for busy in result.busy:
+            log.info("building from the snapshot without pulling: %s", busy)
         for failure in result.failures:
             # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
             # warnings into a failed build. Readers see it on every page as a notice.

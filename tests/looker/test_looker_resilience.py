@@ -155,8 +155,12 @@ def test_an_api_user_that_may_not_read_projects_fetches_every_explore_and_says_s
         pull_snapshot(settings=settings_for(fake), previous=first, progress=progress)
         explore_calls = [r for r in fake.log[n:] if "/explores/" in r.path]
     assert len(explore_calls) == 5
-    notes = [m for m in progress.messages if "may not read LookML projects" in m]
-    assert len(notes) == 1 and "HTTP 403" in notes[0]
+    notes = [m for m in progress.messages if "may not read the deployed commit" in m]
+    assert notes == [
+        "looker: note: the API user may not read the deployed commit of LookML projects "
+        "project_0, project_1 (HTTP 403), so their 5 explore(s) were fetched again; give it "
+        "the see_lookml permission on them to fetch their explores only after a deploy"
+    ]
 
 
 # ----------------------------------------------------------------------------- killed pulls

@@ -169,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
             "freshness (ADC / GOOGLE_CLOUD_PROJECT, or HANDBOOK_BIGQUERY_ENDPOINT). Each "
             "snapshot is replaced atomically; a failed pull keeps the old one. A source with "
             "no credentials is not pulled and nothing is recorded for it; with none of the "
-            "sources asked for configured, the command exits 2."
+            "sources asked for configured, the command exits 2. One pull of a source runs at "
+            "a time: a second waits up to HANDBOOK_PULL_WAIT seconds."
         ),
     )
     p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")

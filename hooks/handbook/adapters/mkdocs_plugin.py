@@ -129,7 +129,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_config(self, config: Any) -> Any:
         _check_options(self.config)
         if self.session is None:
-            self.session = BuildSession(self.config.live_reuse_minutes * 60, live=self.config.live)
+            self.session = BuildSession(
+                self.config.live_reuse_minutes * 60,
+                live=self.config.live,
+                validate_content=not self.serving,  # serve never waits minutes for it
+            )
         self.project = Project(
             Path(config.config_file_path).parent.resolve(),
             catalog_path=Path(self.config.catalog_dir).resolve(),

@@ -3,7 +3,8 @@
 Searches never return an item's query and per-item GETs are out of the API budget, so two
 inline queries on the `system__activity` model (one per kind, paged by id only past the row
 limit) answer it for every item at once. The part is optional: without the
-see_system_activity permission the snapshot is written without it, with a warning.
+see_system_activity permission the snapshot is written without it, and the pull says so once
+for all of System Activity (`refused`).
 """
 
 from __future__ import annotations
@@ -45,12 +46,42 @@ class UsageAnswer:
     malformed JSON, rows missing fields) or the query kept failing: the caller then keeps
     the previous snapshot's explore and fields for that kind instead of blanking them. A
     refusal (403/404: no see_system_activity) is a setting, not a fault: `degraded` stays
-    False and the snapshot is written without that part, with `warning` saying why.
+    False, `refused` holds the HTTP status and the snapshot is written without that part;
+    the caller says so once for every System Activity query refused.
     """
 
     found: dict[str, Usage] = field(default_factory=dict)
     warning: str | None = None
     degraded: bool = False
+    refused: int | None = None
+
+
+# Why an API user gets 403/404 from System Activity, and what it takes; said once per pull.
+MISSING_PERMISSION = "the API user needs the see_system_activity permission"
+
+
+def refusal_warning(status: int, refused: dict[str, list[str]]) -> str:
+    """The one warning for every System Activity query Looker refused in this pull.
+
+    `refused` maps what is missing ("the explore and fields") to the kinds it is missing
+    for ("look", "dashboard").
+    """
+    kinds = {tuple(k) for k in refused.values()}
+    if len(kinds) == 1:
+        missing = f"{_joined(list(refused))} of {_joined([f'{k}s' for k in next(iter(kinds))])}"
+    else:
+        missing = _joined(
+            [f"{what} of {_joined([f'{k}s' for k in ks])}" for what, ks in refused.items()]
+        )
+    return (
+        f"looker: warning: System Activity refused the API user (HTTP {status}): "
+        f"{MISSING_PERMISSION}. The snapshot is written without {missing}; pages say so "
+        "until a refresh can read them."
+    )
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def item_usage(client: LookerClient, kind: str) -> UsageAnswer:
@@ -58,8 +89,8 @@ def item_usage(client: LookerClient, kind: str) -> UsageAnswer:
 
     One inline query per kind, whatever the number of items (a further one per 50,000 rows,
     see `_usage_rows`). Never raises: the rest of the snapshot is good without this part.
-    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible): a
-      warning, and the snapshot has no explore/fields for that kind;
+    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible):
+      `refused`, and the snapshot has no explore/fields for that kind;
     - garbage (a body that is not JSON, not a list of rows, rows without the asked fields):
       asked again up to the retry attempts, because a cut answer is usually a blip;
     - transport faults (5xx, 429, timeouts, resets) are retried by the shared transport;
@@ -77,15 +108,7 @@ def item_usage(client: LookerClient, kind: str) -> UsageAnswer:
         if client.transport.abort.is_set():
             raise
         if exc.status in (403, 404):
-            return UsageAnswer(
-                warning=(
-                    f"looker: warning: System Activity refused the {kind} query (HTTP "
-                    f"{exc.status}); the API user needs the see_system_activity permission. "
-                    f"The snapshot is written without the explore and fields of {kind}s, so "
-                    "metric pages will not list them as using their field until a refresh "
-                    "can read them."
-                )
-            )
+            return UsageAnswer(refused=exc.status)
         return UsageAnswer(
             warning=f"System Activity could not answer the {kind} query: {exc.message}",
             degraded=True,

@@ -4,7 +4,10 @@ The looker-sdk's own error path is unusable for a pull that must never lose data
 carries no HTTP status and its error-doc lookup makes more network calls. So retries, status
 checks and request counting live in `_Transport`, a `RequestsTransport` subclass that never
 hands a failed response back to the SDK: it retries what is transient (429 honouring
-Retry-After, 5xx, timeouts, resets) and raises `PullError` otherwise. Answers are read with
+Retry-After, 5xx, timeouts, resets) and raises `PullError` otherwise. A request given its own
+timeout (looker-sdk's per-request `transport_options`, e.g. the content validator's minutes)
+is asked once: its timeout is final, because asking again would repeat minutes of Looker's
+work. Answers are read with
 `sdk.get(..., structure=str)` and parsed here, leniently, because some `fields=` projections
 do not deserialize into the SDK's models. Messages are built from the method, the path and
 the status, plus Looker's own `message`, which may echo the request: everything passes
@@ -21,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import requests
@@ -49,18 +52,25 @@ class PullSettings:
     verify_ssl: bool | None = None
     timeout: int | None = None
     config_file: str = "looker.ini"
-    page_size: int = 1000
+    # Rows per search page. The spec gives `limit` no maximum, and Looker's paging notes
+    # (sdk-codegen docs/paging.md) advise a large limit, a quarter or half of the total,
+    # because deep offsets cost the server more than long pages: 20,000 items take two
+    # pages per kind instead of ten.
+    page_size: int = 5000
     max_workers: int = 6
     retry_attempts: int = 5
     retry_base_seconds: float = 1.0
     retry_max_delay: float = 30.0
     retry_budget_seconds: float = 300.0
     id_batch: int = 100
+    # Seconds for the content validator's one request (HANDBOOK_CONTENT_VALIDATION_TIMEOUT).
+    content_validation_timeout: int = 900
 
     @classmethod
     def from_env(cls, **overrides: Any) -> PullSettings:
-        """What the user configured (`handbook.settings`: LOOKERSDK_*, looker.ini and the
-        HANDBOOK_RETRY_* knobs, checked there), with `overrides` on top."""
+        """What the user configured (`handbook.settings`: LOOKERSDK_*, looker.ini, the
+        HANDBOOK_RETRY_* knobs and HANDBOOK_CONTENT_VALIDATION_TIMEOUT, checked there),
+        with `overrides` on top."""
         from handbook.settings import load_settings
 
         env = load_settings()
@@ -75,6 +85,7 @@ class PullSettings:
             "retry_attempts": env.retry_attempts,
             "retry_base_seconds": env.retry_base_seconds,
             "retry_budget_seconds": env.retry_budget_seconds,
+            "content_validation_timeout": env.content_validation_timeout,
         }
         values.update(overrides)
         return cls(**values)
@@ -152,12 +163,14 @@ def _request(
     """RequestsTransport.request with retries: a Response on success, else PullError."""
     from looker_sdk.rtl import transport as sdk_transport
 
+    options = transport_options or {}
     headers: dict[str, str] = {}
     if authenticator:
-        headers.update(authenticator(transport_options or {}))
-    if transport_options and transport_options.get("headers"):
-        headers.update(transport_options["headers"])
+        headers.update(authenticator(options))
+    if options.get("headers"):
+        headers.update(options["headers"])
     where = f"{method.name} {urlsplit(path).path}"
+    own_timeout = options.get("timeout")
     attempt = 0
     while True:
         if self.abort.is_set():
@@ -165,20 +178,37 @@ def _request(
         attempt += 1
         with self.lock:
             self.requests += 1
-        problem, retry_after = self._once(method.name, path, query_params, body, headers, where)
-        if isinstance(problem, sdk_transport.Response):
-            return problem
-        self._wait_or_fail(attempt, where, problem, retry_after)
+        outcome = self._once(method.name, path, query_params, body, headers, where, own_timeout)
+        if isinstance(outcome, sdk_transport.Response):
+            return outcome
+        if own_timeout and outcome.timed_out:
+            raise PullError(SOURCE, f"Looker did not answer {where}: {outcome.problem}")
+        self._wait_or_fail(attempt, where, outcome.problem, outcome.retry_after)
+
+
+class _Failed(NamedTuple):
+    """Why one attempt failed in a way worth another: the problem, and Looker's Retry-After."""
+
+    problem: str
+    retry_after: float | None = None
+    timed_out: bool = False
 
 
 def _once(
-    self: Any, verb: str, path: str, params: Any, body: Any, headers: Any, where: str
-) -> tuple[Any, float | None]:
-    """One attempt: a Response to hand back, or (why it failed, Retry-After)."""
+    self: Any,
+    verb: str,
+    path: str,
+    params: Any,
+    body: Any,
+    headers: Any,
+    where: str,
+    timeout: float | None = None,
+) -> Any:
+    """One attempt: a Response to hand back, or `_Failed`; PullError when retrying is futile."""
     from looker_sdk.rtl import transport as sdk_transport
     from looker_sdk.rtl.requests_transport import NullAuth
 
-    timeout = self.api_settings.timeout
+    timeout = timeout or self.api_settings.timeout
     try:
         resp = self.session.request(
             verb,
@@ -190,16 +220,16 @@ def _once(
             timeout=timeout,
         )
     except requests.Timeout:
-        return f"no answer within {timeout} s", None
+        return _Failed(f"no answer within {timeout} s", timed_out=True)
     except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-        return "the connection failed or was reset", None
+        return _Failed("the connection failed or was reset")
     except requests.RequestException as exc:
         raise PullError(SOURCE, f"{where}: {type(exc).__name__}") from None
     # Looker answers a bad API key on /login with 404, not 401.
     if resp.status_code in (401, 403) or (resp.status_code == 404 and where.endswith("/login")):
         raise _auth_error(resp.status_code, where)
     if resp.status_code in _RETRY_STATUSES:
-        return f"HTTP {resp.status_code}", _retry_after(resp)
+        return _Failed(f"HTTP {resp.status_code}", _retry_after(resp))
     if not resp.ok:
         raise PullError(
             SOURCE,
@@ -210,7 +240,7 @@ def _once(
         True, resp.content, sdk_transport.response_mode(resp.headers.get("content-type"))
     )
     out.encoding = requests.utils.get_encoding_from_headers(resp.headers) or "utf-8"
-    return out, None
+    return out
 
 
 def _wait_or_fail(
@@ -317,17 +347,22 @@ class LookerClient:
         except (ValueError, TypeError, AssertionError):
             raise PullError(SOURCE, "Looker answered the login with an unexpected body") from None
 
-    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+    def get(
+        self, path: str, params: dict[str, Any] | None = None, *, timeout: int | None = None
+    ) -> Any:
+        """Parsed JSON of one GET; `timeout` (seconds) replaces the configured one for this
+        request only, and then a timeout is not retried (see the module docstring)."""
         from looker_sdk.error import SDKError
 
+        options = {"timeout": timeout} if timeout else None
         try:
-            text = self.sdk.get(path, structure=str, query_params=params)
+            text = self.sdk.get(path, structure=str, query_params=params, transport_options=options)
         except SDKError as exc:
             raise PullError(SOURCE, f"GET {path}: {_sdk_text(exc)}") from None
         try:
             return json.loads(text or "")
         except (ValueError, TypeError):
-            raise PullError(
+            raise MalformedAnswer(
                 SOURCE, f"Looker answered GET {path} with a body that is not JSON (truncated?)"
             ) from None
 

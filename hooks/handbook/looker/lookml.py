@@ -5,8 +5,10 @@ request, and with 100 explores a nightly pull would spend 100 calls of Looker's 
 administrative API budget on metadata that changes only when someone deploys LookML. So
 each model's project (`project_name` from `all_lookml_models`) is asked for its deployed
 commit (`git_branch` → `ref`, one call per project), and an explore whose project is at
-the commit the previous snapshot recorded is copied from that snapshot. An API user that
-may not read projects (403/404) gets every explore fetched, and one note saying so.
+the commit the previous snapshot recorded is copied from that snapshot. Projects are judged
+one by one: a project the API user may not read (its `git_branch` answers 403 or 404) has
+its explores fetched again, every other project at the same commit keeps its copies, and
+one note names the projects that were refused.
 
 Mapping Looker's rows onto the snapshot models lives here too; `looker_pull` orchestrates.
 """
@@ -63,7 +65,7 @@ class LookmlState:
     """What `all_lookml_models` and the projects' deployed commits say, and what to refetch."""
 
     pairs: list[tuple[str, str]]  # (model, explore) as Looker lists them now
-    projects: list[LookerProject]  # empty when the API user may not read projects
+    projects: list[LookerProject]  # every project; one whose commit was refused has none
     unchanged_models: set[str] = field(default_factory=set)
     note: str | None = None
 
@@ -99,38 +101,53 @@ def deployed_commit(client: LookerClient, project: str) -> str | None:
     return str(ref) if ref else None
 
 
+Commit = str | None | PullError  # a project's deployed commit, or why it could not be read
+
+
 def plan(
     models: list[dict[str, Any]],
-    commits: dict[str, str | None] | PullError,
+    commits: dict[str, Commit],
     previous: LookerSnapshot | None,
 ) -> LookmlState:
-    """Which models' explores can be copied from `previous`, given the projects' commits.
+    """Which models' explores can be copied from `previous`, given each project's commit.
 
-    `commits` is the PullError of the first refused `git_branch` call when the API user
-    may not read projects: then nothing is copied and `note` says so, once.
+    A project whose commit could not be read (its `commits` entry is the PullError of a
+    403/404) is recorded without a commit, so its explores are fetched now and next time;
+    the others are judged on their own. `note` names the refused projects, once.
     """
     pairs = explore_pairs(models)
     by_project = project_models(models)
-    if isinstance(commits, PullError):
-        return LookmlState(
-            pairs,
-            [],
-            note=(
-                f"looker: note: the API user may not read LookML projects (HTTP "
-                f"{commits.status}), so all {len(pairs)} explores were fetched again; give it "
-                "the see_lookml permission to fetch only those of changed projects"
-            ),
-        )
-    projects = [
-        LookerProject(id=p, commit=commits.get(p), models=ms) for p, ms in by_project.items()
-    ]
+    known = {p: c for p, c in commits.items() if not isinstance(c, PullError)}
+    projects = [LookerProject(id=p, commit=known.get(p), models=ms) for p, ms in by_project.items()]
     before = {p.id: p for p in (previous.projects if previous else [])}
     unchanged: set[str] = set()
     for project in projects:
         old = before.get(project.id)
         if project.commit and old is not None and old.commit == project.commit:
             unchanged.update(m for m in project.models if m in old.models)
-    return LookmlState(pairs, projects, unchanged)
+    refused = {p: c for p, c in commits.items() if isinstance(c, PullError)}
+    return LookmlState(pairs, projects, unchanged, _refused_note(refused, by_project, pairs))
+
+
+def _refused_note(
+    refused: dict[str, PullError],
+    by_project: dict[str, list[str]],
+    pairs: list[tuple[str, str]],
+) -> str | None:
+    """One sentence for every project whose deployed commit the API user may not read."""
+    if not refused:
+        return None
+    models = {m for p in refused for m in by_project.get(p, [])}
+    count = sum(1 for m, _ in pairs if m in models)
+    statuses = "/".join(str(s) for s in sorted({e.status or 0 for e in refused.values()}))
+    names = ", ".join(sorted(refused))
+    whose = "its" if len(refused) == 1 else "their"
+    noun = "project" if len(refused) == 1 else "projects"
+    return (
+        f"looker: note: the API user may not read the deployed commit of LookML {noun} "
+        f"{names} (HTTP {statuses}), so {whose} {count} explore(s) were fetched again; give "
+        "it the see_lookml permission on them to fetch their explores only after a deploy"
+    )
 
 
 def explore(model: str, name: str, row: object) -> LookerExplore:

@@ -1,21 +1,25 @@
-"""Pull the whole Looker content catalog in tens of HTTP requests, whatever its size.
+"""Pull the whole Looker content catalog in a few tens of HTTP requests, whatever its size.
 
 Round trips, not items, are what a pull costs: every list comes from a paginated search with
-a `fields=` projection (1,000 rows a page, `sorts=id`, each id checked to come once), owners
-from one paginated user list, trashed items from one cheap extra pass, and independent lists
-are fetched side by side on a few threads. Nothing is fetched per item; explores, which
+a `fields=` projection (`PullSettings.page_size` rows a page, `sorts=id`, each id checked to
+come once), owners (and whether their account is deactivated) from one paginated user list,
+trashed items from one cheap extra pass, and independent lists are fetched side by side on
+a few threads. Nothing is fetched per item, and nothing is asked twice; explores, which
 Looker only serves one by one, are fetched only for LookML projects whose deployed commit
-changed (`looker_lookml`). Any failure stops the whole pull with a `PullError`, so a partial
-snapshot is never returned; the one optional part, System Activity's explore and fields per
-item (`looker_activity`), is kept from the previous snapshot when Looker cannot answer it,
-and the snapshot records that (`carried_over`).
+changed or could not be read (`lookml`). Any failure stops the whole pull with a
+`PullError`, so a partial snapshot is never returned. The optional parts never stop it:
+System Activity's explore and fields per item (`activity`) are kept from the previous
+snapshot when Looker cannot answer (`carried_over`), and so is the content validator's
+answer (`validation`, one slow request with its own timeout); a missing permission is said
+once per pull.
 
 Talking to Looker (retries, status checks, request counting, no secrets in messages) is
-`looker_client`. This module maps Looker's rows onto the snapshot model.
+`client`. This module maps Looker's rows onto the snapshot model.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -23,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handbook.errors import PullError
-from handbook.looker.activity import USAGE_QUERIES, UsageAnswer, item_usage
+from handbook.looker.activity import USAGE_QUERIES, UsageAnswer, item_usage, refusal_warning
 from handbook.looker.boards import LIVE_BOARD_FIELDS, pull_boards
 from handbook.looker.client import SOURCE, LookerClient, PullSettings, id_sort_key
 from handbook.looker.lookml import (
@@ -40,9 +44,16 @@ from handbook.looker.lookml import (
 )
 from handbook.looker.recent_views import QUERIES as VIEW_QUERIES
 from handbook.looker.recent_views import ViewCounts, recent_views
+from handbook.looker.validation import (
+    ValidationAnswer,
+    ValidationMode,
+    fetch_validation,
+    validation_part,
+)
 from handbook.progress import Progress
 from handbook.snapshot.model import (
     CarriedPart,
+    ContentValidation,
     LookerBoard,
     LookerExplore,
     LookerFolder,
@@ -62,7 +73,7 @@ LOOK_FIELDS = ITEM_FIELDS + ",model(id)"
 DELETED_FIELDS = "id,title,folder_id,deleted"
 # FolderBase requires `name`, so the nested projection must ask for it too.
 LOOKML_DASHBOARD_FIELDS = "id,title,description,folder(id,name),user_id,model(id)"
-USER_FIELDS = "id,display_name"
+USER_FIELDS = "id,display_name,is_disabled"
 
 
 def _str_id(value: object) -> str | None:
@@ -121,10 +132,13 @@ def _owner_key(row: dict[str, Any]) -> str | None:
     return None if user_id in (None, "") else f"{_USER_KEY}{user_id}"
 
 
-def _with_owners(items: Iterable[LookerItem], owners: dict[str, str]) -> None:
+def _with_owners(items: Iterable[LookerItem], owners: dict[str, str], disabled: set[str]) -> None:
+    """Owner names from the user list, and whether the owner's account is deactivated."""
     for item in items:
         if item.owner is not None and item.owner.startswith(_USER_KEY):
-            item.owner = owners.get(item.owner[len(_USER_KEY) :])
+            user_id = item.owner[len(_USER_KEY) :]
+            item.owner = owners.get(user_id)
+            item.owner_disabled = user_id in disabled
 
 
 def _converter(kind: str, *, deleted: bool = False) -> Callable[[dict[str, Any]], LookerItem]:
@@ -155,6 +169,22 @@ class _Pool:
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         fut = self.executor.submit(fn, *args)
+        self.futures.append(fut)
+        return fut
+
+    def submit_detached(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """`fn` on a daemon thread of its own, for a request that may take minutes (the
+        content validator): when the pull fails meanwhile, the process can still exit at
+        once instead of waiting for that answer, as it must for the pool's threads."""
+        fut: Future[Any] = Future()
+
+        def run() -> None:
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever waits, as the pool does
+                fut.set_exception(exc)
+
+        threading.Thread(target=run, name="looker-slow-request", daemon=True).start()
         self.futures.append(fut)
         return fut
 
@@ -191,6 +221,7 @@ class _Content:
     users: Future[list[dict[str, Any]]]
     live: list[Future[list[LookerItem]]]  # dashboards, looks
     trashed: list[Future[list[LookerItem]]]  # dashboards, looks
+    validation: Future[ValidationAnswer] | None  # None: the validator is not asked
 
 
 @dataclass
@@ -203,8 +234,11 @@ class _Lookml:
     dashboards: Future[list[dict[str, Any]]] | None
 
 
-def _start_content(pool: _Pool, client: LookerClient, progress: Progress) -> _Content:
-    """Submit every request that needs nothing else first; slowest (System Activity) first."""
+def _start_content(
+    pool: _Pool, client: LookerClient, progress: Progress, validation_timeout: int | None
+) -> _Content:
+    """Submit every request that needs nothing else first, slowest first: the content
+    validator (unless `validation_timeout` is None), then System Activity."""
 
     def search(path: str, params: dict[str, str], what: str, kind: str, trashed: bool) -> Any:
         convert = _converter(kind, deleted=trashed)
@@ -212,6 +246,9 @@ def _start_content(pool: _Pool, client: LookerClient, progress: Progress) -> _Co
 
     live = {"deleted": "false", "fields": ITEM_FIELDS}
     gone = {"deleted": "true", "fields": DELETED_FIELDS}
+    checked = None
+    if validation_timeout is not None:
+        checked = pool.submit_detached(fetch_validation, client, validation_timeout)
     return _Content(
         usage={kind: pool.submit(item_usage, client, kind) for kind in USAGE_QUERIES},
         views={kind: pool.submit(recent_views, client, kind) for kind in VIEW_QUERIES},
@@ -226,6 +263,7 @@ def _start_content(pool: _Pool, client: LookerClient, progress: Progress) -> _Co
             search("/dashboards/search", gone, "deleted dashboards", "dashboard", True),
             search("/looks/search", gone, "deleted looks", "look", True),
         ],
+        validation=checked,
     )
 
 
@@ -251,15 +289,7 @@ def _start_lookml(
     models = content.models.result()
     asked = {p: pool.submit(_commit_or_refusal, client, p) for p in project_models(models)}
     pool.wait_all(asked.values())
-    commits: dict[str, str | None] = {}
-    refused: PullError | None = None
-    for project, fut in asked.items():
-        answer = fut.result()
-        if isinstance(answer, PullError):
-            refused = refused or answer
-        else:
-            commits[project] = answer
-    state = plan(models, refused or commits, previous)
+    state = plan(models, {project: fut.result() for project, fut in asked.items()}, previous)
     if state.note:
         progress.step(state.note)
     before = {(e.model, e.name): e for e in previous.explores} if previous else {}
@@ -289,13 +319,16 @@ def pull_snapshot(
     base_url_hint: str | None = None,
     settings: PullSettings | None = None,
     previous: LookerSnapshot | None = None,
+    validation: ValidationMode = "run",
 ) -> LookerSnapshot:
     """The whole catalog, or PullError; never a partial snapshot.
 
     `previous` (the last good snapshot) supplies explores of LookML projects whose deployed
-    commit did not change, and System Activity's part when Looker cannot answer it now.
-    `base_url_hint` (the policy's public Looker URL) becomes the snapshot's `base_url`,
-    the address links on the site point at; the API may live elsewhere (a port, a proxy).
+    commit did not change, and System Activity's part and the content validation when
+    Looker cannot answer them now. `base_url_hint` (the policy's public Looker URL) becomes
+    the snapshot's `base_url`, the address links on the site point at; the API may live
+    elsewhere (a port, a proxy). `validation`: "run" asks the content validator, "skip"
+    keeps the previous snapshot's validation (`mkdocs serve`), "off" asks nothing.
     """
     progress = progress or _NoProgress()
     settings = settings or PullSettings.from_env()
@@ -304,7 +337,8 @@ def pull_snapshot(
     client.login()
     pool = _Pool(client, settings.max_workers)
     try:
-        content = _start_content(pool, client, progress)
+        timeout = settings.content_validation_timeout if validation == "run" else None
+        content = _start_content(pool, client, progress, timeout)
         lookml = _start_lookml(pool, client, content, previous, progress)
         boards = pool.submit(pull_boards, client)
         pool.wait_all(pool.futures)
@@ -316,12 +350,17 @@ def pull_snapshot(
     items = _items(content, lookml, previous)
     carried = _apply_usage(items, content.usage, previous, progress)
     _apply_recent_views(items, content.views, progress)
+    _say_refusals(content, progress)
     explores = [
         lookml.kept[pair] if pair in lookml.kept else explore(*pair, lookml.fetched[pair].result())
         for pair in lookml.state.pairs
     ]
+    pulled_at = datetime.now(UTC).replace(microsecond=0)
+    answer = content.validation.result() if content.validation else None
+    validated = validation_part(validation, answer, previous, pulled_at)
+    _say_validation(validated, progress)
     snapshot = LookerSnapshot(
-        pulled_at=datetime.now(UTC).replace(microsecond=0),
+        pulled_at=pulled_at,
         base_url=(base_url_hint or client.base_url).rstrip("/"),
         folders=sorted((_folder(r) for r in content.folders.result()), key=_folder_key),
         items=sorted(items.values(), key=lambda i: (i.kind, id_sort_key(i.id))),
@@ -330,6 +369,7 @@ def pull_snapshot(
         requests=client.requests,
         projects=lookml.state.projects,
         carried_over=carried,
+        content_validation=validated,
     )
     progress.step(f"looker: pulled in {client.requests} requests")
     return snapshot
@@ -357,12 +397,10 @@ def _items(
         for item in previous.items:
             if item.lookml:
                 items[(item.kind, item.id)] = item.model_copy(deep=True)
-    owners = {
-        str(u.get("id")): str(u["display_name"])
-        for u in content.users.result()
-        if u.get("display_name")
-    }
-    _with_owners(items.values(), owners)
+    users = content.users.result()
+    owners = {str(u.get("id")): str(u["display_name"]) for u in users if u.get("display_name")}
+    disabled = {str(u.get("id")) for u in users if u.get("is_disabled") is True}
+    _with_owners(items.values(), owners, disabled)
     return items
 
 
@@ -396,14 +434,48 @@ def _apply_recent_views(
 ) -> None:
     """Set `recent_views` (no history row: 0); left unset where System Activity failed."""
     for kind, fut in views.items():
-        counts, warning = fut.result()
-        if warning:
-            progress.step(warning)
+        answer = fut.result()
+        if answer.warning:
+            progress.step(answer.warning)
+        counts = answer.counts
         if counts is None:
             continue
         for (item_kind, item_id), item in items.items():
             if item_kind == kind and not item.lookml and "::" not in item_id:
                 item.recent_views = counts.get(item_id, 0)
+
+
+def _say_validation(validated: ContentValidation, progress: Progress) -> None:
+    """One line on the content validator, unless it simply answered."""
+    if validated.state == "unavailable":
+        progress.step(f"looker: warning: content validation is unavailable: {validated.reason}")
+    elif validated.state in ("kept", "skipped"):
+        kept = (
+            f"the errors are kept from the pull at {validated.validated_at:%Y-%m-%d %H:%M} UTC"
+            if validated.validated_at
+            else "there was no earlier validation to keep"
+        )
+        level = "error: content validation failed" if validated.state == "kept" else "note"
+        progress.step(f"looker: {level}: {validated.reason}; {kept}")
+    elif validated.state == "ok":
+        progress.step(f"looker: content validation: {len(validated.items)} broken item(s)")
+
+
+def _say_refusals(content: _Content, progress: Progress) -> None:
+    """One warning for every System Activity query refused (no see_system_activity)."""
+    statuses: list[int] = []
+    missing: dict[str, list[str]] = {}
+    for what, answers in (
+        ("the explore and fields", content.usage),
+        ("the views in the last 90 days", content.views),
+    ):
+        for kind, fut in answers.items():
+            status = fut.result().refused
+            if status is not None:
+                statuses.append(status)
+                missing.setdefault(what, []).append(kind)
+    if statuses:
+        progress.step(refusal_warning(statuses[0], missing))
 
 
 def _carry_usage(

@@ -11,13 +11,15 @@ is why the window is 90) holds every view, so one grouped inline query per kind 
   per tile).
 
 Like the query-usage part (`activity`), it is optional: without see_system_activity the
-snapshot keeps `recent_views` unset (pages say the count is unavailable) and the pull warns.
+snapshot keeps `recent_views` unset (pages say the count is unavailable) and the pull warns,
+once for all of System Activity (`refused`).
 An item with no history row had no view in the window: 0. LookML dashboards (`model::name`)
 are not in the application database's `dashboard.id`, so they stay unset.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from handbook.errors import PullError
@@ -40,11 +42,21 @@ QUERIES: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
-ViewCounts = tuple[dict[str, int] | None, str | None]
+@dataclass(frozen=True)
+class ViewCounts:
+    """Views in the window by item id; None when they could not be read, and why.
+
+    `refused` is the HTTP status of a refusal (403/404: no see_system_activity), which the
+    caller reports once for all of System Activity; `warning` says what else went wrong.
+    """
+
+    counts: dict[str, int] | None
+    warning: str | None = None
+    refused: int | None = None
 
 
 def recent_views(client: QueryRunner, kind: str) -> ViewCounts:
-    """({id: views in the window}, None), or (None, warning) when it cannot be read."""
+    """Views of every `kind` item in the window (see `ViewCounts`); never raises."""
     id_field, measure, extra = QUERIES[kind]
     body = {
         "fields": [id_field, measure],
@@ -65,8 +77,11 @@ def recent_views(client: QueryRunner, kind: str) -> ViewCounts:
                 raise PullError("looker", f"System Activity rows lack {id_field}, {measure}")
             counts[str(item_id)] = counts.get(str(item_id), 0) + int(views)
     except PullError as exc:
-        return None, (
+        if exc.status in (403, 404):
+            return ViewCounts(None, refused=exc.status)
+        return ViewCounts(
+            None,
             f"looker: warning: System Activity could not count {kind} views in the last "
-            f"{WINDOW} ({exc.message}); pages show lifetime views only until a refresh can."
+            f"{WINDOW} ({exc.message}); pages show lifetime views only until a refresh can.",
         )
-    return counts, None
+    return ViewCounts(counts)
