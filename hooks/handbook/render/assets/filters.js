@@ -1,9 +1,29 @@
-/* Filters for generated tables (handbook): a `<div class="hb-filter" data-filter-columns="A B">`
-   placed right before a table gets one drop-down per named column, listing that column's
-   values; choosing values hides the other rows. Without scripts the whole table shows.
-   Shipped with the package: the MkDocs plugin publishes it at assets/handbook/filters.js and
-   lists it in extra_javascript; `handbook generate` writes it there for other engines. */
+/* The generated tables' script (handbook), shipped with the package: the MkDocs plugin
+   publishes it at assets/handbook/filters.js and lists it in extra_javascript; `handbook
+   generate` writes it there for other engines. Without scripts every table shows in full.
+
+   Filters: a `<div class="hb-filter" data-filter-columns="A B">` placed right before a table
+   gets one drop-down per named column, listing that column's values; choosing values hides
+   the other rows.
+
+   Labels: every cell of a table inside `<div class="hb-stack">` gets its column's heading as
+   `data-label`; on a phone the stylesheet stacks a row's cells into a card, hides the
+   heading row and shows each label before its value. Doing this here keeps the labels out of
+   the page's bytes (a catalog page can have thousands of rows). */
 (function () {
+  function label(table) {
+    if (!table.tHead || !table.tBodies[0] || table.dataset.hbLabelled) return;
+    table.dataset.hbLabelled = "1";
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (c) {
+      return c.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, n) {
+        if (heads[n]) cell.dataset.label = heads[n];
+      });
+    });
+  }
+
   function setUp(box) {
     var wrap = box.nextElementSibling;
     var table = wrap && (wrap.tagName === "TABLE" ? wrap : wrap.querySelector("table"));
@@ -39,6 +59,9 @@
     }
     box.hidden = false;
   }
-  function all() { document.querySelectorAll(".hb-filter").forEach(setUp); }
+  function all() {
+    document.querySelectorAll(".hb-stack table").forEach(label);
+    document.querySelectorAll(".hb-filter").forEach(setUp);
+  }
   if (window.document$) window.document$.subscribe(all); else document.addEventListener("DOMContentLoaded", all);
 })();
