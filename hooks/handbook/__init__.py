@@ -26,9 +26,11 @@ Subpackages, one concern each:
   (`changed_lines`, for `--changed-since`), the `handbook check-links` command (`cli`), the
   nightly issue's body (`issue_report`).
 - `render`: Jinja2 `templating` with Markdown-safe escaping, the generated `pages`, `badges`,
-  how a resolved reference looks (`references`), page URLs in either `use_directory_urls`
-  style for links no engine rewrites (`site_urls`), the serve error `banner`, and the
-  stylesheet, table filter script and templates the package ships (`assets/`, `templates/`).
+  how a resolved reference looks (`references`), the metric lineage diagram (`lineage_svg`,
+  its labels wrapped by `svg_text`), page URLs in either `use_directory_urls` style for
+  links no engine rewrites (`site_urls`), the serve error `banner`, and the stylesheet,
+  table script (filters, card labels) and templates the package ships (`assets/`,
+  `templates/`).
 - `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`) and the `handbook` command (`cli`).
 
 Core modules: `project` (where a handbook's files are), `errors` (user-facing problems with file

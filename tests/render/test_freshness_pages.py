@@ -118,7 +118,7 @@ def test_failed_check_notice_and_hostile_text(handbook_copy: Project) -> None:
     html = _html(text)
     assert "<script>" not in html and "javascript:" not in html
     assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62; &#124; &#96;code&#96;" in html
-    assert html.count('<details class="note" open="open">') == 1  # opened: not a pass
+    assert html.count('<details class="note hb-stack" open="open">') == 1  # opened: not a pass
     # Every overview row still has exactly six cells: no `|` escaped the escaping.
     row = next(line for line in text.splitlines() if line.startswith("| [&#60;script"))
     assert row.count(" | ") == 5

@@ -8,6 +8,7 @@ helpers here (`make_catalog`, `to_html`, ...) are shared with the other Looker t
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -197,16 +198,11 @@ def test_index_counts_folders_dashboards_looks_explores():
         ],
     )
     md = looker_pages_by_path(make_catalog(snap))["looker/index.md"].content
-    table = Html(to_html(md)).tables[0]
-    counts = dict(zip(table[0], table[1], strict=True))
-    assert counts == {
-        "Folders": "3",
-        "Dashboards": "1",
-        "Looks": "2",
-        "Explores": "2",
-        "Fields": "1",
-    }
     html = to_html(md)
+    counts = re.search(r"<p>(<strong>\d+</strong> \w+ · )+<strong>\d+</strong> \w+</p>", html)
+    assert counts, html
+    text = re.sub(r"<[^>]+>", "", counts.group(0))
+    assert text == "3 folders · 1 dashboards · 2 looks · 2 explores · 1 fields"
     assert 'href="explores.md"' in html and 'href="unused.md"' in html
 
 
@@ -309,9 +305,59 @@ def test_items_without_a_published_folder_get_their_own_page():
     assert "folders/unfiled.md" in pages["looker/index.md"].content
 
 
+def empty_folders_snapshot() -> LookerSnapshot:
+    """Shared holds Team (one look) and Empty (nothing, nor its subfolder Deeper); the root
+    Users holds only a personal folder, whose items the policy keeps off the site."""
+    return snapshot(
+        items=[
+            item("1", "Team report", folder_id="10"),
+            item("2", "Private sketch", folder_id="200"),
+            item("3", "Private scratch", folder_id="201"),
+        ],
+        folders=[
+            folder("1", "Shared"),
+            folder("10", "Team", "1"),
+            folder("11", "Empty", "1"),
+            folder("12", "Deeper", "11"),
+            folder("2", "Users"),
+            folder("200", "Ada Lovelace", "2", is_personal=True),
+            folder("201", "Scratch", "200", is_personal_descendant=True),
+        ],
+    )
+
+
+def test_an_empty_folder_is_listed_with_count_zero_but_gets_no_page():
+    pages = looker_pages_by_path(make_catalog(empty_folders_snapshot()))
+    folder_pages = {p for p in pages if p.startswith("looker/folders/")}
+    # Shared has no item of its own, but Team below it has one: both get a page.
+    assert folder_pages == {"looker/folders/1-shared.md", "looker/folders/10-team.md"}
+    index = to_html(section(pages["looker/index.md"].content, "## Folders"))
+    assert "<li>Empty (0)" in index and "<li>Deeper (0)</li>" in index
+    assert "<li>Users (0)</li>" in index
+    assert '<a href="folders/1-shared.md">Shared</a> (0)' in index
+    shared = to_html(section(pages["looker/folders/1-shared.md"].content, "## Subfolders"))
+    assert "<li>Empty (0)</li>" in shared and '<a href="10-team.md">Team</a> (1)' in shared
+
+
+def test_no_page_links_to_a_folder_page_that_is_not_generated():
+    pages = looker_pages_by_path(make_catalog(empty_folders_snapshot()))
+    for path, page in pages.items():
+        for href, _ in Html(to_html(page.content)).links:
+            if not href.startswith(("http", "#")):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href))
+                assert target.split("#")[0] in pages, (path, href)
+
+
+def test_personal_folders_stay_off_every_page_even_as_empty_names():
+    pages = looker_pages_by_path(make_catalog(empty_folders_snapshot()))
+    for page in pages.values():
+        for hidden in ("Ada Lovelace", "Scratch", "Private sketch", "Private scratch"):
+            assert hidden not in page.content, (page.path, hidden)
+
+
 def test_folder_page_paths_are_safe_slugs():
     snap = snapshot(
-        items=[item("1", folder_id="../x")],
+        items=[item("1", folder_id="../x"), item("2", folder_id="5")],
         folders=[folder("../x", "<b>Ünïcode / ../../etc</b>"), folder("5", "🙂")],
     )
     paths = set(looker_pages_by_path(make_catalog(snap)))

@@ -3,8 +3,10 @@
 Pages (all edited through `catalog/looker.yml`, the publishing policy):
 
 - `looker/index.md`     counts, most viewed, recently updated, the folder tree
-- `looker/folders/<id>-<slug>.md`  one per published folder (not in the nav on purpose),
-  plus `looker/folders/unfiled.md` when some items have no (published) folder
+- `looker/folders/<id>-<slug>.md`  one per published folder holding published content, in
+  itself or a subfolder (not in the nav on purpose), plus `looker/folders/unfiled.md` when
+  some items have no (published) folder. An empty folder gets no page: the index and its
+  parent's page list its name, unlinked, with the count 0
 - `looker/boards.md`    every published board: its sections and their dashboards and looks
 - `looker/explores.md`  explores and their visible fields, per model
 - `looker/unused.md`    content with no view for `unused_after_days`, grouped by owner
@@ -103,6 +105,7 @@ class FolderNode:
     items: list[LookerItem] = field(default_factory=list)
     children: list[FolderNode] = field(default_factory=list)
     depth: int = 0
+    has_page: bool = False  # it or a subfolder holds a published item (see `build_index`)
 
     @property
     def file(self) -> str:
@@ -173,6 +176,10 @@ def build_index(catalog: Catalog) -> LookerIndex:
     for node in nodes.values():
         if id(node) not in seen:
             walk(node)
+    # Children come after their parent in `tree`, so going backwards settles them first.
+    for node in reversed(tree):
+        node.has_page = bool(node.items) or any(c.has_page for c in node.children)
+    unfiled.has_page = bool(unfiled.items)
     return LookerIndex(nodes, tree, unfiled if unfiled.items else None)
 
 
@@ -296,13 +303,15 @@ def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalo
         node.folder,
         node.title,
         [i.model_dump_json() for i in node.items],
-        [(c.title, c.file, len(c.items)) for c in node.children],
-        [(c.title, c.file) for c in crumbs],
+        [(c.title, c.file, len(c.items), c.has_page) for c in node.children],
+        [(c.title, c.file, c.has_page) for c in crumbs],
     )
 
 
 def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterable[PageSpec]:
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
+        if not node.has_page:
+            continue
         path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
         crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
         key = _memo(lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog))

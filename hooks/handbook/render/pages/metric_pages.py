@@ -145,19 +145,19 @@ def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup
         found = catalog.fields.get(metric.lookml_field)
         explore = explore_anchor(found[0]) if found else ""
         href = site_href(here, "looker/explores.md", explore, dirs) if found else None
-        short = ".".join(metric.lookml_field.split(".")[-2:])  # view.field
-        fields.append(Node(short, href, "field", f"LookML field {metric.lookml_field}"))
+        tooltip = f"LookML field {metric.lookml_field}"
+        fields.append(Node(metric.lookml_field, href, "field", tooltip))
     shown = [
         Node(item.title, catalog.item_url(item), "item", f"{item.kind} {item.id}: {item.title}")
         for item in items[:LINEAGE_ITEMS]
     ]
     if len(items) > LINEAGE_ITEMS:
         shown.append(Node(f"and {len(items) - LINEAGE_ITEMS} more, listed below", None, "more"))
-    svg = lineage_svg(
-        [sources, fields, [Node(metric.label, None, "metric")], shown],
-        f"Lineage of {metric.label}: {len(sources)} sources, {len(items)} Looker items",
-    )
-    return Markup(f'<div class="hb-lineage-wrap" data-search-exclude>{svg}</div>')
+    columns = [sources, fields, [Node(metric.label, None, "metric")], shown]
+    title = f"Lineage of {metric.label}: {len(sources)} sources, {len(items)} Looker items"
+    # Both layouts; the stylesheet shows the one that fits the content column.
+    svgs = lineage_svg(columns, title) + lineage_svg(columns, title, narrow=True)
+    return Markup(f'<div class="hb-lineage-wrap" data-search-exclude>{svgs}</div>')
 
 
 def _freshness(metric: Metric, catalog: Catalog) -> list[tuple[str, Markup]]:
