@@ -63,6 +63,14 @@ def _generate(args: argparse.Namespace, project: Project) -> int:
     if args.no_directory_urls:  # links in raw HTML (the lineage SVG) are built for it
         project = replace(project, directory_urls=False)
     pages_dir = args.pages_dir.strip("/")
+    if args.watch:
+        from handbook.generate.watch import timestamp, watch
+
+        def report(outcome: Any, first: bool) -> None:
+            what = "generated" if first else "catalog changed"
+            _report_generate(outcome, project, f"{timestamp()} {what}: ")
+
+        return watch(project, pages_dir, report, strict=args.strict)
     return _report_generate(generate_once(project, pages_dir, strict=args.strict), project, "")
 
 
@@ -117,6 +125,13 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         action="store_true",
         help="also refuse (write nothing) on what a plain build publishes with a warning: "
         "[[…]] references that do not resolve, curated YAML naming content gone from Looker",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: write the pages again within a second of any change under "
+        "catalog/ (beside `zensical serve`); a YAML error keeps the last good pages; Ctrl-C "
+        "stops",
     )
     p.set_defaults(func=_generate)
 
