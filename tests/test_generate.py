@@ -56,11 +56,13 @@ def test_generate_writes_every_page_and_the_stylesheet_under_docs(handbook_copy:
     for page in pages:
         assert (docs / page.path).read_text(encoding="utf-8") == page.content
     assert ".hb-badge" in (docs / "assets/handbook/handbook.css").read_text(encoding="utf-8")
-    assert f"wrote {len(pages) + 2} generated files below docs/" in result.stdout
+    assert f"wrote {len(pages) + 3} generated files below docs/" in result.stdout
     assert "hb-filter" in (docs / "assets/handbook/filters.js").read_text(encoding="utf-8")
+    exported = json.loads((docs / "catalog.json").read_text(encoding="utf-8"))
+    assert "mau" in {m["name"] for m in exported["metrics"]}  # the plugin's export, as a file
     assert (docs / "data" / "index.md").is_file()  # hand-written page beside the board stays
     assert not list(docs.rglob("*.handbook-tmp"))  # no temporary file left behind
-    assert len(generated(handbook_copy)) == len(pages) + 2
+    assert len(generated(handbook_copy)) == len(pages) + 3
 
 
 def test_a_second_run_rewrites_only_the_pages_whose_text_changed(handbook_copy: Project):
@@ -75,7 +77,8 @@ def test_a_second_run_rewrites_only_the_pages_whose_text_changed(handbook_copy: 
     )
     result = run_cli(handbook_copy, "generate")
     assert result.returncode == 0, result.stderr
-    assert "wrote 2 generated files below docs/" in result.stdout  # the page and the index
+    # The page, the metrics index, and catalog.json (it says when it was generated).
+    assert "wrote 3 generated files below docs/" in result.stdout
     assert "Monthly actives" in mau.read_text(encoding="utf-8")
     assert untouched.stat().st_mtime_ns == before  # `zensical serve` re-renders only the two
     assert index.is_file()

@@ -8,6 +8,7 @@ as files written by `handbook generate` and the `handbook.refs` Markdown extensi
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -110,6 +111,11 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
     refs = references(mkdocs_site)
     assert ("../../metrics/dau_mau/", "DAU/MAU ratio") in refs["tools/looker"]
     assert references(zensical_site) == refs
+    # catalog.json at the site root in both: the plugin's export, generate's file.
+    exports = [
+        json.loads((s / "catalog.json").read_text("utf-8")) for s in (mkdocs_site, zensical_site)
+    ]
+    assert exports[0]["metrics"] == exports[1]["metrics"] and exports[0]["metrics"]
     # Badges are styled in both: the stylesheet is linked from every page.
     for site in (mkdocs_site, zensical_site):
         assert "hb-badge hb-badge--certified" in (site / "metrics/mau/index.html").read_text()

@@ -4,7 +4,8 @@ Engines without a plugin API (Zensical reads `mkdocs.yml` and runs Python-Markdo
 extensions, but ignores plugins and hooks) build the catalog from files: this writes them,
 and the `handbook.refs` Markdown extension resolves references while the engine renders.
 The stylesheet and the table filter script are written too, at the paths `mkdocs.yml` lists
-in `extra_css` and `extra_javascript`.
+in `extra_css` and `extra_javascript`, and `catalog.json` (`handbook.export`), which the
+engine copies to the site root as the MkDocs plugin writes it there.
 
 Modules: `run` (validate, then write: what the command does once), `install` (writing
 beside the user's files without touching them), `record` (what was written, from what),
@@ -15,12 +16,14 @@ XX
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Iterable
 from importlib.resources import files as package_files
 
 from handbook.catalog import Catalog
 from handbook.errors import Problem
+from handbook.export import EXPORT_PATH, JSON_FORMAT, export
 from handbook.generate.inputs import generator_digest
 from handbook.generate.install import Installed, Target, install
 from handbook.generate.record import Record, WarningRecord, load_record
@@ -51,6 +54,9 @@ def _targets(catalog: Catalog, pages_dir: str) -> list[Target]:
     for path, text in ((CSS_PATH, stylesheet()), (JS_PATH, script())):
         what = f"the generated {posixpath.join(shown, path)} (shipped with the handbook package)"
         out.append(Target(docs / path, text.encode("utf-8"), what))
+    data = json.dumps(export(catalog, pages_dir), **JSON_FORMAT) + "\n"
+    what = f"the generated {posixpath.join(shown, EXPORT_PATH)} (the catalog as data)"
+    out.append(Target(docs / EXPORT_PATH, data.encode("utf-8"), what))
     return out
 
 
