@@ -283,3 +283,15 @@ def test_a_folder_with_the_users_own_gitignore_is_excluded_through_git_info(
     assert text.startswith("# mine\n*.swp\n") and "/docs/data/freshness.md\n" in text
     assert run_cli(handbook_copy, "generate").returncode == 0
     assert exclude.read_text(encoding="utf-8") == text  # the block is rewritten, not added
+
+
+@NEEDS_GIT
+@pytest.mark.slow
+def test_a_mkdocs_build_with_the_plugin_leaves_nothing_for_git_either(tmp_path: Path):
+    from test_adoption import build, make_site
+
+    root = make_site(tmp_path / "shop")
+    git_repo(Project(root))
+    assert build(root, "--site-dir", str(tmp_path / "site")).returncode == 0
+    assert (root / ".cache" / "handbook" / "pages").is_dir()  # the plugin's cache is there
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""

@@ -14,6 +14,7 @@ the site.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -75,6 +76,18 @@ def plan_ignores(
         lines = [pattern(NAME), *sorted(pattern(n) for n in names)]
         plan.files[folder / NAME] = HEADER + "\n".join(lines) + "\n"
     return plan
+
+
+def ignore_whole_folder(folder: Path) -> None:
+    """Make `folder` (a cache of ours, like `.cache/handbook/`) invisible to git: a `.gitignore`
+    with `*` in it, written once and only if there is none, as Zensical does for `.cache/`."""
+    path = folder / NAME
+    if not os.path.lexists(path):
+        from handbook.generate.files import create_file
+
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another build got there first
+            create_file(path, b"# A cache of the handbook package: nothing here to commit.\n*\n")
 
 
 def _git(cwd: Path, *args: str) -> list[str] | None:
