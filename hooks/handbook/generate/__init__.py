@@ -27,7 +27,8 @@ from handbook.export import EXPORT_PATH, JSON_FORMAT, export
 from handbook.generate.inputs import generator_digest
 from handbook.generate.install import Installed, Target, install
 from handbook.generate.record import Record, WarningRecord, load_record
-from handbook.render.pages import all_pages
+from handbook.render.cache import RenderCache
+from handbook.render.pages import all_pages, all_specs, in_folder
 
 CSS_PATH = "assets/handbook/handbook.css"
 JS_PATH = "assets/handbook/filters.js"  # the generated tables' filters
@@ -42,12 +43,13 @@ def script() -> str:
     return package_files("handbook.render").joinpath("assets/filters.js").read_text("utf-8")
 
 
-def _targets(catalog: Catalog, pages_dir: str) -> list[Target]:
+def _targets(catalog: Catalog, pages_dir: str, cache: RenderCache | None) -> list[Target]:
     project = catalog.project
     docs = project.docs_dir
     shown = project.relative(docs)
     out = []
-    for page in all_pages(catalog, pages_dir):
+    pages = in_folder(cache.render(all_specs(catalog)), pages_dir) if cache else None
+    for page in pages or all_pages(catalog, pages_dir):
         source = f" (from {page.edit_path})" if page.edit_path else ""
         what = f"the generated page {posixpath.join(shown, page.path)}{source}"
         out.append(Target(docs / page.path, page.content.encode("utf-8"), what))
@@ -66,12 +68,14 @@ def generate(
     *,
     inputs: dict[str, str] | None = None,
     published_through: Iterable[Problem] = (),
+    cache: RenderCache | None = None,
 ) -> Installed:
     """Write every generated page, the stylesheet and the filter script below docs/.
 
     `inputs` are the catalog's digests taken before it was loaded (`inputs.catalog_digests`),
     `published_through` the problems the pages show rather than refuse (content gone from
-    Looker); both go into the record for `handbook.generate.state`. CatalogError when a
+    Looker); both go into the record for `handbook.generate.state`. A `cache` kept across
+    runs (`--watch`) renders again only the pages whose inputs changed. CatalogError when a
     file of the user's is in the way (nothing is written then).
     """
     from handbook.generate.inputs import catalog_digests
@@ -88,4 +92,4 @@ def generate(
             for p in published_through
         ],
     )
-    return install(project, _targets(catalog, pages_dir), previous, new)
+    return install(project, _targets(catalog, pages_dir, cache), previous, new)

@@ -63,6 +63,8 @@ class Record(BaseModel):
 
 def relative(project: Project, path: Path) -> str:
     """How the record names a path: relative to the handbook root, POSIX."""
+    if path.is_relative_to(project.root):  # the usual case, and much cheaper than relpath
+        return path.relative_to(project.root).as_posix()
     return Path(os.path.relpath(path, project.root)).as_posix()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from handbook.errors import Problem
 from handbook.generate.install import Installed
 from handbook.project import Project
+from handbook.render.cache import RenderCache
 
 
 @dataclass
@@ -26,8 +27,19 @@ class Outcome:
     installed: Installed | None = None
 
 
-def generate_once(project: Project, pages_dir: str, *, strict: bool = False) -> Outcome:
-    """Validate and write; YAML errors come back as `errors`, never raised."""
+def generate_once(
+    project: Project,
+    pages_dir: str,
+    *,
+    strict: bool = False,
+    cache: RenderCache | None = None,
+    check_references: bool = True,
+) -> Outcome:
+    """Validate and write; YAML errors come back as `errors`, never raised.
+
+    `--watch` passes a `cache` it keeps between runs, and, unless strict, skips checking the
+    hand pages' references: they only warn, and the engine's serve reports them itself.
+    """
     from handbook.catalog import load_catalog
     from handbook.errors import CatalogError
     from handbook.generate import generate
@@ -44,7 +56,7 @@ def generate_once(project: Project, pages_dir: str, *, strict: bool = False) -> 
         return Outcome(errors=list(exc.problems))
     found = validate_catalog(catalog)
     gone = [p for p in found if p.severity == "error" and p.publishable]
-    pages = check_pages(catalog)
+    pages = check_pages(catalog) if check_references or strict else []
     errors = [p for p in found if p.severity == "error" and not p.publishable]
     if strict:
         errors += gone + pages
@@ -53,7 +65,7 @@ def generate_once(project: Project, pages_dir: str, *, strict: bool = False) -> 
     notes = [p for p in found if p.severity != "error"]  # e.g. drift from LookML
     warnings = notes + [replace(p, severity="warning") for p in gone + pages]
     try:
-        installed = generate(catalog, pages_dir, inputs=inputs, published_through=gone)
+        installed = generate(catalog, pages_dir, inputs=inputs, published_through=gone, cache=cache)
     except CatalogError as exc:
         return Outcome(errors=list(exc.problems), warnings=warnings)
     return Outcome(warnings=warnings, installed=installed)

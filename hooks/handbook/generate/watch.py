@@ -3,8 +3,10 @@
 The companion of `zensical serve`, which watches docs/ but knows nothing of the catalog:
 this polls the catalog folder's fingerprint (one `stat` per file, `handbook.fingerprint`)
 every half second and runs `generate` again when it changes: a YAML file saved, the snapshot
-refreshed, a file added or removed. Only pages whose text changed are rewritten, so the
-engine re-renders just those. A run with errors (a YAML mistake) prints them with file and
+refreshed, a file added or removed. Only pages whose inputs changed are rendered again
+(`handbook.render.cache`) and only pages whose text changed are rewritten, so the engine
+re-renders just those. The hand pages' `[[…]]` references are left to the engine's serve to
+report (unless `--strict`). A run with errors (a YAML mistake) prints them with file and
 line and writes nothing: the last good pages stay on screen until the next good save.
 Ctrl-C (or SIGTERM) waits for a run in progress to finish, then exits with 0.
 """
@@ -21,6 +23,7 @@ from typing import Any
 from handbook.fingerprint import folder_fingerprint
 from handbook.generate.run import Outcome, generate_once
 from handbook.project import Project
+from handbook.render.cache import RenderCache
 
 INTERVAL = 0.5  # seconds between two looks at the catalog folder
 
@@ -59,12 +62,16 @@ def watch(
 ) -> int:
     """Generate now and after every change under catalog/ until stopped; returns 0."""
     previous = signal.signal(signal.SIGTERM, _stop)
+    cache = RenderCache()  # only pages whose inputs changed are rendered again
     first = True
     try:
         while True:
             stamp = folder_fingerprint(project.catalog_dir)
             with _stop_after_run() as asked:
-                report(generate_once(project, pages_dir, strict=strict), first)
+                outcome = generate_once(
+                    project, pages_dir, strict=strict, cache=cache, check_references=False
+                )
+                report(outcome, first)
             first = False
             if asked[0]:
                 raise _Stop
