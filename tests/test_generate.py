@@ -261,6 +261,9 @@ def test_nothing_generate_writes_shows_in_git_status(handbook_copy: Project):
     for _ in range(2):
         assert run_cli(handbook_copy, "generate").returncode == 0
         assert git(handbook_copy.root, "status", "--porcelain", "--untracked-files=all") == ""
+    # What a run killed between writing and renaming would leave behind is ignored too.
+    (handbook_copy.docs_dir / "metrics" / ".mau.md.0123abcd.handbook-tmp").write_text("x")
+    assert git(handbook_copy.root, "status", "--porcelain", "--untracked-files=all") == ""
     # A page the user adds beside the generated ones is not hidden from git.
     (handbook_copy.docs_dir / "metrics" / "notes.md").write_text("# Notes\n", encoding="utf-8")
     status = git(handbook_copy.root, "status", "--porcelain", "--untracked-files=all")

@@ -225,3 +225,25 @@ def test_zensical_strict_build_fails_on_a_reference_that_does_not_resolve(tmp_pa
         f"docs/team/index.md:{line}: error: reference [[metric:maus]]: unknown metric 'maus'"
     ) in built.stderr
     assert zensical(project.root).returncode == 0  # plain: a warning, the text as typed
+
+
+@pytest.mark.slow
+@NEEDS_ZENSICAL
+def test_content_gone_from_looker_is_published_by_generate_and_refused_by_a_strict_build(
+    tmp_path: Path,
+):
+    project = copy_handbook(tmp_path / "handbook")
+    reports = project.reports_file  # look 1290 is in Looker's trash in the snapshot
+    text = reports.read_text(encoding="utf-8")
+    reports.write_text(
+        text.replace("      - look: 729\n", "      - look: 729\n      - look: 1290\n")
+    )
+    generated = run_cli(project, "generate")
+    assert generated.returncode == 0, generated.stderr  # like a plain mkdocs build
+    assert "catalog/reports.yml:17: warning: look 1290 is in Looker's trash" in generated.stderr
+    built = zensical(project.root, "--strict")
+    assert built.returncode == 1
+    assert "catalog/reports.yml:17: error: look 1290 is in Looker's trash" in built.stderr
+    plain = zensical(project.root)
+    assert plain.returncode == 0
+    assert "catalog/reports.yml:17: warning: look 1290 is in Looker's trash" in plain.stderr

@@ -13,12 +13,14 @@ import os
 import secrets
 from pathlib import Path
 
+TEMP_SUFFIX = ".handbook-tmp"  # a temporary file is `.<name>.<random>.handbook-tmp`
+
 
 def _temporary(path: Path, data: bytes) -> Path:
     """`data` in a new dotfile beside `path`, with the permissions any new file gets (the
     umask's; `tempfile.mkstemp` would make it private to its owner)."""
     while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.handbook-tmp")
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:

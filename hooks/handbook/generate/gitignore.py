@@ -3,8 +3,9 @@
 Each written file is listed, by exact path, in a `.gitignore` that generate itself creates and
 owns: the one in the shallowest folder along the file's path (below docs/) that has no
 `.gitignore` of the user's. That file lists itself too, so nothing of generate's shows up as
-untracked; and since it names files rather than patterns, a page the user adds beside the
-generated ones still shows up (a `*` would silently hide it from git). Where every folder
+untracked; and since it names files rather than patterns (but for generate's own temporary
+files), a page the user adds beside the generated ones still shows up (a `*` would silently
+hide it from git). Where every folder
 already has a `.gitignore` of the user's (say docs/data/ holds one), the paths go into the
 repository's own exclude file (`git rev-parse --git-path info/exclude`, never committed), in a
 block of generate's between two marker lines; the rest of that file is left byte for byte.
@@ -22,6 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handbook.generate.files import TEMP_SUFFIX, create_file, replace_file
+
 NAME = ".gitignore"
 HEADER = (
     "# Written by `handbook generate`: the files it generated below this folder, and this\n"
@@ -30,6 +33,9 @@ HEADER = (
 BEGIN = "# >>> handbook generate: files it wrote (this block is rewritten on each run)"
 END = "# <<< handbook generate"
 _SPECIAL = re.compile(r"([\\*?\[\]!#])")
+# What a run killed between writing a file and renaming it leaves (handbook.generate.files):
+# the one pattern in generate's ignore files, matching only names of that shape.
+TEMPORARY = f".*{TEMP_SUFFIX}"
 
 
 def pattern(path: str) -> str:
@@ -73,7 +79,7 @@ def plan_ignores(
             continue
         listed.setdefault(folder, []).append(path.relative_to(folder).as_posix())
     for folder, names in sorted(listed.items()):
-        lines = [pattern(NAME), *sorted(pattern(n) for n in names)]
+        lines = [pattern(NAME), TEMPORARY, *sorted(pattern(n) for n in names)]
         plan.files[folder / NAME] = HEADER + "\n".join(lines) + "\n"
     return plan
 
@@ -83,8 +89,6 @@ def ignore_whole_folder(folder: Path) -> None:
     with `*` in it, written once and only if there is none, as Zensical does for `.cache/`."""
     path = folder / NAME
     if not os.path.lexists(path):
-        from handbook.generate.files import create_file
-
         folder.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileExistsError):  # another build got there first
             create_file(path, b"# A cache of the handbook package: nothing here to commit.\n*\n")
@@ -140,8 +144,6 @@ def update_git_exclude(cwd: Path, paths: list[Path], before: list[str]) -> list[
         text = ""
     new = exclude_block(text, lines)
     if new != text:
-        from handbook.generate.files import replace_file
-
         exclude.parent.mkdir(parents=True, exist_ok=True)
         replace_file(exclude, new.encode("utf-8"))
     return lines
