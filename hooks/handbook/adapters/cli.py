@@ -80,6 +80,9 @@ def _report_generate(outcome: Any, project: Project, prefix: str) -> int:
         print(problem, file=sys.stderr)
     installed = outcome.installed
     if installed is None:
+        if outcome.stopped:
+            print(f"{prefix}the run stopped part-way; fix the error above", file=sys.stderr)
+            return 1
         kept = "; the pages from the last good run stay" if prefix else ""
         print(f"{prefix}nothing was written; fix the errors above{kept}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ fsync per file: the pages can always be generated again, and a thousand fsyncs t
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -52,10 +53,10 @@ def create_file(path: Path, data: bytes) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            raise
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
         except OSError:  # a file system without hard links: check, then rename
             if os.path.lexists(path):
-                raise FileExistsError(path) from None
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
             os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -105,7 +105,7 @@ class _Owner:
 
 
 def _refusal(project: Project, in_the_way: Path, target: Target, folder: bool) -> Problem:
-    where = project.relative(in_the_way)
+    where = relative(project, in_the_way)  # not resolved: a symlink is named, not its target
     if folder:
         message = (
             f"{target.what} needs a folder here, but this is a file `handbook generate` "
@@ -159,10 +159,14 @@ def _write(target: Target, installed: Installed) -> None:
     if current == digest:
         installed.unchanged.append(target.path)
         return
-    if current is None:
-        create_file(target.path, target.data)
-    else:
-        replace_file(target.path, target.data)
+    try:
+        if current is None:
+            create_file(target.path, target.data)
+        else:
+            replace_file(target.path, target.data)
+    except OSError as exc:
+        exc.filename = str(target.path)  # the page, not the temporary file beside it
+        raise
     installed.written.append(target.path)
 
 
@@ -191,16 +195,18 @@ def install(
     new.excluded = record.excluded
     new.files = _intent(project, record, everything, owner)
     new.complete = False
-    save_record(project, new)  # before any write: a killed run leaves its files recognisable
-
     installed = Installed()
-    for folder in created:
-        folder.mkdir(exist_ok=True)
-    for target in targets:
-        _write(target, installed)
-    for target in helpers:  # not counted: the summary is about pages
-        _write(target, Installed())
-    _remove_dropped(project, record, {t.path for t in everything}, installed)
+    try:
+        save_record(project, new)  # before any write: a killed run leaves its files its own
+        for folder in created:
+            folder.mkdir(exist_ok=True)
+        for target in targets:
+            _write(target, installed)
+        for target in helpers:  # not counted: the summary is about pages
+            _write(target, Installed())
+        _remove_dropped(project, record, {t.path for t in everything}, installed)
+    except OSError as exc:  # a file that appeared meanwhile, permissions, a full disk
+        raise _failed(project, exc) from None
     new.folders = _remove_empty_folders(project, new.folders)
     new.excluded = gitignore.update_git_exclude(
         project.docs_dir if project.docs_dir.is_dir() else project.root,
@@ -215,6 +221,35 @@ def install(
     new.complete = True
     save_record(project, new)
     return installed
+
+
+class Stopped(CatalogError):
+    """A run that failed after it started writing (unlike a refusal, which writes nothing)."""
+
+
+def _failed(project: Project, exc: OSError) -> Stopped:
+    """A write that failed half-way through a run, as a problem naming the file."""
+    where = (
+        relative(project, Path(exc.filename))
+        if exc.filename
+        else project.relative(project.docs_dir)
+    )
+    if isinstance(exc, FileExistsError):
+        message = "this file appeared while `handbook generate` ran; it was left as it is"
+    else:
+        message = f"could not be written: {exc.strerror or exc}"
+    return Stopped(
+        [
+            Problem(
+                where,
+                None,
+                f"{message}; the run stopped, and the files it wrote so far are recorded as "
+                "its own",
+                "fix that (permissions, free space, a file of yours in the way), then run "
+                "`handbook generate` again",
+            )
+        ]
+    )
 
 
 def _plan_ignores(project: Project, targets: list[Target], owner: _Owner) -> gitignore.IgnorePlan:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from handbook.errors import Problem
-from handbook.generate.install import Installed
+from handbook.generate.install import Installed, Stopped
 from handbook.project import Project
 from handbook.render.cache import RenderCache
 
@@ -25,6 +25,7 @@ class Outcome:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     installed: Installed | None = None
+    stopped: bool = False  # the errors came after some files were written
 
 
 def generate_once(
@@ -67,5 +68,6 @@ def generate_once(
     try:
         installed = generate(catalog, pages_dir, inputs=inputs, published_through=gone, cache=cache)
     except CatalogError as exc:
-        return Outcome(errors=list(exc.problems), warnings=warnings)
+        stopped = isinstance(exc, Stopped)
+        return Outcome(errors=list(exc.problems), warnings=warnings, stopped=stopped)
     return Outcome(warnings=warnings, installed=installed)
