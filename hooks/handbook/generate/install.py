@@ -21,6 +21,7 @@ may be new and others still old, and pages of deleted metrics disappear last.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,15 +91,21 @@ def _ancestors(base: Path, path: Path) -> list[Path]:
 
 
 class _Owner:
-    """Answers "is this file generate's own?" for one run."""
+    """Answers "is this file generate's own?" for one run (each file read once)."""
 
     def __init__(self, project: Project, record: Record, legacy: bool, wanted: set[Path]):
         self.project, self.record, self.legacy, self.wanted = project, record, legacy, wanted
+        self.digests: dict[Path, str | None] = {}
+
+    def digest(self, path: Path) -> str | None:
+        if path not in self.digests:
+            self.digests[path] = file_digest(path)
+        return self.digests[path]
 
     def owns(self, path: Path) -> bool:
         if os.path.islink(path) or path.is_dir():
             return False
-        digest = file_digest(path)
+        digest = self.digest(path)
         if digest is None:
             return not os.path.lexists(path)  # free
         return self.record.owns(self.project, path, digest) or (self.legacy and path in self.wanted)
@@ -153,15 +160,17 @@ def _missing_folders(project: Project, targets: list[Target]) -> list[Path]:
     return list(out)
 
 
-def _write(target: Target, installed: Installed) -> None:
+def _write(target: Target, installed: Installed, current: str | None) -> None:
+    """Write `target` unless the file holds its bytes already (`current`: its hash now)."""
     digest = sha256_bytes(target.data)
-    current = file_digest(target.path)
     if current == digest:
         installed.unchanged.append(target.path)
         return
     try:
         if current is None:
             create_file(target.path, target.data)
+        elif file_digest(target.path) != current:  # saved by someone since the check
+            raise FileExistsError(errno.EEXIST, "changed while generate ran", str(target.path))
         else:
             replace_file(target.path, target.data)
     except OSError as exc:
@@ -201,9 +210,9 @@ def install(
         for folder in created:
             folder.mkdir(exist_ok=True)
         for target in targets:
-            _write(target, installed)
+            _write(target, installed, owner.digest(target.path))
         for target in helpers:  # not counted: the summary is about pages
-            _write(target, Installed())
+            _write(target, Installed(), owner.digest(target.path))
         _remove_dropped(project, record, {t.path for t in everything}, installed)
     except OSError as exc:  # a file that appeared meanwhile, permissions, a full disk
         raise _failed(project, exc) from None
@@ -235,7 +244,7 @@ def _failed(project: Project, exc: OSError) -> Stopped:
         else project.relative(project.docs_dir)
     )
     if isinstance(exc, FileExistsError):
-        message = "this file appeared while `handbook generate` ran; it was left as it is"
+        message = "this file appeared or changed while `handbook generate` ran; left as it is"
     else:
         message = f"could not be written: {exc.strerror or exc}"
     return Stopped(
@@ -273,7 +282,7 @@ def _intent(
     for target in targets:
         name = relative(project, target.path)
         hashes = files.setdefault(name, [])
-        current = file_digest(target.path)
+        current = owner.digest(target.path)
         if current is not None and owner.owns(target.path) and current not in hashes:
             hashes.append(current)  # a page of the old `generate`, taken over
         hashes.append(sha256_bytes(target.data))
