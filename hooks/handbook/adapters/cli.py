@@ -107,10 +107,11 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
         description=(
             "For engines without plugins (Zensical): validate the catalog, then write the "
-            "generated pages, their stylesheet and script below docs/ (git-ignored), "
-            "rewriting only pages whose text changed. Files of yours are never replaced: a "
-            "generated page in the way of one is refused and nothing is written. Build with "
-            "`markdown_extensions: [handbook.refs]` in mkdocs.yml so references resolve."
+            "generated pages, their stylesheet, script and catalog.json below docs/ "
+            "(git-ignored), rewriting only files whose text changed. Files of yours are never "
+            "replaced or deleted: a generated page in the way of one is refused and nothing is "
+            "written. Build with `markdown_extensions: [handbook.refs]` in mkdocs.yml so "
+            "references resolve."
         ),
     )
     p.add_argument(
@@ -132,9 +133,9 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
     p.add_argument(
         "--watch",
         action="store_true",
-        help="keep running: write the pages again within a second of any change under "
-        "catalog/ (beside `zensical serve`); a YAML error keeps the last good pages; Ctrl-C "
-        "stops",
+        help="keep running: write the pages again after any change under catalog/ (looked "
+        "at twice a second; beside `zensical serve`); a YAML error keeps the last good pages; "
+        "Ctrl-C stops",
     )
     p.set_defaults(func=_generate)
 

@@ -25,7 +25,7 @@ from handbook.catalog import Catalog
 from handbook.errors import Problem
 from handbook.export import EXPORT_PATH, JSON_FORMAT, export
 from handbook.generate.inputs import generator_digest
-from handbook.generate.install import Installed, Target, install
+from handbook.generate.install import Installed, Target, install_targets
 from handbook.generate.record import Record, WarningRecord, load_record
 from handbook.render.cache import RenderCache
 from handbook.render.pages import all_pages, all_specs, in_folder
@@ -92,4 +92,4 @@ def generate(
             for p in published_through
         ],
     )
-    return install(project, _targets(catalog, pages_dir, cache), previous, new)
+    return install_targets(project, _targets(catalog, pages_dir, cache), previous, new)

@@ -179,7 +179,7 @@ def _write(target: Target, installed: Installed, current: str | None) -> None:
     installed.written.append(target.path)
 
 
-def install(
+def install_targets(
     project: Project,
     targets: list[Target],
     record: Record,

@@ -11,11 +11,16 @@ again (it is in the record), so a plain generate before a strict build is still 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from handbook.errors import Problem
+from handbook.errors import CatalogError, Problem
+from handbook.gc_pause import gc_paused
 from handbook.generate.install import Installed, Stopped
 from handbook.project import Project
 from handbook.render.cache import RenderCache
+
+if TYPE_CHECKING:
+    from handbook.catalog import Catalog
 
 
 @dataclass
@@ -42,11 +47,7 @@ def generate_once(
     hand pages' references: they only warn, and the engine's serve reports them itself.
     """
     from handbook.catalog import load_catalog
-    from handbook.errors import CatalogError
-    from handbook.generate import generate
     from handbook.generate.inputs import catalog_digests
-    from handbook.markdown.refs_extension import check_pages
-    from handbook.validate import validate_catalog
 
     # Digests first: a file saved while the run reads the catalog then makes the record
     # look stale (another run is due), never current.
@@ -55,9 +56,27 @@ def generate_once(
         catalog = load_catalog(project)
     except CatalogError as exc:
         return Outcome(errors=list(exc.problems))
+    with gc_paused():  # many small acyclic objects (keys, pages): see handbook.gc_pause
+        return _check_and_write(
+            catalog, pages_dir, inputs, strict, cache, check_references or strict
+        )
+
+
+def _check_and_write(
+    catalog: Catalog,
+    pages_dir: str,
+    inputs: dict[str, str],
+    strict: bool,
+    cache: RenderCache | None,
+    check_references: bool,
+) -> Outcome:
+    from handbook.generate import generate
+    from handbook.markdown.refs_extension import check_pages
+    from handbook.validate import validate_catalog
+
     found = validate_catalog(catalog)
     gone = [p for p in found if p.severity == "error" and p.publishable]
-    pages = check_pages(catalog) if check_references or strict else []
+    pages = check_pages(catalog) if check_references else []
     errors = [p for p in found if p.severity == "error" and not p.publishable]
     if strict:
         errors += gone + pages
