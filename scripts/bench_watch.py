@@ -134,11 +134,21 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--timeout", type=float, default=900.0)
     p.add_argument("--no-serve", action="store_true", help="measure --watch alone")
+    p.add_argument(
+        "--no-watch-config",
+        action="store_true",
+        help="drop `watch: [catalog]` from mkdocs.yml (Zensical then re-renders only the "
+        "pages generate rewrote, and hand pages keep their references until saved)",
+    )
     args = p.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     tmp = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     try:
         root = write_site(tmp / "org", args.pages, args.items).root
+        if args.no_watch_config:
+            yml = root / "mkdocs.yml"
+            text = re.sub(r"\nwatch:\n(?:  - .*\n)+", "\n", yml.read_text(encoding="utf-8"))
+            yml.write_text(text, encoding="utf-8")
         print(f"{args.pages:,} hand pages, {args.items:,} items, {N_METRICS} metrics; in {tmp}")
         subprocess.run([str(BIN / "handbook"), "generate"], cwd=root, env=env_offline(), check=True)
         base = [one_shot(root, n) for n in range(args.repeat)]
