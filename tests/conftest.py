@@ -7,6 +7,7 @@ snapshot or add pages and see exactly what an analyst would.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -41,16 +42,36 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
+def _generated_here() -> tuple[set[Path], list[str]]:
+    """Files `handbook generate` wrote in this checkout, and the folders it made (its record
+    lists both): left out of a copy, so that it looks like a fresh clone whether or not
+    someone ran `handbook generate` here."""
+    import json
+
+    try:
+        record = json.loads(Project(REPO).generate_record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set(), []
+    files = {(REPO / name).resolve() for name in record.get("files", {})}
+    return files, sorted(record.get("folders", []), key=len, reverse=True)
+
+
 def copy_handbook(root: Path) -> Project:
     """A copy of the repository's handbook (config, pages, catalog, hooks, theme overrides)."""
     root.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    generated, folders = _generated_here()
+    patterns = shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = set(patterns(folder, names))
+        return skip | {n for n in names if (Path(folder) / n).resolve() in generated}
+
     for name in ("docs", "catalog", "hooks", "overrides"):
-        shutil.copytree(
-            REPO / name,
-            root / name,
-            ignore=shutil.ignore_patterns("__pycache__", "*.attempt.json", ".*.tmp"),
-        )
+        shutil.copytree(REPO / name, root / name, ignore=ignore)
+    for folder in folders:  # deepest first; only the ones left empty
+        with contextlib.suppress(OSError):
+            (root / folder).rmdir()
     return Project(root)
 
 

@@ -20,8 +20,13 @@ Subpackages, one concern each:
   folders and boards may be published, and the one rule for published / excluded / trashed /
   missing), read by `yaml_source` with file and line.
 - `markdown`: which parts of a page are `code`, `[[…]]` `references` (parsing and lookup) and
-  `refs_extension` (the `handbook.refs` Python-Markdown extension), where links are as
+  `refs_extension` (the `handbook.refs` Python-Markdown extension), what it can learn about
+  a Zensical run and how it stops a strict one (`zensical_run`), where links are as
   GitHub's renderer finds them (`mdlinks`), which of them are Looker URLs (`linkscan`).
+- `generate`: `handbook generate`, the pages as files for engines without plugins: one run
+  (`run`), writing beside the user's files without touching them (`install`, `files`), the
+  `record` of what was written and from what `inputs`, keeping it out of git (`gitignore`),
+  whether the pages on disk are current (`state`), and `--watch` (`watch`).
 - `links`: Looker links judged against the snapshot (`check`), the lines a change added
   (`changed_lines`, for `--changed-since`), the `handbook check-links` command (`cli`), the
   nightly issue's body (`issue_report`).
@@ -39,7 +44,7 @@ and line), `catalog` (snapshot + policy + curated YAML joined into what the site
 `pull_lock` (one pull of a source at a time), `settings` (every environment setting, checked),
 `validate`, `export` (`catalog.json`), `progress`,
 `session` (one build's catalog: live pull with reuse, load, cross-check, last good),
-`generate` (pages as files for engines without plugins), `suggest` (the one did-you-mean).
+`suggest` (the one did-you-mean).
 """
 
 __version__ = "0.1.0"

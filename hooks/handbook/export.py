@@ -24,6 +24,8 @@ from handbook.dbt.sources import DbtSource
 from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 1
+EXPORT_PATH = "catalog.json"  # at the site root, whatever the engine
+JSON_FORMAT = {"indent": 2, "sort_keys": True}  # json.dump(s) options; a newline follows
 
 
 def _time(value: datetime | None) -> str | None:

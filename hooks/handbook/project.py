@@ -62,6 +62,15 @@ class Project:
         return self.root / ".cache" / "handbook" / "pages"
 
     @property
+    def generate_record(self) -> Path:
+        """What `handbook generate` wrote and from what (git-ignored; see handbook.generate).
+
+        Not under `.cache/`: `zensical build --clean` deletes that folder, and without this
+        record `generate` could no longer tell its own files from the user's.
+        """
+        return self.root / ".handbook" / "generated.json"
+
+    @property
     def snapshot_dir(self) -> Path:
         return self.catalog_dir / "snapshot"
 

@@ -164,11 +164,11 @@ def _file_stamps(paths: tuple[Path, ...]) -> tuple:
 
 def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
     """`catalog.json`: metrics, sources and published Looker items, for other tools."""
-    from handbook.export import export
+    from handbook.export import EXPORT_PATH, JSON_FORMAT, export
 
-    path = Path(site_dir) / "catalog.json"
+    path = Path(site_dir) / EXPORT_PATH
     # Streamed to the file: the whole text of 20,000 items never sits in memory at once.
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(export(catalog, pages_dir), fh, indent=2, sort_keys=True)
+        json.dump(export(catalog, pages_dir), fh, **JSON_FORMAT)
         fh.write("\n")
     return path

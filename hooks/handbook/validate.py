@@ -175,11 +175,10 @@ def _check_reserved_pages(catalog: Catalog) -> list[Problem]:
 
     Pages `handbook generate` wrote there earlier are its own, not hand-written.
     """
-    from handbook.generate import written_by_generate
+    from handbook.generate.install import written_by_generate
 
     docs = catalog.project.docs_dir / "metrics"
-    if written_by_generate(docs):
-        return []
+    ours = written_by_generate(catalog.project)
     return [
         Problem(
             metric.file,
@@ -188,7 +187,7 @@ def _check_reserved_pages(catalog: Catalog) -> list[Problem]:
             "rename the metric or the page",
         )
         for metric in catalog.metrics
-        if (docs / f"{metric.name}.md").exists()
+        if (docs / f"{metric.name}.md").exists() and not ours(docs / f"{metric.name}.md")
     ]
 
 

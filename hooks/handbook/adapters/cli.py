@@ -70,22 +70,46 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
 
 
 def _generate(args: argparse.Namespace, project: Project) -> int:
-    from handbook.catalog import load_catalog
-    from handbook.generate import generate
-    from handbook.validate import validate_handbook
+    from handbook.generate.run import generate_once
 
     if args.no_directory_urls:  # links in raw HTML (the lineage SVG) are built for it
         project = replace(project, directory_urls=False)
-    catalog = load_catalog(project)
-    problems = validate_handbook(catalog)
-    for problem in problems:
+    pages_dir = args.pages_dir.strip("/")
+    if args.watch:
+        from handbook.generate.watch import timestamp, watch
+
+        def report(outcome: Any, first: bool) -> None:
+            what = "generated" if first else "catalog changed"
+            _report_generate(outcome, project, f"{timestamp()} {what}: ")
+
+        return watch(project, pages_dir, report, strict=args.strict)
+    return _report_generate(generate_once(project, pages_dir, strict=args.strict), project, "")
+
+
+def _report_generate(outcome: Any, project: Project, prefix: str) -> int:
+    """Print a run's problems and what it wrote; the exit code (1: nothing was written)."""
+    for problem in [*outcome.warnings, *outcome.errors]:
         print(problem, file=sys.stderr)
-    if any(p.severity == "error" for p in problems):
-        print("nothing was written; fix the errors above", file=sys.stderr)
+    installed = outcome.installed
+    if installed is None:
+        if outcome.stopped:
+            print(f"{prefix}the run stopped part-way; fix the error above", file=sys.stderr)
+            return 1
+        kept = "; the pages from the last good run stay" if prefix else ""
+        print(f"{prefix}nothing was written; fix the errors above{kept}", file=sys.stderr)
         return 1
-    written = generate(catalog, args.pages_dir.strip("/"))
+    for path in installed.kept:
+        print(
+            f"kept {project.relative(path)}: no longer generated, but changed since "
+            "`handbook generate` wrote it, so it is yours now",
+            file=sys.stderr,
+        )
     docs = project.relative(project.docs_dir)
-    print(f"wrote {len(written)} generated files below {docs}/")
+    print(
+        f"{prefix}wrote {len(installed.written)} generated files below {docs}/ "
+        f"({len(installed.unchanged)} unchanged, {len(installed.removed)} removed)",
+        flush=True,
+    )
     return 0
 
 
@@ -127,10 +151,12 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         "generate",
         help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
         description=(
-            "For engines without plugins (Zensical): validate the catalog and every [[…]] "
-            "reference, then write the generated pages and their stylesheet below docs/ "
-            "(git-ignored), replacing the previous ones atomically. Build with "
-            "`markdown_extensions: [handbook.refs]` in mkdocs.yml so references resolve."
+            "For engines without plugins (Zensical): validate the catalog, then write the "
+            "generated pages, their stylesheet, script and catalog.json below docs/ "
+            "(git-ignored), rewriting only files whose text changed. Files of yours are never "
+            "replaced or deleted: a generated page in the way of one is refused and nothing is "
+            "written. Build with `markdown_extensions: [handbook.refs]` in mkdocs.yml so "
+            "references resolve."
         ),
     )
     p.add_argument(
@@ -142,6 +168,19 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         "--no-directory-urls",
         action="store_true",
         help="the site sets `use_directory_urls: false` (pages at metrics/mau.html)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also refuse (write nothing) on what a plain build publishes with a warning: "
+        "[[…]] references that do not resolve, curated YAML naming content gone from Looker",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: write the pages again after any change under catalog/ (looked "
+        "at twice a second; beside `zensical serve`); a YAML error keeps the last good pages; "
+        "Ctrl-C stops",
     )
     p.set_defaults(func=_generate)
 

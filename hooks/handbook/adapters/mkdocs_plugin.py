@@ -57,6 +57,7 @@ from handbook.catalog import Catalog, empty_catalog
 from handbook.dbt.config import artifact_folders
 from handbook.errors import CatalogError
 from handbook.generate import CSS_PATH, JS_PATH, script, stylesheet
+from handbook.generate.gitignore import ignore_whole_folder
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
 from handbook.project import Project
 from handbook.render.banner import error_banner
@@ -232,6 +233,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         folder = self.project.generated_dir
         reused = self.serving and not self.catalog_changed and folder.is_dir()
         written = set() if reused else write_changed(pages, folder)  # reused: written last time
+        ignore_whole_folder(folder.parent)  # .cache/handbook/ never shows in `git status`
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
