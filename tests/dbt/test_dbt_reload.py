@@ -11,9 +11,11 @@ import json
 import os
 from html import unescape
 
+from conftest import run_cli
 from dbt_handbooks import TARGET, dbt_copy, small_handbook
 from handbook.catalog import load_catalog
 from handbook.dbt.config import artifact_folders
+from handbook.generate.state import generated_problems
 from handbook.session import BuildSession
 from test_serve import fetch
 from test_serve_editing import serving, wait_for
@@ -64,3 +66,18 @@ def test_mkdocs_serve_shows_a_new_dbt_source_freshness_without_a_restart(tmp_pat
         data["metadata"].update(invocation_started_at="2099-01-01T00:00:00Z")
         results.write_text(json.dumps(data), encoding="utf-8")  # as dbt writes it: in place
         wait_for(lambda: "2099-01-01 00:00 UTC" in board_text(board), "the new results", log)
+
+
+def test_generated_pages_go_stale_when_a_dbt_artifact_changes(tmp_path):
+    project = small_handbook(tmp_path / "hb")
+    done = run_cli(project, "generate")
+    assert done.returncode == 0, done.stderr
+    assert generated_problems(project, "") == []
+    results = project.root / TARGET / "sources.json"
+    data = json.loads(results.read_text(encoding="utf-8"))
+    data["metadata"].update(generated_at="2099-01-01T00:01:00Z")
+    results.write_text(json.dumps(data), encoding="utf-8")  # a new `dbt source freshness`
+    [problem] = generated_problems(project, "")
+    assert problem.file == f"{TARGET}/sources.json"
+    assert "stale: this file changed since they were written" in problem.message
+    assert "handbook generate" in problem.hint

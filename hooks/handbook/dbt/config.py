@@ -89,6 +89,21 @@ def load_dbt_config(project: Project) -> DbtConfig | None:
     return config
 
 
+def artifact_files(project: Project) -> list[Path]:
+    """The artifact files `catalog/dbt.yml` names (existing or not), outside the catalog
+    folder: what changes the catalog without a change under it. Empty when there is no
+    (readable) `catalog/dbt.yml`; its problems are the build's to say."""
+    try:
+        config = load_dbt_config(project)
+    except CatalogError:
+        return []
+    if config is None:
+        return []
+    inside = project.catalog_dir.resolve()
+    paths = (config.path(project, key) for key in ("manifest", "freshness_results"))
+    return [p for p in paths if p is not None and not p.is_relative_to(inside)]
+
+
 def artifact_folders(project: Project) -> list[Path]:
     """The existing folders holding the artifacts `catalog/dbt.yml` names, outside the catalog
     folder: what a preview watches so a new `dbt parse` or `dbt source freshness` shows.

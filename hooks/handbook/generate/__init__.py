@@ -72,13 +72,13 @@ def generate(
 ) -> Installed:
     """Write every generated page, the stylesheet and the filter script below docs/.
 
-    `inputs` are the catalog's digests taken before it was loaded (`inputs.catalog_digests`),
+    `inputs` are the catalog's digests taken before it was loaded (`inputs.input_digests`),
     `published_through` the problems the pages show rather than refuse (content gone from
     Looker); both go into the record for `handbook.generate.state`. A `cache` kept across
     runs (`--watch`) renders again only the pages whose inputs changed. CatalogError when a
     file of the user's is in the way (nothing is written then).
     """
-    from handbook.generate.inputs import catalog_digests
+    from handbook.generate.inputs import input_digests
 
     project = catalog.project
     previous = load_record(project) or Record()
@@ -86,7 +86,7 @@ def generate(
         pages_dir=pages_dir,
         directory_urls=project.directory_urls,
         generator=generator_digest(),
-        catalog=inputs if inputs is not None else catalog_digests(project.catalog_dir),
+        catalog=inputs if inputs is not None else input_digests(project),
         warnings=[
             WarningRecord(file=p.file, line=p.line, message=p.message, hint=p.hint)
             for p in published_through

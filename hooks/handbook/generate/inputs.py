@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import handbook
+from handbook.project import Project
 
 # The package's files that can change what a page says: code, templates, stylesheet, script.
 _SOURCE_SUFFIXES = (".py", ".j2", ".css", ".js")
@@ -30,6 +31,20 @@ def file_digest(path: Path) -> str | None:
         return sha256_bytes(path.read_bytes())
     except (IsADirectoryError, FileNotFoundError, NotADirectoryError, PermissionError):
         return None
+
+
+def input_digests(project: Project) -> dict[str, str]:
+    """What the pages are made from: `catalog_digests` of the catalog folder, plus the dbt
+    artifacts `catalog/dbt.yml` names outside it (keyed `dbt:<path from the handbook root>`;
+    a missing one is left out, so its appearance is a change too)."""
+    from handbook.dbt.config import artifact_files
+
+    out = catalog_digests(project.catalog_dir)
+    for path in artifact_files(project):
+        digest = file_digest(path)
+        if digest is not None:
+            out[f"dbt:{project.relative(path)}"] = digest
+    return out
 
 
 def catalog_digests(catalog_dir: Path) -> dict[str, str]:
@@ -65,6 +80,6 @@ def generator_digest() -> str:
 
 
 def changed_inputs(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
-    """The catalog files added, removed or edited between two `catalog_digests`, sorted."""
+    """The input files added, removed or edited between two `input_digests`, sorted."""
     names = recorded.keys() | current.keys()
     return sorted(n for n in names if recorded.get(n) != current.get(n))

@@ -47,11 +47,11 @@ def generate_once(
     hand pages' references: they only warn, and the engine's serve reports them itself.
     """
     from handbook.catalog import load_catalog
-    from handbook.generate.inputs import catalog_digests
+    from handbook.generate.inputs import input_digests
 
     # Digests first: a file saved while the run reads the catalog then makes the record
     # look stale (another run is due), never current.
-    inputs = catalog_digests(project.catalog_dir)
+    inputs = input_digests(project)
     try:
         catalog = load_catalog(project)
     except CatalogError as exc:

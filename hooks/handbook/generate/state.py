@@ -11,7 +11,7 @@ file made it so; the `handbook.refs` extension reports it (a warning, or a faile
 from __future__ import annotations
 
 from handbook.errors import CatalogError, Problem
-from handbook.generate.inputs import catalog_digests, changed_inputs, file_digest, generator_digest
+from handbook.generate.inputs import changed_inputs, file_digest, generator_digest, input_digests
 from handbook.generate.record import Record, absolute, load_record
 from handbook.project import Project
 
@@ -76,12 +76,17 @@ def _input_problems(project: Project, record: Record) -> list[Problem]:
                 "another version of the handbook package wrote them",
             )
         ]
-    changed = changed_inputs(record.catalog, catalog_digests(project.catalog_dir))
+    changed = changed_inputs(record.catalog, input_digests(project))
     if not changed:
         return []
-    catalog = project.relative(project.catalog_dir)
+    first = changed[0]
+    shown = (
+        first.removeprefix("dbt:")
+        if first.startswith("dbt:")
+        else f"{project.relative(project.catalog_dir)}/{first}"
+    )
     more = f" (and {len(changed) - 1} more file(s))" if len(changed) > 1 else ""
-    return [_stale(f"{catalog}/{changed[0]}", f"this file changed since they were written{more}")]
+    return [_stale(shown, f"this file changed since they were written{more}")]
 
 
 def _page_problems(project: Project, record: Record) -> list[Problem]:

@@ -1,9 +1,10 @@
 """`handbook generate --watch`: write the pages again whenever something under catalog/ changes.
 
 The companion of `zensical serve`, which watches docs/ but knows nothing of the catalog:
-this polls the catalog folder's fingerprint (one `stat` per file, `handbook.fingerprint`)
-every half second and runs `generate` again when it changes: a YAML file saved, the snapshot
-refreshed, a file added or removed. Only pages whose inputs changed are rendered again
+this polls the catalog folder's fingerprint (one `stat` per file, `handbook.fingerprint`),
+and that of the dbt artifacts `catalog/dbt.yml` names, every half second and runs `generate`
+again when it changes: a YAML file saved, the snapshot refreshed, a file added or removed, a
+new `dbt parse` or `dbt source freshness`. Only pages whose inputs changed are rendered again
 (`handbook.render.cache`) and only pages whose text changed are rewritten, so the engine
 re-renders just those. The hand pages' `[[…]]` references are left to the engine's serve to
 report (unless `--strict`). A run with errors (a YAML mistake) prints them with file and
@@ -20,7 +21,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from handbook.fingerprint import folder_fingerprint
+from handbook.dbt.config import artifact_files
+from handbook.fingerprint import files_fingerprint, folder_fingerprint
 from handbook.generate.run import Outcome, generate_once
 from handbook.project import Project
 from handbook.render.cache import RenderCache
@@ -66,7 +68,7 @@ def watch(
     first = True
     try:
         while True:
-            stamp = folder_fingerprint(project.catalog_dir)
+            stamp = _inputs_stamp(project)
             with _stop_after_run() as asked:
                 outcome = generate_once(
                     project, pages_dir, strict=strict, cache=cache, check_references=False
@@ -75,7 +77,7 @@ def watch(
             first = False
             if asked[0]:
                 raise _Stop
-            while folder_fingerprint(project.catalog_dir) == stamp:
+            while _inputs_stamp(project) == stamp:
                 time.sleep(interval)
     except (KeyboardInterrupt, _Stop):
         print(
@@ -84,6 +86,11 @@ def watch(
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _inputs_stamp(project: Project) -> tuple:
+    """What changes when a file the pages are made from changes (see the module docstring)."""
+    return folder_fingerprint(project.catalog_dir), files_fingerprint(artifact_files(project))
 
 
 def timestamp() -> str:
