@@ -70,12 +70,19 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
 
 
 def _generate(args: argparse.Namespace, project: Project) -> int:
+    from handbook.adapters.site_config import site_settings
     from handbook.catalog import load_catalog
     from handbook.generate import generate
     from handbook.validate import validate_handbook
 
     if args.no_directory_urls:  # links in raw HTML (the lineage SVG) are built for it
         project = replace(project, directory_urls=False)
+    # The Atom feed's absolute links: the site's address from mkdocs.yml or --site-url.
+    site_url, site_name = site_settings(project.root / "mkdocs.yml")
+    pages_dir = args.pages_dir.strip("/")
+    project = replace(
+        project, pages_dir=pages_dir, site_url=args.site_url or site_url, site_name=site_name
+    )
     catalog = load_catalog(project)
     problems = validate_handbook(catalog)
     for problem in problems:
@@ -83,7 +90,7 @@ def _generate(args: argparse.Namespace, project: Project) -> int:
     if any(p.severity == "error" for p in problems):
         print("nothing was written; fix the errors above", file=sys.stderr)
         return 1
-    written = generate(catalog, args.pages_dir.strip("/"))
+    written = generate(catalog, pages_dir)
     docs = project.relative(project.docs_dir)
     print(f"wrote {len(written)} generated files below {docs}/")
     return 0
@@ -143,7 +150,26 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         action="store_true",
         help="the site sets `use_directory_urls: false` (pages at metrics/mau.html)",
     )
+    p.add_argument(
+        "--site-url",
+        type=_http_url,
+        metavar="URL",
+        help="the site's address, for the Atom feed of Looker changes (default: site_url "
+        "in mkdocs.yml; without one no feed is written)",
+    )
     p.set_defaults(func=_generate)
+
+
+def _http_url(value: str) -> str:
+    """An http(s) URL with a host, for --site-url (argparse names the option on error)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(
+            f"must be an http(s) URL, e.g. https://example.com/ (got {value!r})"
+        )
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
