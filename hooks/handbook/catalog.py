@@ -174,13 +174,17 @@ class Catalog:
     def looker_changes(self) -> list[ContentChange]:
         """What pulls found changed, newest first, with the publishing policy in force now:
         nothing under an excluded or private folder (before or after the change, or a folder
-        the pull did not know) and no excluded board, not even as deleted."""
+        the pull did not know), no excluded board, not even as deleted, and nothing about
+        content the policy holds back today (a look renamed while public, then moved into
+        an excluded folder, has no history on the site)."""
         changes = self.change_log.changes if self.change_log else []
         shown = [c for c in changes if self._change_published(c)]
         return sorted(shown, key=lambda c: c.at, reverse=True)
 
     def _change_published(self, change: ContentChange) -> bool:
         policy = self.policy
+        if self.view is not None and self.view.lookup(change.kind, change.id)[0] == EXCLUDED:
+            return False
         if change.kind == "board":
             return change.id not in set(policy.exclude_boards)
         if change.personal and not policy.include_personal:
