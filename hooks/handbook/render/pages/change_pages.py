@@ -139,9 +139,9 @@ def feed(catalog: Catalog, shown: list[Pull]) -> str:
     """The Atom document: one entry per pull, newest first (callers check `site_url`)."""
     project = catalog.project
     page = _absolute(catalog, PATH)
-    updated = (
-        shown[0].at if shown else (catalog.looker_pulled_at or datetime(1970, 1, 1, tzinfo=UTC))
-    )
+    # The newest pull with a change; with none, the snapshot's pull (a feed needs a time).
+    updated = shown[0].at if shown else catalog.looker_pulled_at
+    assert updated is not None  # `specs` makes no feed without a Looker snapshot
     entries = []
     for pull in shown:
         count = len(pull.rows)
