@@ -110,6 +110,8 @@ def generated_pages(site: Path) -> list[str]:
         "looker/boards/",
         "looker/explores/",
         "looker/unused/",
+        "looker/broken/",
+        "looker/changes/",
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,11 @@ def test_generate_writes_every_page_and_the_stylesheet_under_docs(handbook_copy:
     result = run_cli(handbook_copy, "generate")
     assert result.returncode == 0, result.stderr
     docs = handbook_copy.docs_dir
-    pages = list(all_pages(load_catalog(handbook_copy)))
+    # The site's address and name come from mkdocs.yml (its `!ENV` default), for the feed.
+    site = "https://sourcegraph.github.io/data-handbook/"
+    project = replace(handbook_copy, site_url=site, site_name="Data & Analytics Handbook")
+    pages = list(all_pages(load_catalog(project)))
+    assert "looker/changes.xml" in {page.path for page in pages}
     for page in pages:
         assert (docs / page.path).read_text(encoding="utf-8") == page.content
     assert ".hb-badge" in (docs / "assets/handbook/handbook.css").read_text(encoding="utf-8")

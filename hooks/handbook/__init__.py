@@ -11,7 +11,8 @@ Subpackages, one concern each:
   `pull` (folders, dashboards, looks, owners, explores), `lookml` (explores of changed
   projects only), `boards` (boards, one request), `activity` and `recent_views` (System
   Activity usage and 90-day views), `validation` (the content validator's broken content).
-- `freshness`: dbt's pass / warn / error `rules`, and the `bigquery` metadata they judge.
+- `freshness`: dbt's pass / warn / error `rules` (and how a verdict ages: "not checked
+  since"), and the `bigquery` metadata they judge.
 - `dbt`: dbt as the source of truth for sources: `config` (`catalog/dbt.yml`), `artifacts`
   (`manifest.json` and `sources.json`, read cheaply), `loader` (read once per change and
   checked against each other), `sources` (dbt's tables as handbook sources, plus the notes a
@@ -30,13 +31,16 @@ Subpackages, one concern each:
 - `links`: Looker links judged against the snapshot (`check`), the lines a change added
   (`changed_lines`, for `--changed-since`), the `handbook check-links` command (`cli`), the
   nightly issue's body (`issue_report`).
-- `render`: Jinja2 `templating` with Markdown-safe escaping, the generated `pages`, `badges`,
-  how a resolved reference looks (`references`), the metric lineage diagram (`lineage_svg`,
-  its labels wrapped by `svg_text`), page URLs in either `use_directory_urls` style for
-  links no engine rewrites (`site_urls`), the serve error `banner`, and the stylesheet,
-  table script (filters, card labels) and templates the package ships (`assets/`,
-  `templates/`).
-- `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`) and the `handbook` command (`cli`).
+- `render`: Jinja2 `templating` with Markdown-safe escaping, the generated `pages` (reports,
+  Looker catalog, broken content, what changed, metrics, freshness), `badges` (statuses as
+  aged to the build), each look and dashboard's `trust` line and content errors, how a
+  resolved reference looks (`references`), the metric lineage diagram (`lineage_svg`, its
+  labels wrapped by `svg_text`), the `atom` feed of Looker changes, page URLs in either
+  `use_directory_urls` style for links no engine rewrites and absolute ones for the feed
+  (`site_urls`), the serve error `banner`, and the stylesheet, table script (filters, card
+  labels) and templates the package ships (`assets/`, `templates/`).
+- `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`), the `handbook` command (`cli`)
+  and what `handbook generate` reads from mkdocs.yml (`site_config`: the site's address).
 
 Core modules: `project` (where a handbook's files are), `errors` (user-facing problems with file
 and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),

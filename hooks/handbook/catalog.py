@@ -174,13 +174,17 @@ class Catalog:
     def looker_changes(self) -> list[ContentChange]:
         """What pulls found changed, newest first, with the publishing policy in force now:
         nothing under an excluded or private folder (before or after the change, or a folder
-        the pull did not know) and no excluded board, not even as deleted."""
+        the pull did not know), no excluded board, not even as deleted, and nothing about
+        content the policy holds back today (a look renamed while public, then moved into
+        an excluded folder, has no history on the site)."""
         changes = self.change_log.changes if self.change_log else []
         shown = [c for c in changes if self._change_published(c)]
         return sorted(shown, key=lambda c: c.at, reverse=True)
 
     def _change_published(self, change: ContentChange) -> bool:
         policy = self.policy
+        if self.view is not None and self.view.lookup(change.kind, change.id)[0] == EXCLUDED:
+            return False
         if change.kind == "board":
             return change.id not in set(policy.exclude_boards)
         if change.personal and not policy.include_personal:
@@ -260,9 +264,33 @@ class Catalog:
     @cached_property
     def source_statuses(self) -> dict[str, SourceStatus]:
         """Every source's freshness status, worked out once per build (dbt's rules, or
-        dbt's own verdicts where `catalog/dbt.yml` names them)."""
+        dbt's own verdicts where `catalog/dbt.yml` names them), aged to the build time: a
+        pass whose check is older than the table's threshold is "not checked since"."""
         results = self.dbt.results if self.dbt else None
-        return {s.source.name: s for s in evaluate(self.sources, self.freshness, results)}
+        states = evaluate(self.sources, self.freshness, results, now=self.built_at)
+        return {s.source.name: s for s in states}
+
+    @cached_property
+    def explore_sources(self) -> dict[tuple[str, str], list[str]]:
+        """Source names behind each (model, explore): the `sources:` of the metrics whose
+        `lookml_field` (`model.explore.view.field`) is on it, in metric order, each once.
+
+        The Looker snapshot knows no table names, so this is what "the data behind a look
+        or dashboard" can mean (the trust line, the reports page, dbt exposures)."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for metric in self.metrics:
+            model, _, rest = (metric.lookml_field or "").partition(".")
+            explore = rest.partition(".")[0]
+            if not (model and explore):
+                continue
+            known = out.setdefault((model, explore), [])
+            known += [n for n in metric.sources if n not in known and n in self.sources_by_name]
+        return out
+
+    def sources_behind(self, item: LookerItem) -> list[Source]:
+        """The data sources behind a look or dashboard's explore ([] when none is known)."""
+        names = self.explore_sources.get((item.model or "", item.explore or ""), [])
+        return [self.sources_by_name[n] for n in names]
 
     @property
     def watched_files(self) -> tuple[Path, ...]:

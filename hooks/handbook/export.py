@@ -9,6 +9,9 @@ Each item carries the content validator's errors (`content_errors`: message, mod
 explore, field, and where: tile, filter or schedule) and whether its owner's account is
 deactivated (`owner_disabled`); `looker.content_validation` says how current the errors are
 and counts broken content that is not published, without naming it.
+Freshness statuses are as of the build: a `pass` whose check is older than the table's
+`warn_after` (else `error_after`) is `not checked since`, with `last_result` and `as_of` (the
+check's time) beside it, on each source and table.
 Times are ISO 8601 in UTC; every section says when its data was pulled or checked. Page
 addresses (`page`) are relative to the site root, in the site's URL style.
 """
@@ -55,11 +58,16 @@ def _sources(catalog: Catalog) -> list[dict[str, Any]]:
         data = source.model_dump(mode="json")
         data["defined_in"] = "dbt" if isinstance(source, DbtSource) else "catalog"
         data["status"] = state.status
+        # An outdated status ("not checked since", or a warn or error as of an old check):
+        # what the check said, and when it ran; both null while the check still stands.
+        data["last_result"] = state.last_result
+        data["as_of"] = _time(state.as_of)
         data["checked_by"] = state.checked_by
         data["tables"] = [
             {
                 **table.table.model_dump(mode="json"),
                 "status": table.status,
+                "last_result": table.last_result,
                 "loaded_at": _time(table.loaded_at),
                 "age_seconds": int(table.age.total_seconds()) if table.age is not None else None,
                 "checked_at": _time(table.checked_at),

@@ -22,6 +22,12 @@ class Project:
     # The site's URL style (MkDocs' `use_directory_urls`): `metrics/mau/` or
     # `metrics/mau.html`, for the links MkDocs does not rewrite (raw HTML, SVG, catalog.json).
     directory_urls: bool = True
+    # The folder below docs/ the generated pages are in ("" for docs/ itself), and where and
+    # under what name the site is published (MkDocs' `site_url`, `site_name`; None when not
+    # known): for the links that must be absolute, the Atom feed's.
+    pages_dir: str = ""
+    site_url: str | None = None
+    site_name: str | None = None
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:

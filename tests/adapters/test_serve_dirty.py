@@ -25,8 +25,9 @@ def _reports(log: list[str]) -> list[tuple[int, int, int]]:
 
 
 def _mtimes(project: Project) -> dict[str, int]:
-    folder = project.generated_dir
-    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.md")}
+    folder = project.generated_dir  # the generated pages, and the Atom feed
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in files}
 
 
 def _exported_label(base: str, metric: str) -> str:

@@ -124,6 +124,13 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
         # The table filters too: the script ships with the package, not this docs/.
         assert "hb-filter" in (site / "assets/handbook/filters.js").read_text()
         assert "assets/handbook/filters.js" in (site / "metrics/index.html").read_text()
+        # The Atom feed of Looker changes, beside the changes page that links it.
+        changes = (site / "looker/changes/index.html").read_text(encoding="utf-8")
+        assert '<a href="../changes.xml" type="application/atom+xml">' in changes
+    feeds = [
+        (site / "looker/changes.xml").read_text("utf-8") for site in (mkdocs_site, zensical_site)
+    ]
+    assert feeds[0] == feeds[1] and "<feed xmlns=" in feeds[0]
 
 
 @pytest.mark.slow

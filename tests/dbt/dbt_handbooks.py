@@ -86,10 +86,11 @@ def refresh_bigquery(project: Project, endpoint: str) -> subprocess.CompletedPro
 
 
 def statuses_by_id(project: Project) -> dict[str, str]:
-    """The handbook's status of every dbt table, by dbt's unique_id."""
+    """The handbook's status of every dbt table as its check gave it, by dbt's unique_id
+    (a pass whose check has since aged past its warn_after is the pass dbt wrote)."""
     catalog = load_catalog(project)
     return {
-        t.table.unique_id: t.status
+        t.table.unique_id: t.last_result or t.status
         for state in catalog.source_statuses.values()
         for t in state.tables
         if isinstance(t.table, DbtTable)

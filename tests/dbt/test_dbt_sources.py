@@ -8,7 +8,7 @@ warehouse itself through `handbook refresh --only bigquery`.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -171,3 +171,30 @@ def test_text_from_the_manifest_is_escaped_on_the_board(tmp_path: Path):
     text = board(load_catalog(project))
     assert "<img" not in text and "<script" not in text and "](javascript" not in text
     assert "&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in text
+
+
+def test_dbts_verdicts_age_like_any_check(tmp_path: Path):
+    """A pass dbt wrote longer ago than the table's warn_after (its error_after when it has
+    none) is "not checked since" dbt's snapshotted_at, with the pass as its last result; a
+    warn or error keeps its status, marked as of that time."""
+    project = small_handbook(tmp_path / "hb")
+    results = json.loads((ARTIFACTS / "sources.json").read_text(encoding="utf-8"))["results"]
+    checked = {r["unique_id"]: r["snapshotted_at"] for r in results}
+
+    def table(now_after: timedelta, source: str, name: str):
+        at = datetime.fromisoformat(checked[f"{FIXTURE}.{source}.{name}"]) + now_after
+        state = load_catalog(project, now=at).source_statuses[source]
+        return next(t for t in state.tables if t.table.name == name)
+
+    # stripe.charges: a pass, warn_after 6 hours.
+    charges = table(timedelta(hours=6), "stripe", "charges")
+    assert (charges.status, charges.last_result) == ("pass", None)
+    charges = table(timedelta(hours=6, seconds=1), "stripe", "charges")
+    assert (charges.status, charges.last_result) == ("not checked since", "pass")
+    assert charges.checked_at.isoformat() == checked[f"{FIXTURE}.stripe.charges"]
+    # web_analytics.sessions: a pass with only error_after (30 minutes).
+    sessions = table(timedelta(minutes=30, seconds=1), "web_analytics", "sessions")
+    assert sessions.status == "not checked since"
+    # crm.companies: a warn stays a warn, marked as outdated.
+    companies = table(timedelta(days=20), "crm", "companies")
+    assert (companies.status, companies.last_result) == ("warn", "warn")

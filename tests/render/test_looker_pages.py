@@ -20,7 +20,7 @@ from handbook.catalog import Catalog, Notice, load_catalog
 from handbook.curated.policy import LookerPolicy, apply_policy
 from handbook.curated.reports import ReportList
 from handbook.project import Project
-from handbook.render.pages import Page, looker_pages
+from handbook.render.pages import Page, broken_pages, change_pages, looker_pages
 from handbook.snapshot.model import (
     LookerExplore,
     LookerField,
@@ -79,7 +79,9 @@ def make_catalog(
 
 
 def looker_pages_by_path(catalog: Catalog) -> dict[str, Page]:
-    return {p.path: p for p in looker_pages.pages(catalog)}
+    """Every page below looker/ (the catalog, broken content, what changed)."""
+    modules = (looker_pages, broken_pages, change_pages)
+    return {p.path: p for m in modules for p in m.pages(catalog) if p.path.endswith(".md")}
 
 
 def to_html(md: str) -> str:
@@ -283,8 +285,9 @@ def test_folder_page_gives_each_item_a_heading_and_anchor_sorted_by_views():
     assert '<h3 id="dashboard-2">' in html and '<h3 id="look-1">' in html
     sections = {a: text for a, _, text in item_sections(page.content)}
     assert "owner Bob" in sections["dashboard-2"] and "updated 2026-11-12" in sections["look-1"]
-    assert "12 in the last 90 days, 500 since created" in sections["dashboard-2"]
-    assert "no 90-day count" in sections["look-3"] and "50 since created" in sections["look-3"]
+    assert "500 views since created" in sections["dashboard-2"]
+    assert "12 views in 90 days" in sections["dashboard-2"]
+    assert "90-day views not read" in sections["look-3"] and "50 views since" in sections["look-3"]
     assert "few" in sections["look-1"] and "1 favorites" in sections["look-1"]
     assert ("https://example.looker.com/dashboards/2", "Open in Looker") in parsed.links
     # No wide table, and the page's own table of contents is hidden (thousands of items).
@@ -430,7 +433,8 @@ def test_unused_report_boundary_is_exactly_unused_after_days():
         "looker/unused.md"
     ]
     parsed = Html(to_html(page.content))
-    assert [h[1] for h in parsed.headings if h[0] == "h2"] == ["Ann", "Bob", "No owner"]
+    owners = [h[1] for h in parsed.headings if h[0] == "h2"]
+    assert owners == ["Ann", "Bob", "No owner", "Content whose owner left"]
     assert [r[0] for r in rows(section(page.content, "## Ann"))] == ["Long ago", "Exactly 90 days"]
     bob = rows(section(page.content, "## Bob"))
     assert [(r[0], r[3]) for r in bob] == [("Never viewed", "never")]
@@ -464,6 +468,8 @@ def test_no_snapshot_still_generates_the_nav_pages_saying_so():
         "looker/boards.md",
         "looker/explores.md",
         "looker/unused.md",
+        "looker/broken.md",
+        "looker/changes.md",
     }
     for page in pages.values():
         html = to_html(page.content)
@@ -536,7 +542,7 @@ def test_failed_pull_older_than_the_snapshot_shows_no_notice(handbook_copy: Proj
         load_catalog(handbook_copy, now=snap.pulled_at + timedelta(days=1))
     )
     for page in pages.values():
-        assert "admonition" not in to_html(page.content)
+        assert "Pull failed" not in to_html(page.content)
 
 
 def test_failed_pull_with_no_snapshot_at_all(handbook_copy: Project):
@@ -548,6 +554,8 @@ def test_failed_pull_with_no_snapshot_at_all(handbook_copy: Project):
         "looker/boards.md",
         "looker/explores.md",
         "looker/unused.md",
+        "looker/broken.md",
+        "looker/changes.md",
     }
     for page in pages.values():
         html = to_html(page.content)

@@ -70,11 +70,17 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
 
 
 def _generate(args: argparse.Namespace, project: Project) -> int:
+    from handbook.adapters.site_config import site_settings
     from handbook.generate.run import generate_once
 
     if args.no_directory_urls:  # links in raw HTML (the lineage SVG) are built for it
         project = replace(project, directory_urls=False)
+    # The Atom feed's absolute links: the site's address from mkdocs.yml or --site-url.
+    site_url, site_name = site_settings(project.root / "mkdocs.yml")
     pages_dir = args.pages_dir.strip("/")
+    project = replace(
+        project, pages_dir=pages_dir, site_url=args.site_url or site_url, site_name=site_name
+    )
     if args.watch:
         from handbook.generate.watch import timestamp, watch
 
@@ -182,7 +188,26 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         "at twice a second; beside `zensical serve`); a YAML error keeps the last good pages; "
         "Ctrl-C stops",
     )
+    p.add_argument(
+        "--site-url",
+        type=_http_url,
+        metavar="URL",
+        help="the site's address, for the Atom feed of Looker changes (default: site_url "
+        "in mkdocs.yml; without one no feed is written)",
+    )
     p.set_defaults(func=_generate)
+
+
+def _http_url(value: str) -> str:
+    """An http(s) URL with a host, for --site-url (argparse names the option on error)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(
+            f"must be an http(s) URL, e.g. https://example.com/ (got {value!r})"
+        )
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -140,6 +140,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             catalog_path=Path(self.config.catalog_dir).resolve(),
             docs_path=Path(config.docs_dir).resolve(),
             directory_urls=config.use_directory_urls,
+            pages_dir=self.config.pages_dir,
+            site_url=config.site_url or None,
+            site_name=config.site_name or None,
         )
         self._use_extensions(config)
         if self.config.stylesheet and CSS_PATH not in [str(css) for css in config.extra_css]:
@@ -227,7 +230,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     # --- files and pages -----------------------------------------------------------------
     def on_files(self, files: Files, *, config: Any) -> Files:
-        """The generated pages (kept in `project.generated_dir`), stylesheet and script."""
+        """The generated pages (kept in `project.generated_dir`), stylesheet and script.
+
+        A generated file that is not Markdown (the Atom feed, `looker/changes.xml`) becomes
+        a static file of the site: MkDocs copies it as it is."""
         assert self.catalog is not None and self.project is not None
         pages = self._generated_pages()
         folder = self.project.generated_dir

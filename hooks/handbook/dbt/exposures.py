@@ -43,17 +43,12 @@ def _name(item: LookerItem) -> str:
 
 def _depends_on(catalog: Catalog, item: LookerItem) -> list[str]:
     """`source('…', '…')` for every table of the dbt sources behind the item's explore."""
-    if not (item.model and item.explore):
-        return []
-    prefix = f"{item.model}.{item.explore}."
-    found: list[str] = []
-    for metric in catalog.metrics:
-        if not (metric.lookml_field or "").startswith(prefix):
-            continue
-        for name in metric.sources:
-            source = catalog.sources_by_name.get(name)
-            if isinstance(source, DbtSource):
-                found += [f"source({source.name!r}, {table.name!r})" for table in source.tables]
+    found = [
+        f"source({source.name!r}, {table.name!r})"
+        for source in catalog.sources_behind(item)
+        if isinstance(source, DbtSource)
+        for table in source.tables
+    ]
     return list(dict.fromkeys(found))
 
 

@@ -13,6 +13,14 @@ Ages are measured when each table was checked (its `checked_at`, dbt's `snapshot
 not at build time, so a page built a week later shows the same statuses as the check did,
 and says when that was. Every status keeps that time.
 
+A verdict is as old as its check. Once the time from a table's check to the build is longer
+than the table's `warn_after` (its `error_after` when it has no `warn_after`), the check no
+longer says anything about today: a `pass` then becomes `not checked since` (its own status,
+never shown as a pass) with the last result kept beside it, and every other verdict keeps
+its status but is marked as outdated (`TableStatus.last_result`), for pages to say "as of"
+its check time (`aged`). Only the crossing of that threshold changes a status, so a page built
+twice in an hour says the same thing.
+
 Tables of sources dbt defines take dbt's own verdicts when `catalog/dbt.yml` names
 `freshness_results:` (dbt's `sources.json`): the status, load time, age and check time dbt
 wrote, never recomputed. A table that file has no result for was not checked: dbt-core 1.11
@@ -21,7 +29,7 @@ leaves out the tables it could not check (dbt-core issue 12812), so it must not 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -31,10 +39,18 @@ from handbook.dbt.sources import DbtTable, freshness_rule
 from handbook.redact import scrub
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness, freshness_key
 
-Status = Literal["pass", "warn", "error", "runtime error", "not checked"]
+Status = Literal["pass", "not checked since", "warn", "error", "runtime error", "not checked"]
 
-# Worst last. A confirmed breach outranks an unknown, which outranks a warning.
-_RANK: dict[str, int] = {"pass": 0, "not checked": 1, "warn": 2, "runtime error": 3, "error": 4}
+# Worst last. A confirmed breach outranks an unknown, which outranks a warning; a pass whose
+# check is too old to stand is the mildest unknown.
+_RANK: dict[str, int] = {
+    "pass": 0,
+    "not checked since": 1,
+    "not checked": 2,
+    "warn": 3,
+    "runtime error": 4,
+    "error": 5,
+}
 
 FRESHNESS_STATUSES = frozenset(_RANK)
 
@@ -63,6 +79,13 @@ class TableStatus:
     method: str | None = None  # "metadata", "max_field", or "dbt" (dbt's own verdict)
     reason: str | None = None  # why it is a runtime error / not checked
     checked_at: datetime | None = None  # when this verdict was true; None: never checked
+    # The verdict of a check older than the table's threshold (see `aged`); None while the
+    # check still stands. `status` is then "not checked since" for a pass, else the same.
+    last_result: Status | None = None
+
+    @property
+    def outdated(self) -> bool:
+        return self.last_result is not None
 
 
 @dataclass(frozen=True)
@@ -86,6 +109,48 @@ class SourceStatus:
     @property
     def failures(self) -> list[TableStatus]:
         return [t for t in self.tables if t.status == "runtime error"]
+
+    @property
+    def deciding(self) -> list[TableStatus]:
+        """The tables whose status is the source's (its worst)."""
+        return [t for t in self.tables if t.status == self.status]
+
+    @property
+    def as_of(self) -> datetime | None:
+        """When the checks behind an outdated status ran (the oldest of them), for "not
+        checked since <time>" or "warn as of <time>"; None when the status's checks stand."""
+        times = [t.checked_at for t in self.deciding if t.outdated and t.checked_at]
+        return min(times) if times else None
+
+    @property
+    def last_result(self) -> Status | None:
+        """What the outdated checks behind the status said ("pass" for "not checked
+        since"); None when the status's checks stand."""
+        results = [t.last_result for t in self.deciding if t.last_result is not None]
+        return worst(results) if results else None
+
+
+def outdated_after(rule: FreshnessRule | None) -> timedelta | None:
+    """How long a check of a table under `rule` stands: its warn_after, else its error_after."""
+    if rule is None:
+        return None
+    limit = rule.warn_after or rule.error_after
+    return limit.delta if limit else None
+
+
+def aged(state: TableStatus, now: datetime) -> TableStatus:
+    """`state` as it reads at `now`: outdated once `now - checked_at` exceeds the threshold.
+
+    Strictly greater, like dbt's own comparisons: a check exactly one `warn_after` old
+    still stands. A table never checked, or with no SLA, has no threshold to cross.
+    """
+    limit = outdated_after(state.rule)
+    if state.checked_at is None or limit is None or state.status == "not checked":
+        return state
+    if now - state.checked_at <= limit:
+        return state
+    shown: Status = "not checked since" if state.status == "pass" else state.status
+    return replace(state, status=shown, last_result=state.status)
 
 
 def table_status(
@@ -157,9 +222,9 @@ def _result_for(
     return found
 
 
-def _dbt_status(source: Source, results: FreshnessResults) -> SourceStatus:
+def _dbt_status(source: Source, results: FreshnessResults, now: datetime | None) -> SourceStatus:
     tables = [
-        dbt_table_status(t, results.results.get(t.unique_id), results)
+        _at(dbt_table_status(t, results.results.get(t.unique_id), results), now)
         for t in source.tables
         if isinstance(t, DbtTable)
     ]
@@ -167,15 +232,21 @@ def _dbt_status(source: Source, results: FreshnessResults) -> SourceStatus:
     return SourceStatus(source, status, tables, results.checked_at, "dbt source freshness")
 
 
+def _at(state: TableStatus, now: datetime | None) -> TableStatus:
+    return state if now is None else aged(state, now)
+
+
 def evaluate(
     sources: list[Source],
     snapshot: FreshnessSnapshot | None,
     dbt_results: FreshnessResults | None = None,
+    now: datetime | None = None,
 ) -> list[SourceStatus]:
     """Every source's status, in the order given; one pass over the snapshot.
 
     With `dbt_results`, sources dbt defines take dbt's verdicts; the others (and, without
-    it, dbt's too) are judged from the BigQuery snapshot.
+    it, dbt's too) are judged from the BigQuery snapshot. With `now` (the build time), each
+    verdict is `aged` to it; without, statuses are as the checks gave them.
     """
     results = {t.key: t for t in snapshot.tables} if snapshot else {}
     # Snapshots written before answers were keyed by field and filter: by table alone.
@@ -184,10 +255,10 @@ def evaluate(
     out = []
     for source in sources:
         if dbt_results is not None and source.tables and isinstance(source.tables[0], DbtTable):
-            out.append(_dbt_status(source, dbt_results))
+            out.append(_dbt_status(source, dbt_results, now))
             continue
         tables = [
-            table_status(source, t, _result_for(source, t, results, legacy), checked_at)
+            _at(table_status(source, t, _result_for(source, t, results, legacy), checked_at), now)
             for t in source.tables
         ]
         out.append(SourceStatus(source, worst([t.status for t in tables]), tables, checked_at))

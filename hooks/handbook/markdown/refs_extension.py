@@ -303,16 +303,24 @@ def _unstash(text: str) -> str:
 
 # Characters XML (and so the element tree) cannot hold; Looker titles are untrusted text.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# An `&` the serializer would take for the start of a character reference (its RE_AMP).
+_REFERENCE_LIKE = re.compile(r"&(?=(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
 
 
 def _element(html: str) -> etree.Element:
-    """Our own well-formed HTML as elements, its text kept from further inline parsing."""
+    """Our own well-formed HTML as elements, its text kept from further inline parsing.
+
+    Python-Markdown's serializer leaves an `&` that starts something shaped like a
+    character reference as it is, so text that reads `&lt;b&gt;` (a Looker title, say)
+    would reach the browser as `<b>`: such an `&` is written as `&amp;` here, which the
+    serializer then keeps, and the reader sees the text as typed.
+    """
     root = etree.fromstring(f'<span class="hb-ref">{_NOT_XML.sub("", html)}</span>')
     for node in root.iter():
         if node.text:
-            node.text = AtomicString(node.text)
+            node.text = AtomicString(_REFERENCE_LIKE.sub("&amp;", node.text))
         if node.tail:
-            node.tail = AtomicString(node.tail)
+            node.tail = AtomicString(_REFERENCE_LIKE.sub("&amp;", node.tail))
     return root
 
 

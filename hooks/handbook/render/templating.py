@@ -53,7 +53,9 @@ def ident(value: Any) -> Markup:
     """
     if value is None:
         return Markup("")
-    return Markup("<wbr>").join(md_text(part) for part in _IDENT_BREAK.split(str(value)))
+    # Whitespace is collapsed once, for the whole value: a part must keep its spaces.
+    first, *rest = _IDENT_BREAK.split(" ".join(str(value).split()))
+    return Markup("<wbr>").join([md_text(first), *(Markup(p.translate(_ESCAPES)) for p in rest)])
 
 
 def _finalize(value: Any) -> Any:

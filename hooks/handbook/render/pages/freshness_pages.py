@@ -21,7 +21,7 @@ from markupsafe import Markup
 from handbook.curated.sources import Source
 from handbook.dbt.sources import DbtSource
 from handbook.freshness.rules import SourceStatus, TableStatus, sla_text
-from handbook.render.badges import freshness_badge
+from handbook.render.badges import verdict
 from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, humanize_age, md_text, render
@@ -69,7 +69,7 @@ def _table_row(state: SourceStatus, row: TableStatus) -> TableRow:
     method = _METHOD.get(row.method, "—").format(field=field)
     owner = getattr(row.table, "owner", None)
     owner = owner if owner != state.source.owner else None
-    return TableRow(row, freshness_badge(row.status), sla_text(row.rule), method, owner)
+    return TableRow(row, verdict(row), sla_text(row.rule), method, owner)
 
 
 def _dbt_origin(source: Source) -> str | None:
@@ -87,7 +87,7 @@ def _view(state: SourceStatus) -> SourceView:
         state=state,
         anchor=slug,
         link=Markup("[{}](#{})").format(md_text(state.source.label), slug),
-        badge=freshness_badge(state.status),
+        badge=verdict(state),
         sla=state.source.sla,
         newest=state.newest_age,
         oldest=state.oldest_age,
@@ -145,7 +145,9 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
         dbt = (results.metadata, list(results.results.values())) if results else None
         view = DbtView.of(catalog)
         shown = (view.used, view.from_results, view.checked_at, str(humanize_age(view.age)))
-        return digest(notices, edit, catalog.sources, catalog.freshness, dbt, shown)
+        # Statuses as aged to this build: a page changes when one crosses its threshold.
+        aged = [str(verdict(t)) for s in catalog.source_statuses.values() for t in s.tables]
+        return digest(notices, edit, catalog.sources, catalog.freshness, dbt, shown, aged)
 
     yield PageSpec(PATH, key, lambda: Page(PATH, board(catalog), edit_path=edit))
 

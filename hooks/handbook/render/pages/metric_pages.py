@@ -26,9 +26,10 @@ from handbook.render.badges import freshness_summary, status_badge
 from handbook.render.cache import PageSpec, digest
 from handbook.render.lineage_svg import Node, lineage_svg
 from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import explore_anchor
+from handbook.render.pages.looker_pages import explore_anchor, item_entry, relative_to
 from handbook.render.site_urls import site_href
 from handbook.render.templating import anchor, format_date, link, md_text, number, render
+from handbook.render.trust import broken_flag, validation_caveat
 from handbook.snapshot.model import LookerItem
 
 STATUSES = ("certified", "draft", "deprecated")
@@ -91,14 +92,21 @@ def _items_for(metric: Metric, catalog: Catalog) -> tuple[list[LookerItem], set]
 
 
 def _item_cells(item: LookerItem, catalog: Catalog) -> tuple[Markup, Markup]:
-    """An item's row in a metric's "In Looker" table: its linked title, and the cells after.
+    """An item's row in a metric's "In Looker" table: its linked title, and what follows it:
+    the rest of the title cell (a "Broken in Looker" flag with its errors, or nothing), then
+    the other cells.
 
     Escaped as the template's `{{ … }}` would. An item querying a popular field is listed
     on many metric pages (at 20,000 items, 100,000 rows for 20,000 items), so `specs` makes
     each item's cells once per build instead of once per row.
     """
+    flag = Markup("")
+    errors = catalog.validation_errors(item.kind, item.id)
+    if errors:  # every metric page is in metrics/, as the glossary: one link serves them all
+        entry = relative_to("metrics/index.md", item_entry(catalog, item))
+        flag = Markup("<br>") + broken_flag(errors, entry)
     cells = (
-        f"{md_text(item.kind)} | {md_text(catalog.folder_title(item.folder_id))} | "
+        f"{flag} | {md_text(item.kind)} | {md_text(catalog.folder_title(item.folder_id))} | "
         f"{md_text(item.owner or '—')} | {number(item.recent_views)} | "
         f"{number(item.view_count)} | {format_date(item.updated_at)} |"
     )
@@ -211,8 +219,16 @@ def _metric(
         freshness=_freshness(metric, catalog),
         explore_url=catalog.explore_url(explore) if explore else None,
         replacement=_link_view(replacement) if replacement else None,
+        caveat=_caveat(view.items, catalog),
     )
     return Page(metric_page(metric.name), content, edit_path=metric.file or None)
+
+
+def _caveat(items: list[LookerItem], catalog: Catalog) -> str | None:
+    """How current the validation is, when the page shows a broken item."""
+    if not any(catalog.validation_errors(i.kind, i.id) for i in items):
+        return None
+    return validation_caveat(catalog)
 
 
 def _metric_key(metric: Metric, catalog: Catalog, notices: str, dumps: dict[int, str]) -> str:
@@ -232,6 +248,8 @@ def _metric_key(metric: Metric, catalog: Catalog, notices: str, dumps: dict[int,
         metric,
         metric.file,
         [dumps[id(i)] for i in items],
+        [catalog.validation_errors(i.kind, i.id) for i in items],
+        _caveat(items, catalog),
         [catalog.sources_by_name.get(name) for name in metric.sources],
         [
             str(freshness_summary(catalog.source_statuses[n]))
