@@ -40,6 +40,14 @@ def git(root: Path, *args: str) -> str:
     return done.stdout
 
 
+def expected_pages(project: Project) -> list:
+    """What `generate` writes for this handbook: its site's address and name come from
+    mkdocs.yml (its `!ENV` default), for the Atom feed."""
+    site = "https://sourcegraph.github.io/data-handbook/"
+    with_site = replace(project, site_url=site, site_name="Data & Analytics Handbook")
+    return list(all_pages(load_catalog(with_site)))
+
+
 def git_repo(project: Project) -> None:
     """The handbook as a fresh repository with everything in it committed."""
     git(project.root, "init", "-q", "-b", "main")
@@ -53,10 +61,7 @@ def test_generate_writes_every_page_and_the_stylesheet_under_docs(handbook_copy:
     result = run_cli(handbook_copy, "generate")
     assert result.returncode == 0, result.stderr
     docs = handbook_copy.docs_dir
-    # The site's address and name come from mkdocs.yml (its `!ENV` default), for the feed.
-    site = "https://sourcegraph.github.io/data-handbook/"
-    project = replace(handbook_copy, site_url=site, site_name="Data & Analytics Handbook")
-    pages = list(all_pages(load_catalog(project)))
+    pages = expected_pages(handbook_copy)
     assert "looker/changes.xml" in {page.path for page in pages}
     for page in pages:
         assert (docs / page.path).read_text(encoding="utf-8") == page.content
@@ -185,7 +190,7 @@ def test_the_old_generates_folders_are_taken_over_and_the_users_files_kept(
 ):
     """What the old `generate` left: marked folders, whole-folder swaps, a logo inside."""
     docs = handbook_copy.docs_dir
-    pages = list(all_pages(load_catalog(handbook_copy)))
+    pages = expected_pages(handbook_copy)
     for page in pages:
         (docs / page.path).parent.mkdir(parents=True, exist_ok=True)
         (docs / page.path).write_text("# an older version\n", encoding="utf-8")
