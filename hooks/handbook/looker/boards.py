@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from handbook.looker.rows import BOARD_FIELDS, board
+from handbook.looker.rows import BOARD_FIELDS, board, id_sort_key
 from handbook.snapshot.model import LookerBoard
 
 
@@ -29,4 +29,4 @@ def pull_boards(client: ListGetter, fields: str = BOARD_FIELDS) -> list[LookerBo
     `deleted_at`); a board without them has none.
     """
     boards = [board(row) for row in client.get_list("/boards", {"fields": fields})]
-    return sorted(boards, key=lambda b: (len(b.id), b.id))
+    return sorted(boards, key=lambda b: id_sort_key(b.id))
