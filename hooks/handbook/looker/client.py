@@ -80,7 +80,7 @@ class LookerClient:
         try:
             return json.loads(text or "")
         except (ValueError, TypeError):
-            raise malformed(f"GET {path}", "a body that is not JSON (truncated?)") from None
+            raise malformed(f"GET {path}", NOT_JSON) from None
 
     def get_list(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """One GET whose answer must be a JSON list of objects."""
