@@ -14,7 +14,8 @@ import pytest
 from conftest import _clean_env, run_build, run_cli, serve_directory
 from fakes.fake_bigquery import FakeBigQuery, FakeTable
 from fakes.fake_looker import FakeLooker, synthetic
-from handbook.looker.client import PullSettings, _api_settings
+from handbook.looker.pull_settings import PullSettings
+from handbook.looker.sdk import api_settings
 from handbook.project import Project
 from handbook.settings import load_settings
 
@@ -89,7 +90,7 @@ def test_base_urls_with_paths_and_slashes_become_one_root(monkeypatch, typed: st
     settings = PullSettings.from_env()
     assert settings.base_url == used
     # What looker-sdk builds its login URL from: f"{base_url}/api/4.0/login".
-    assert f"{_api_settings(settings).base_url}/api/4.0/login" == f"{used}/api/4.0/login"
+    assert f"{api_settings(settings).base_url}/api/4.0/login" == f"{used}/api/4.0/login"
 
 
 def test_every_wrong_setting_is_reported_at_once_and_secrets_are_never_echoed(monkeypatch):

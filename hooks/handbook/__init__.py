@@ -7,10 +7,21 @@ Subpackages, one concern each:
 
 - `snapshot`: the pulled snapshot as plain data (`model`), its atomic JSON `store`, and
   `changes` (what changed between two Looker pulls, for `changes.json`).
-- `looker`: the only code that talks to Looker: `client` (HTTP, retries, request counting),
-  `pull` (folders, dashboards, looks, owners, explores), `lookml` (explores of changed
-  projects only), `boards` (boards, one request), `activity` and `recent_views` (System
-  Activity usage and 90-day views), `validation` (the content validator's broken content).
+- `looker`: the only code that talks to Looker.
+  - `pull`: one whole catalog pull: which requests, in what order, one snapshot or none.
+  - `pull_settings`: `PullSettings`, where Looker is and how hard a pull tries.
+  - `client`: `LookerClient`: log in, GET parsed JSON, run inline queries, count requests.
+  - `sdk`: looker-sdk subclassed: `ConfiguredApiSettings` and `RetryingTransport`.
+  - `paging`: long answers page by page, each row once (offset searches, id-keyed queries).
+  - `pool`: the pull's threads, side by side; the first failure stops them all.
+  - `rows`: Looker's JSON rows as the snapshot's models, with their `fields=` projections.
+  - `faults`: how the pull words failures, refusals and parts kept from an earlier pull.
+  - `lookml`: explores fetched again only for projects whose deployed commit changed.
+  - `boards`: every board in one request.
+  - `activity`: System Activity's explore and fields per item, kept when it fails.
+  - `recent_views`: System Activity's views of each item in the last 90 days.
+  - `validation`: the content validator's broken content, kept when it fails.
+  - `verify`: which look, dashboard and board ids Looker knows now (`check-links --live`).
 - `freshness`: dbt's pass / warn / error `rules` (and how a verdict ages: "not checked
   since"), and the `bigquery` metadata they judge.
 - `dbt`: dbt as the source of truth for sources: `config` (`catalog/dbt.yml`), `artifacts`
@@ -46,7 +57,7 @@ Core modules: `project` (where a handbook's files are), `errors` (user-facing pr
 and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),
 `refresh` (a whole pull, written atomically), `pull_marker` (a pull in progress, or killed),
 `pull_lock` (one pull of a source at a time), `settings` (every environment setting, checked),
-`validate`, `export` (`catalog.json`), `progress`,
+`validate`, `export` (`catalog.json`), `progress`, `timefmt` (the one way a time is written),
 `session` (one build's catalog: live pull with reuse, load, cross-check, last good),
 `suggest` (the one did-you-mean).
 """

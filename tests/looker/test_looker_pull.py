@@ -17,7 +17,8 @@ from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
 from handbook.catalog import load_catalog
 from handbook.errors import PullError
 from handbook.looker import activity as looker_activity
-from handbook.looker.pull import PullSettings, pull_snapshot, verify_ids
+from handbook.looker.pull import PullSettings, pull_snapshot
+from handbook.looker.verify import verify_ids
 from handbook.project import Project
 from handbook.render.pages.metric_pages import pages as metric_pages
 

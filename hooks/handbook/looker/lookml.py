@@ -8,9 +8,8 @@ commit (`git_branch` → `ref`, one call per project), and an explore whose proj
 the commit the previous snapshot recorded is copied from that snapshot. Projects are judged
 one by one: a project the API user may not read (its `git_branch` answers 403 or 404) has
 its explores fetched again, every other project at the same commit keeps its copies, and
-one note names the projects that were refused.
-
-Mapping Looker's rows onto the snapshot models lives here too; `looker_pull` orchestrates.
+one note names the projects that were refused. Reading an explore's answer is
+`rows.explore`.
 """
 
 from __future__ import annotations
@@ -19,45 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import ValidationError
-
-from handbook.errors import PullError, first_validation_error
-from handbook.looker.client import SOURCE, LookerClient
-from handbook.snapshot.model import LookerExplore, LookerField, LookerProject, LookerSnapshot
+from handbook.errors import PullError
+from handbook.looker.client import LookerClient
+from handbook.looker.faults import is_refusal
+from handbook.snapshot.model import LookerProject, LookerSnapshot
 
 MODEL_FIELDS = "name,project_name,explores(name)"
-EXPLORE_FIELDS = (
-    "name,label,description,"
-    "fields(dimensions(name,label,description,type,category,hidden),"
-    "measures(name,label,description,type,category,hidden),"
-    "filters(name,label,description,type,category,hidden),"
-    "parameters(name,label,description,type,category,hidden))"
-)
-_CATEGORIES = {
-    "dimensions": "dimension",
-    "measures": "measure",
-    "filters": "filter",
-    "parameters": "parameter",
-}
 
 
-def validated(model: Any, data: dict[str, Any], what: str) -> Any:
-    """`model` built from Looker's `data`, or a PullError naming what was unreadable."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise PullError(
-            SOURCE, f"Looker sent an unreadable {what} {first_validation_error(exc)}"
-        ) from None
-
-
-def text_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def quoted(part: str) -> str:
+def _quoted(part: str) -> str:
     """One path segment of an API URL (model, explore and project names are free text)."""
     return quote(part, safe="")
+
+
+def explore_path(model: str, name: str) -> str:
+    """The API path of one explore (`lookml_model_explore`)."""
+    return f"/lookml_models/{_quoted(model)}/explores/{_quoted(name)}"
 
 
 @dataclass
@@ -77,6 +53,7 @@ class LookmlState:
 
 
 def explore_pairs(models: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(model, explore) of every explore `all_lookml_models` lists, in its order."""
     pairs = []
     for m in models:
         for e in m.get("explores") or []:
@@ -94,14 +71,20 @@ def project_models(models: list[dict[str, Any]]) -> dict[str, list[str]]:
     return {p: sorted(ms) for p, ms in sorted(out.items())}
 
 
-def deployed_commit(client: LookerClient, project: str) -> str | None:
-    """The project's deployed commit (`git_branch` `ref`); PullError with the status."""
-    row = client.get(f"/projects/{quoted(project)}/git_branch")
+Commit = str | None | PullError  # a project's deployed commit, or why it could not be read
+
+
+def deployed_commit(client: LookerClient, project: str) -> Commit:
+    """The project's deployed commit (`git_branch` `ref`), or the PullError of a refusal
+    (403/404: the API user may not read it); any other failure raises."""
+    try:
+        row = client.get(f"/projects/{_quoted(project)}/git_branch")
+    except PullError as exc:
+        if is_refusal(exc):
+            return exc
+        raise
     ref = row.get("ref") if isinstance(row, dict) else None
     return str(ref) if ref else None
-
-
-Commit = str | None | PullError  # a project's deployed commit, or why it could not be read
 
 
 def plan(
@@ -147,45 +130,4 @@ def _refused_note(
         f"looker: note: the API user may not read the deployed commit of LookML {noun} "
         f"{names} (HTTP {statuses}), so {whose} {count} explore(s) were fetched again; give "
         "it the see_lookml permission on them to fetch their explores only after a deploy"
-    )
-
-
-def explore(model: str, name: str, row: object) -> LookerExplore:
-    """One `lookml_model_explore` answer as the snapshot keeps it."""
-    if not isinstance(row, dict):
-        raise PullError(
-            SOURCE, f"Looker answered explore {model}.{name} with something not an object"
-        )
-    fields: list[LookerField] = []
-    fieldset = row.get("fields") if isinstance(row.get("fields"), dict) else {}
-    for group, default in _CATEGORIES.items():
-        for f in fieldset.get(group) or []:
-            if isinstance(f, dict) and f.get("name"):
-                fields.append(_field(f, default, f"field of explore {model}.{name}"))
-    return validated(
-        LookerExplore,
-        {
-            "model": model,
-            "name": name,
-            "label": text_or_none(row.get("label")),
-            "description": text_or_none(row.get("description")) or None,
-            "fields": fields,
-        },
-        f"explore {model}.{name}",
-    )
-
-
-def _field(f: dict[str, Any], default: str, what: str) -> LookerField:
-    category = f.get("category") if f.get("category") in _CATEGORIES.values() else default
-    return validated(
-        LookerField,
-        {
-            "name": str(f["name"]),
-            "label": text_or_none(f.get("label")),
-            "description": text_or_none(f.get("description")) or None,
-            "type": text_or_none(f.get("type")),
-            "category": category,
-            "hidden": f.get("hidden") is True,
-        },
-        what,
     )

@@ -7,10 +7,7 @@ asked once, never retried after a timeout. A `fields=` projection keeps only wha
 show: each error's message, model, explore and field, and where it sits (the dashboard
 tile's title, a dashboard filter, a schedule).
 
-Each `ContentValidatorError` of the answer names the content it is about: a dashboard (with
-the tile, `dashboard_element`, or the filter), a LookML dashboard (with its tile), or a look;
-a schedule of a look names the look. Its `errors` are attributed to that one look or
-dashboard; an entry that names none (an alert on nothing we know) is left out.
+Which look or dashboard each of the answer's errors belongs to is `rows.broken_items`.
 
 The validator is optional: its faults never cost the rest of the pull (`fetch_validation`
 never raises for them). A refusal (403/404: Looker's Content Validator needs the `develop`
@@ -22,27 +19,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from handbook.errors import PullError
-from handbook.looker.client import SOURCE, LookerClient, MalformedAnswer, id_sort_key
-from handbook.looker.lookml import text_or_none, validated
+from handbook.looker.client import LookerClient
+from handbook.looker.faults import is_refusal, kept_from_earlier
+from handbook.looker.rows import VALIDATION_FIELDS, broken_items
+from handbook.progress import Progress
 from handbook.snapshot.model import (
     BrokenItem,
-    ContentError,
     ContentValidation,
     LookerSnapshot,
     ValidationState,
 )
 
 PATH = "/content_validation"
-VALIDATION_FIELDS = (
-    "content_with_errors("
-    "look(id),dashboard(id),dashboard_element(id,look_id,title),dashboard_filter(id,title),"
-    "scheduled_plan(id,name,look_id),lookml_dashboard(id),"
-    "lookml_dashboard_element(lookml_link_id,title),"
-    "errors(message,field_name,model_name,explore_name))"
-)
 MISSING_PERMISSION = (
     "the API user needs the develop permission, which Looker's content validator requires"
 )
@@ -61,90 +52,13 @@ def fetch_validation(client: LookerClient, timeout: int) -> ValidationAnswer:
     """Ask the content validator once, with `timeout` seconds for that request alone."""
     try:
         body = client.get(PATH, {"fields": VALIDATION_FIELDS}, timeout=timeout)
-        return ValidationAnswer(items=broken_items(body))
+        return ValidationAnswer(items=broken_items(body, f"GET {PATH}"))
     except PullError as exc:
         if client.transport.abort.is_set():
             raise
-        if exc.status in (403, 404):
+        if is_refusal(exc):
             return ValidationAnswer(refused=exc.status)
         return ValidationAnswer(fault=exc.message)
-
-
-def broken_items(body: object) -> list[BrokenItem]:
-    """Errors per look and dashboard from a `ContentValidation` answer; MalformedAnswer if
-    it is not one."""
-    if not isinstance(body, dict):
-        raise MalformedAnswer(SOURCE, f"Looker answered GET {PATH} with something not an object")
-    entries = body.get("content_with_errors") or []
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise MalformedAnswer(SOURCE, f"Looker answered GET {PATH} with unreadable errors")
-    found: dict[tuple[str, str], list[ContentError]] = {}
-    for entry in entries:
-        target = _target(entry)
-        if target is None:
-            continue
-        errors = found.setdefault(target, [])
-        for error in _errors(entry):
-            if error not in errors:
-                errors.append(error)
-    return [
-        BrokenItem(kind=kind, id=item_id, errors=errors)  # type: ignore[arg-type]
-        for (kind, item_id), errors in sorted(found.items(), key=_item_order)
-        if errors
-    ]
-
-
-def _item_order(pair: tuple[tuple[str, str], Any]) -> tuple[str, tuple[int, int, str]]:
-    (kind, item_id), _ = pair
-    return kind, id_sort_key(item_id)
-
-
-def _id(entry: dict[str, Any], key: str, field: str = "id") -> str | None:
-    part = entry.get(key)
-    value = part.get(field) if isinstance(part, dict) else None
-    return None if value in (None, "") else str(value)
-
-
-def _target(entry: dict[str, Any]) -> tuple[str, str] | None:
-    """The look or dashboard one validator entry is about, or None."""
-    dashboard = _id(entry, "dashboard") or _id(entry, "lookml_dashboard")
-    if dashboard is not None:
-        return "dashboard", dashboard
-    look = _id(entry, "look") or _id(entry, "scheduled_plan", "look_id")
-    return ("look", look) if look is not None else None
-
-
-def _errors(entry: dict[str, Any]) -> list[ContentError]:
-    """The entry's errors, each with where on the look or dashboard it is."""
-    tile = entry.get("dashboard_element") or entry.get("lookml_dashboard_element")
-    tile = tile if isinstance(tile, dict) else {}
-    where = {
-        "tile": text_or_none(tile.get("title")),
-        "tile_look": _id(entry, "dashboard_element", "look_id"),
-        "filter": _text_of(entry, "dashboard_filter", "title"),
-        "schedule": _text_of(entry, "scheduled_plan", "name"),
-    }
-    errors = entry.get("errors") or []
-    if not isinstance(errors, list):
-        raise MalformedAnswer(SOURCE, f"Looker answered GET {PATH} with unreadable errors")
-    out = []
-    for error in errors:
-        if not isinstance(error, dict):
-            raise MalformedAnswer(SOURCE, f"Looker answered GET {PATH} with unreadable errors")
-        data = {
-            "message": text_or_none(error.get("message")) or "",
-            "model": text_or_none(error.get("model_name")),
-            "explore": text_or_none(error.get("explore_name")),
-            "field": text_or_none(error.get("field_name")),
-            **where,
-        }
-        out.append(validated(ContentError, data, "content validation error"))
-    return out
-
-
-def _text_of(entry: dict[str, Any], key: str, field: str) -> str | None:
-    part = entry.get(key)
-    return text_or_none(part.get(field)) if isinstance(part, dict) else None
 
 
 ValidationMode = Literal["run", "skip", "off"]
@@ -188,3 +102,15 @@ def _kept(
         reason=reason,
         items=[item.model_copy(deep=True) for item in earlier.items],
     )
+
+
+def say_validation(validated: ContentValidation, progress: Progress) -> None:
+    """One line on what the content validator said in this pull; none when it is off."""
+    if validated.state == "unavailable":
+        progress.step(f"looker: warning: content validation is unavailable: {validated.reason}")
+    elif validated.state in ("kept", "skipped"):
+        kept = kept_from_earlier("errors", validated.validated_at, none="validation")
+        level = "error: content validation failed" if validated.state == "kept" else "note"
+        progress.step(f"looker: {level}: {validated.reason}; {kept}")
+    elif validated.state == "ok":
+        progress.step(f"looker: content validation: {len(validated.items)} broken item(s)")
