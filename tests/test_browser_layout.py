@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import serve_directory
-from test_browser_offline import QuietHandler, browser  # noqa: F401 (a fixture)
+from helpers.serving import QuietHandler, serve_directory
 
 pytestmark = pytest.mark.browser
 WIDTHS = {1280: 900, 390: 844}
@@ -125,7 +124,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 def test_no_generated_page_scrolls_sideways_or_cuts_text(
     built_site: Path,
     site_url: str,
-    browser,  # noqa: F811
+    browser,
     width: int,
 ):
     context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
@@ -144,7 +143,7 @@ def test_no_generated_page_scrolls_sideways_or_cuts_text(
 
 def test_every_lineage_label_is_drawn_in_full_at_both_widths(
     site_url: str,
-    browser,  # noqa: F811
+    browser,
 ):
     """The longest Looker titles of a metric are in its diagram whole, at either width."""
     for width in WIDTHS:
@@ -165,7 +164,7 @@ def test_every_lineage_label_is_drawn_in_full_at_both_widths(
 
 def test_a_filter_that_hides_every_row_says_no_match(
     site_url: str,
-    browser,  # noqa: F811
+    browser,
 ):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:

@@ -7,16 +7,13 @@ search must find a dashboard by its exact title and open its folder page at the 
 
 from __future__ import annotations
 
-import http.server
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import serve_directory
+from helpers.serving import QuietHandler, serve_directory
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 PAGES = [
     "",
@@ -30,35 +27,10 @@ PAGES = [
 ]
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(built_site: Path) -> Iterator[str]:
     with serve_directory(built_site, QuietHandler) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = "Debian's Chromium is missing: `apt-get install -y chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

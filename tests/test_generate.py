@@ -14,10 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 from handbook.catalog import load_catalog
 from handbook.project import Project
 from handbook.render.pages import all_pages
+from helpers.adopter import make_site
+from helpers.handbook import run_build, run_cli
 
 NEEDS_GIT = pytest.mark.skipif(not shutil.which("git"), reason="needs git")
 
@@ -301,10 +302,8 @@ def test_a_folder_with_the_users_own_gitignore_is_excluded_through_git_info(
 @NEEDS_GIT
 @pytest.mark.slow
 def test_a_mkdocs_build_with_the_plugin_leaves_nothing_for_git_either(tmp_path: Path):
-    from test_adoption import build, make_site
-
     root = make_site(tmp_path / "shop")
     git_repo(Project(root))
-    assert build(root, "--site-dir", str(tmp_path / "site")).returncode == 0
+    assert run_build(root, site_dir=str(tmp_path / "site")).returncode == 0
     assert (root / ".cache" / "handbook" / "pages").is_dir()  # the plugin's cache is there
     assert git(root, "status", "--porcelain", "--untracked-files=all") == ""

@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import _clean_env
 from handbook.project import Project
+from helpers.handbook import start_cli
 
 DEADLINE = 30.0  # seconds; the target (3 s) is the benchmark's
 
@@ -25,14 +24,7 @@ class Watcher:
     """`handbook generate --watch` in the background, its output collected as it comes."""
 
     def __init__(self, project: Project) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "handbook", "generate", "--watch"],
-            cwd=project.root,
-            env=_clean_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.proc = start_cli(project, "generate", "--watch")
         self.out: list[str] = []
         self.err: list[str] = []
         for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):

@@ -10,13 +10,11 @@ page as typed, the tab title is the metric's label as typed, and the edit link i
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_handbook, run_build, serve_directory
 from handbook.snapshot.model import (
     BrokenItem,
     ChangeLog,
@@ -30,7 +28,9 @@ from handbook.snapshot.model import (
     LookerSnapshot,
 )
 from handbook.snapshot.store import load, save
-from test_browser_search import CHROMIUM, QuietHandler
+from helpers.browser import chromium
+from helpers.handbook import copy_handbook, run_build
+from helpers.serving import QuietHandler, serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -236,23 +236,10 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(hostile_site: Path) -> Iterator[tuple[object, str]]:
-    if not Path(CHROMIUM).exists():
-        message = "Debian's Chromium is missing: `apt-get install -y chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with serve_directory(hostile_site, QuietHandler) as url, sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield chromium, url
-        finally:
-            chromium.close()
+def hostile_browser(hostile_site: Path) -> Iterator[tuple[object, str]]:
+    """Chromium, and the hostile site served on 127.0.0.1."""
+    with serve_directory(hostile_site, QuietHandler) as url, chromium() as browser:
+        yield browser, url
 
 
 class Visit:
@@ -290,9 +277,9 @@ def created(visit: Visit) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def visit(browser) -> Iterator[Visit]:
-    chromium, url = browser
-    v = Visit(chromium, url)
+def visit(hostile_browser) -> Iterator[Visit]:
+    browser, url = hostile_browser
+    v = Visit(browser, url)
     yield v
     v.page.close()
 

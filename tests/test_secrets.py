@@ -12,19 +12,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, _clean_env, run_build, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
 from handbook.project import Project
+from helpers.handbook import REPO, run_build, run_cli
+from helpers.looker import live_env
 
 SECRET = "s3cret-Value/with+chars=="
 CLIENT_ID = "client-id-4711"
-
-
-def _env(fake: FakeLooker) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
-    env.update(fake.env(HANDBOOK_RETRY_BASE_SECONDS="0.01", HANDBOOK_RETRY_ATTEMPTS="2"))
-    return env
 
 
 def site_text(site: Path) -> str:
@@ -41,7 +35,7 @@ def test_an_echoed_request_is_scrubbed_from_stderr_attempt_file_pages_and_catalo
 ):
     with FakeLooker(synthetic(20), client_id=CLIENT_ID, client_secret=SECRET) as fake:
         fake.inject(path, Fault("echo", status=400, times=None))
-        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=_env(fake))
+        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=live_env(fake))
         tokens = set(fake.tokens)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "HTTP 400" in result.stderr and "[redacted]" in result.stderr
@@ -90,7 +84,7 @@ def test_an_echoing_content_validator_leaks_nothing_into_the_snapshot_pages_or_m
     seed = from_snapshot(REPO / "catalog" / "snapshot" / "looker.json")
     with FakeLooker(seed, client_id=CLIENT_ID, client_secret=SECRET) as fake:
         fake.inject("/content_validation", Fault("echo", status=400, times=None))
-        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=_env(fake))
+        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=live_env(fake))
         tokens = set(fake.tokens)
     assert result.returncode == 1, result.stdout + result.stderr  # a validator fault
     assert "content validation failed" in result.stderr and "[redacted]" in result.stderr

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
 from handbook.project import Project
 from handbook.validate import validate_project
+from helpers.handbook import run_cli
 
 
 def edit(path: Path, old: str, new: str) -> int:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.handbook import REPO, clean_env, copy_handbook
 
-ROOT = Path(__file__).resolve().parents[1]
-WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$")
@@ -82,7 +82,7 @@ def test_actionlint_reports_nothing():
     shellcheck = _tool("shellcheck")  # without it actionlint silently skips the run: scripts
     proc = subprocess.run(
         [actionlint, "-no-color", "-oneline", f"-shellcheck={shellcheck}", *map(str, FILES)],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
@@ -104,9 +104,9 @@ def test_zizmor_reports_nothing():
             "pedantic",
             "--format",
             "json",
-            str(ROOT / ".github"),  # the workflows and dependabot.yml
+            str(REPO / ".github"),  # the workflows and dependabot.yml
         ],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
@@ -344,7 +344,7 @@ def test_every_file_a_cache_key_hashes_exists(path: Path):
     text = path.read_text(encoding="utf-8")
     for args in re.findall(r"hashFiles\(([^)]*)\)", text):
         for pattern in re.findall(r"'([^']+)'", args):
-            assert list(ROOT.glob(pattern)), f"{path.name}: hashFiles('{pattern}') matches no file"
+            assert list(REPO.glob(pattern)), f"{path.name}: hashFiles('{pattern}') matches no file"
 
 
 # --- The engine switch (HANDBOOK_ENGINE), its scripts run for real ---------------------------
@@ -360,11 +360,9 @@ def _step_script(workflow: str, starts: str) -> str:
 
 def _run_script(script: str, cwd: Path, engine: str, path: str = "") -> subprocess.CompletedProcess:
     """A `run:` script as GitHub's runner runs it (bash -e), with the workflow's engine."""
-    from conftest import _clean_env
-
     bin_dir = str(Path(sys.executable).parent)  # mkdocs, zensical, handbook of this venv
     env = {
-        **_clean_env(),
+        **clean_env(),
         "HANDBOOK_ENGINE": engine,
         "HANDBOOK_SITE_URL": "https://example.invalid/handbook/",
         "HANDBOOK_REPO_URL": "https://example.invalid/org/handbook",
@@ -392,8 +390,6 @@ DISTINCT_BUILDS = sorted({_step_script(w, "Build the site"): w for w in BUILD_ST
 def test_the_build_step_builds_this_handbook_with_either_engine(
     tmp_path: Path, script: str, workflow: str, engine: str
 ):
-    from conftest import copy_handbook
-
     strict = workflow != "nightly.yml"
     project = copy_handbook(tmp_path / "handbook")
     page = project.docs_dir / "team" / "index.md"

@@ -13,8 +13,7 @@ import re
 
 from handbook.catalog import load_catalog
 from handbook.project import Project
-from test_serve import fetch
-from test_serve_editing import serving, wait_for
+from helpers.serving import ServeLog, fetch, serving, wait_for
 
 REPORT = re.compile(r"handbook: (\d+) generated pages, (\d+) rendered, (\d+) files rewritten")
 
@@ -36,7 +35,7 @@ def _exported_label(base: str, metric: str) -> str:
     return next(m["label"] for m in exported["metrics"] if m["name"] == metric)
 
 
-def _next_report(log: list[str], seen: int) -> tuple[int, int, int]:
+def _next_report(log: ServeLog, seen: int) -> tuple[int, int, int]:
     wait_for(lambda: len(_reports(log)) > seen, "the next rebuild's report", log)
     return _reports(log)[seen]
 

@@ -11,14 +11,12 @@ import html
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import _clean_env, copy_handbook, run_build, run_cli
 from handbook.project import Project
-from test_adoption import make_site
+from helpers.adopter import make_site
+from helpers.handbook import copy_handbook, run_build, run_cli, run_zensical
 
 CATALOG_PAGES = ("reports", "metrics", "looker", "data/freshness")
 REF = re.compile(r'<span class="hb-ref"><a href="([^"]*)">(.*?)</a>')
@@ -81,17 +79,6 @@ extra_javascript:
 """
 
 
-def zensical_build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "zensical", "build"],
-        cwd=root,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.mark.slow
 @NEEDS_ZENSICAL
 def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_path: Path):
@@ -101,7 +88,7 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
     with_zensical = copy_handbook(tmp_path / "zensical")
     generated = run_cli(with_zensical, "generate")
     assert generated.returncode == 0, generated.stderr
-    built = zensical_build(with_zensical.root)
+    built = run_zensical(with_zensical)
     assert built.returncode == 0, built.stdout + built.stderr
 
     mkdocs_site, zensical_site = with_mkdocs.root / "site", with_zensical.root / "site"
@@ -140,7 +127,7 @@ def test_another_teams_site_builds_with_zensical_from_the_readme_recipe(tmp_path
     (root / "mkdocs.yml").write_text(ADOPTER_CONFIG, encoding="utf-8")
     generated = run_cli(Project(root), "generate")
     assert generated.returncode == 0, generated.stderr
-    built = zensical_build(root)
+    built = run_zensical(root)
     assert built.returncode == 0, built.stdout + built.stderr
     assert "No issues found" in built.stdout + built.stderr  # e.g. no broken anchor
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
@@ -155,17 +142,6 @@ def test_another_teams_site_builds_with_zensical_from_the_readme_recipe(tmp_path
 
 
 # --- strict builds: generated pages missing or stale, references broken ----------------------
-def zensical(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "zensical", "build", *args],
-        cwd=root,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def relabel(project: Project, old: str, new: str) -> None:
     yml = project.metrics_dir / "product.yml"
     yml.write_text(yml.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
@@ -178,7 +154,7 @@ def test_zensical_strict_build_fails_when_the_generated_pages_are_missing(
     tmp_path: Path, flag: str
 ):
     project = copy_handbook(tmp_path / "handbook")
-    built = zensical(project.root, flag)
+    built = run_zensical(project, flag)
     assert built.returncode == 1
     assert (
         "docs: error: the generated catalog pages are missing\n"
@@ -192,24 +168,24 @@ def test_zensical_strict_build_fails_when_the_generated_pages_are_missing(
 def test_zensical_strict_build_fails_on_stale_pages_and_passes_after_generate(tmp_path: Path):
     project = copy_handbook(tmp_path / "handbook")
     assert run_cli(project, "generate").returncode == 0
-    assert zensical(project.root, "--strict").returncode == 0  # also fills Zensical's cache
+    assert run_zensical(project, "--strict").returncode == 0  # also fills Zensical's cache
 
     relabel(project, "label: Monthly active users", "label: Monthly actives")
-    built = zensical(project.root, "--strict")
+    built = run_zensical(project, "--strict")
     assert built.returncode == 1
     assert (
         "catalog/metrics/product.yml: error: the generated catalog pages are stale: this file "
         "changed since they were written"
     ) in built.stderr
     assert "Traceback" not in built.stdout + built.stderr
-    plain = zensical(project.root)  # a plain build warns, visibly, and goes on
+    plain = run_zensical(project)  # a plain build warns, visibly, and goes on
     assert plain.returncode == 0
     assert "catalog/metrics/product.yml: warning: the generated catalog pages are stale" in (
         plain.stderr
     )
 
     assert run_cli(project, "generate").returncode == 0
-    built = zensical(project.root, "--strict")
+    built = run_zensical(project, "--strict")
     assert built.returncode == 0, built.stdout + built.stderr
     assert "warning" not in built.stderr
     page = (project.root / "site" / "metrics" / "mau" / "index.html").read_text(encoding="utf-8")
@@ -226,12 +202,12 @@ def test_zensical_strict_build_fails_on_a_reference_that_does_not_resolve(tmp_pa
     page = project.docs_dir / "team" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nSee [[metric:maus]].\n", "utf-8")
     line = page.read_text(encoding="utf-8").count("\n")
-    built = zensical(project.root, "--strict")
+    built = run_zensical(project, "--strict")
     assert built.returncode == 1
     assert (
         f"docs/team/index.md:{line}: error: reference [[metric:maus]]: unknown metric 'maus'"
     ) in built.stderr
-    assert zensical(project.root).returncode == 0  # plain: a warning, the text as typed
+    assert run_zensical(project).returncode == 0  # plain: a warning, the text as typed
 
 
 @pytest.mark.slow
@@ -248,9 +224,9 @@ def test_content_gone_from_looker_is_published_by_generate_and_refused_by_a_stri
     generated = run_cli(project, "generate")
     assert generated.returncode == 0, generated.stderr  # like a plain mkdocs build
     assert "catalog/reports.yml:17: warning: look 1290 is in Looker's trash" in generated.stderr
-    built = zensical(project.root, "--strict")
+    built = run_zensical(project, "--strict")
     assert built.returncode == 1
     assert "catalog/reports.yml:17: error: look 1290 is in Looker's trash" in built.stderr
-    plain = zensical(project.root)
+    plain = run_zensical(project)
     assert plain.returncode == 0
     assert "catalog/reports.yml:17: warning: look 1290 is in Looker's trash" in plain.stderr

@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_handbook, run_build
 from handbook.curated.policy import LookerPolicy, apply_policy, load_policy
 from handbook.snapshot.model import LookerItem, LookerSnapshot
-from test_looker_pages import folder, item, looker_pages_by_path, make_catalog, snapshot
+from helpers.catalogs import folder, item, looker_pages_by_path, make_catalog, snapshot
+from helpers.handbook import copy_handbook, run_build
 
 
 def policy_snapshot() -> LookerSnapshot:

@@ -9,8 +9,9 @@ its own virtualenv rather than in the handbook's test extra. Run this with *that
     .venv-dbt/bin/python tests/dbt/make_artifacts.py --out DIR  # somewhere else (the test)
 
 It copies `tests/dbt/project/` to a temporary folder (dbt writes `logs/` and `target/` into
-its project), creates `warehouse.duckdb` from `dbt_fixture.TABLES`, runs `dbt parse` and
-`dbt source freshness` offline with anonymous usage statistics off, and writes:
+its project), creates `warehouse.duckdb` from `tests/helpers/dbt_warehouse.py` (the tables
+the tests' fake BigQuery serves too), runs `dbt parse` and `dbt source freshness` offline
+with anonymous usage statistics off, and writes:
 
 - `manifest.json`: from `dbt parse`, as dbt wrote it;
 - `sources.json`: from `dbt source freshness`, as dbt wrote it (dbt-core 1.11 leaves the
@@ -22,6 +23,7 @@ its project), creates `warehouse.duckdb` from `dbt_fixture.TABLES`, runs `dbt pa
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -31,12 +33,19 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from dbt_fixture import duckdb_sql  # noqa: E402 (after the path above)
-
 PROJECT = HERE / "project"
 ARTIFACTS = HERE / "artifacts"
+WAREHOUSE = HERE.parent / "helpers" / "dbt_warehouse.py"
+
+
+def duckdb_sql() -> list[str]:
+    """The warehouse's statements, from the file the tests import as `helpers.dbt_warehouse`
+    (loaded by its path: this script runs under dbt's Python, outside pytest)."""
+    spec = importlib.util.spec_from_file_location("dbt_warehouse", WAREHOUSE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.duckdb_sql()
 
 
 def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

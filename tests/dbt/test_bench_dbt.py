@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO
+from helpers.handbook import REPO
 
 
 def test_the_manifest_benchmark_runs_and_reports_every_ratio():

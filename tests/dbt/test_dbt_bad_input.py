@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_build, run_cli
-from dbt_handbooks import TARGET, dbt_copy, small_handbook, write_dbt_config
 from handbook.project import Project
+from helpers.dbt_handbooks import TARGET, dbt_copy, small_handbook, write_dbt_config
+from helpers.handbook import run_build, run_cli
 
 
 def validate(project: Project) -> str:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_cli
-from dbt_handbooks import dbt_copy
-from dbt_venv import dbt_python
 from handbook.project import Project
+from helpers.dbt_handbooks import dbt_copy
+from helpers.dbt_venv import dbt_python
+from helpers.handbook import run_cli
 
 PROJECT = Path(__file__).resolve().parent / "project"
 STRIPE = ["charges", "invoices", "payouts", "disputes", "balance_transactions"]

@@ -11,14 +11,13 @@ import json
 import os
 from html import unescape
 
-from conftest import run_cli
-from dbt_handbooks import TARGET, dbt_copy, small_handbook
 from handbook.catalog import load_catalog
 from handbook.dbt.config import artifact_folders
 from handbook.generate.state import generated_problems
 from handbook.session import BuildSession
-from test_serve import fetch
-from test_serve_editing import serving, wait_for
+from helpers.dbt_handbooks import TARGET, dbt_copy, small_handbook
+from helpers.handbook import run_cli
+from helpers.serving import fetch, serving, wait_for
 
 
 def test_a_build_session_reloads_when_a_dbt_artifact_changes_and_only_then(tmp_path):

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_build
-from dbt_handbooks import dbt_copy
 from handbook.project import Project
+from helpers.dbt_handbooks import dbt_copy
+from helpers.handbook import run_build
 
 
 @pytest.fixture(scope="module")

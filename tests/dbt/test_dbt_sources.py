@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dbt_handbooks import (
+from fakes.fake_bigquery import FakeBigQuery
+from handbook.catalog import load_catalog
+from helpers.dbt_handbooks import (
     ARTIFACTS,
     dbt_statuses,
     fake_tables,
@@ -21,8 +23,6 @@ from dbt_handbooks import (
     statuses_by_id,
     write_dbt_config,
 )
-from fakes.fake_bigquery import FakeBigQuery
-from handbook.catalog import load_catalog
 
 FIXTURE = "source.handbook_fixture"
 

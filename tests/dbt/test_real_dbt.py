@@ -1,8 +1,8 @@
 """The real dbt, run now: it still writes what is committed, and the handbook agrees with it.
 
-dbt lives in its own virtualenv, made on first use (`dbt_venv` says why and where); where it
-cannot be made these tests are skipped locally and fail in CI, like the browser tests
-without Chromium.
+dbt lives in its own virtualenv, made on first use (`helpers/dbt_venv.py` says why and
+where); where it cannot be made these tests are skipped locally and fail in CI, like the
+browser tests without Chromium.
 
 `make_artifacts.py` runs `dbt parse` and `dbt source freshness` on a temporary copy of
 `tests/dbt/project/`, offline. What must match the committed artifacts is what dbt
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
-from dbt_handbooks import (
+from fakes.fake_bigquery import FakeBigQuery
+from helpers.dbt_handbooks import (
     ARTIFACTS,
     dbt_statuses,
     fake_tables,
@@ -30,8 +30,8 @@ from dbt_handbooks import (
     small_handbook,
     statuses_by_id,
 )
-from dbt_venv import dbt_python
-from fakes.fake_bigquery import FakeBigQuery
+from helpers.dbt_venv import dbt_python
+from helpers.handbook import REPO
 
 MAKE = Path(__file__).resolve().parent / "make_artifacts.py"
 SOURCE_KEYS = (
@@ -51,7 +51,7 @@ SOURCE_KEYS = (
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Artifacts written just now by the real dbt."""
-    python = dbt_python()  # made on first use (see dbt_venv)
+    python = dbt_python()  # made on first use (see helpers/dbt_venv.py)
     out = tmp_path_factory.mktemp("dbt-artifacts")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "PYTHON"))}
     done = subprocess.run(

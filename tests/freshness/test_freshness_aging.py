@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_handbook, run_build
 from handbook.catalog import load_catalog
 from handbook.curated.sources import FreshnessRule, Source
 from handbook.freshness.rules import aged, evaluate, table_status
@@ -26,6 +25,7 @@ from handbook.render.cache import RenderCache
 from handbook.render.pages import all_specs
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 from handbook.snapshot.store import load, save
+from helpers.handbook import REPO, copy_handbook, run_build
 
 CHECKED = datetime(2026, 11, 22, 6, 10, tzinfo=UTC)
 S = timedelta(seconds=1)

@@ -11,7 +11,8 @@ from collections import Counter
 
 from fakes.fake_looker import FakeLooker, Fault, LoggedRequest, synthetic
 from handbook.looker.pull import pull_snapshot
-from test_looker_pull import Recorder, settings_for
+from helpers.handbook import REPO
+from helpers.looker import Recorder, settings_for
 
 
 def endpoint(request: LoggedRequest) -> str:
@@ -75,8 +76,6 @@ def test_a_project_whose_commit_is_refused_refetches_only_its_own_explores():
 def test_the_benchmark_reports_requests_by_endpoint_for_its_three_pulls_on_a_small_instance():
     import subprocess
     import sys
-
-    from conftest import REPO
 
     script = REPO / "scripts" / "bench_looker.py"
     small = ["--items", "300", "--explores", "9", "--folders", "20", "--repeat", "1"]

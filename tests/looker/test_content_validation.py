@@ -9,13 +9,9 @@ Faults are scripted with `inject`: a timeout, 503s, a cut answer, a 403.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
-import urllib.error
 
 import pytest
-from conftest import _clean_env, run_cli
 from fakes.fake_looker import (
     FakeLooker,
     Fault,
@@ -29,7 +25,9 @@ from handbook.catalog import load_catalog
 from handbook.export import export
 from handbook.looker.pull import pull_snapshot
 from handbook.project import Project
-from test_looker_pull import SECRET, SEED, Recorder, settings_for
+from helpers.handbook import run_build, run_cli
+from helpers.looker import SECRET, SEED, Recorder, live_env, settings_for
+from helpers.serving import fetch, serving, wait_for
 
 PATH = "/content_validation"
 
@@ -106,7 +104,9 @@ def test_one_request_with_a_projection_gives_each_items_errors_and_where_they_ar
 def test_the_catalog_shows_errors_of_published_content_only_and_counts_the_rest(
     handbook_copy: Project, broken_looker
 ):
-    result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(broken_looker))
+    result = run_cli(
+        handbook_copy, "refresh", "--only", "looker", env=live_env(broken_looker, attempts=3)
+    )
     assert result.returncode == 0, result.stderr
     catalog = load_catalog(handbook_copy)
     assert [e.message for e in catalog.validation_errors("look", "729")] == [
@@ -129,13 +129,6 @@ def test_the_catalog_shows_errors_of_published_content_only_and_counts_the_rest(
     assert items[("look", "436")]["content_errors"] == []
     assert data["looker"]["content_validation"]["state"] == "ok"
     assert data["looker"]["content_validation"]["broken_unpublished"] == 2
-
-
-def cli_env(fake: FakeLooker, **extra: str) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
-    env.update(fake.env(HANDBOOK_RETRY_BASE_SECONDS="0.01", HANDBOOK_RETRY_ATTEMPTS="3", **extra))
-    return env
 
 
 FAULTS = {
@@ -169,7 +162,7 @@ def test_a_validator_fault_keeps_the_previous_validation_with_its_time(broken_lo
 def test_refresh_exits_1_when_the_validator_fails_and_pages_data_says_from_when(
     handbook_copy: Project, broken_looker
 ):
-    env = cli_env(broken_looker, HANDBOOK_CONTENT_VALIDATION_TIMEOUT="1")
+    env = live_env(broken_looker, attempts=3, HANDBOOK_CONTENT_VALIDATION_TIMEOUT="1")
     assert run_cli(handbook_copy, "refresh", "--only", "looker", env=env).returncode == 0
     first = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
     broken_looker.inject(PATH, Fault("slow", delay=3, times=None))
@@ -193,7 +186,9 @@ def test_a_403_makes_validation_unavailable_says_so_once_and_exits_0(
     handbook_copy: Project, broken_looker
 ):
     broken_looker.inject(PATH, Fault("status", status=403, times=None))
-    result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(broken_looker))
+    result = run_cli(
+        handbook_copy, "refresh", "--only", "looker", env=live_env(broken_looker, attempts=3)
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
     assert out.count("content validation is unavailable") == 1
@@ -211,7 +206,9 @@ def test_content_validation_false_in_looker_yml_never_asks_the_validator(
     text = policy.read_text(encoding="utf-8")
     assert "content_validation: true" in text
     policy.write_text(text.replace("content_validation: true", "content_validation: false"))
-    result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(broken_looker))
+    result = run_cli(
+        handbook_copy, "refresh", "--only", "looker", env=live_env(broken_looker, attempts=3)
+    )
     assert result.returncode == 0, result.stderr
     assert broken_looker.requests_to(PATH) == []
     catalog = load_catalog(handbook_copy)
@@ -232,37 +229,16 @@ def test_a_skipped_validation_keeps_the_last_one_with_its_own_time(broken_looker
 def test_mkdocs_serve_never_waits_for_the_validator_and_a_live_build_asks_it(
     handbook_copy: Project, broken_looker
 ):
-    from conftest import run_build
-    from test_serve import fetch, free_port
-
-    env = cli_env(broken_looker)
+    env = live_env(broken_looker, attempts=3)
     build = run_build(handbook_copy, env=env)  # live `mkdocs build`: asks it
     assert build.returncode == 0, build.stderr
     assert len(broken_looker.requests_to(PATH)) == 1
     built = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
     # A validator that would take a minute: serve must not wait for it.
     broken_looker.inject(PATH, Fault("slow", delay=60, times=None))
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=handbook_copy.root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        page = None
-        deadline = time.monotonic() + 50  # well under the validator's minute
-        while page is None and time.monotonic() < deadline and server.poll() is None:
-            try:
-                page = fetch(f"http://127.0.0.1:{port}/data-handbook/reports/")
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.5)
-        assert page is not None, "serve did not answer (waiting for the validator?)"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serving(handbook_copy, env=env) as (base, log):
+        # 50 s: well under the validator's minute (is serve waiting for it?)
+        wait_for(lambda: bool(fetch(base + "reports/")), "serve's answer", log, seconds=50)
     assert len(broken_looker.requests_to(PATH)) == 1  # serve's live pull did not ask
     served = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
     assert served["pulled_at"] > built["pulled_at"]  # serve did pull the rest
@@ -276,7 +252,9 @@ def test_a_pull_that_fails_does_not_wait_for_a_slow_validator_to_end(handbook_co
         fake.inject(PATH, Fault("slow", delay=90, times=None))
         fake.inject("/folders", Fault("status", status=503, times=None))
         started = time.monotonic()
-        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(fake))
+        result = run_cli(
+            handbook_copy, "refresh", "--only", "looker", env=live_env(fake, attempts=3)
+        )
         took = time.monotonic() - started
         asked = len(fake.requests_to(PATH))
     assert result.returncode == 1 and "HTTP 503" in result.stderr

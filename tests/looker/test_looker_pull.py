@@ -12,28 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, _clean_env, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
 from handbook.catalog import load_catalog
 from handbook.errors import PullError
 from handbook.looker import activity as looker_activity
-from handbook.looker.pull import PullSettings, pull_snapshot
+from handbook.looker.pull import pull_snapshot
 from handbook.looker.verify import verify_ids
 from handbook.project import Project
 from handbook.render.pages.metric_pages import pages as metric_pages
-
-SEED = REPO / "catalog" / "snapshot" / "looker.json"
-SECRET = "fake-client-secret-do-not-leak"
-
-
-def settings_for(fake: FakeLooker, **extra: object) -> PullSettings:
-    return PullSettings(
-        base_url=fake.base_url,
-        client_id=fake.client_id,
-        client_secret=fake.client_secret,
-        retry_base_seconds=0.01,
-        **extra,  # type: ignore[arg-type]
-    )
+from helpers.handbook import clean_env, run_cli
+from helpers.looker import SECRET, SEED, Recorder, settings_for
 
 
 @pytest.fixture
@@ -161,8 +149,7 @@ def test_verify_ids_batches_ids_and_reports_trashed_ones():
 
 
 def _env(fake: FakeLooker, **extra: str) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
+    env = clean_env(offline=False)
     settings = {
         "HANDBOOK_RETRY_BASE_SECONDS": "0.01",
         "HANDBOOK_RETRY_ATTEMPTS": "3",
@@ -263,14 +250,6 @@ def test_the_fake_answers_match_the_published_spec(seed_looker):
 
 
 # ----------------------------------------------------------------------------- System Activity
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def step(self, message: str) -> None:
-        self.messages.append(message)
 
 
 def _seed_items() -> dict[tuple[str, str], dict]:

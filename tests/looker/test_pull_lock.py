@@ -11,30 +11,21 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conftest import run_build
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot
 from handbook.project import Project
-from test_content_validation import cli_env
-from test_looker_pull import SECRET, SEED
+from helpers.handbook import run_build, start_cli
+from helpers.looker import SECRET, SEED, live_env
 
 HOLD = "/looks/search"
 
 
 def refresh_process(project: Project, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "handbook", "refresh", "--only", "looker"],
-        cwd=project.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_cli(project, "refresh", "--only", "looker", env=env)
 
 
 class Output:
@@ -67,7 +58,7 @@ def held_pull(project: Project) -> Iterator[tuple[FakeLooker, subprocess.Popen, 
     gate = Fault("gate", times=1, match={"deleted": "false"})
     fake.inject(HOLD, gate)
     with fake:
-        first = refresh_process(project, cli_env(fake))
+        first = refresh_process(project, live_env(fake, attempts=3))
         try:
             deadline = time.monotonic() + 120
             while not fake.requests_to(HOLD) and time.monotonic() < deadline:
@@ -88,7 +79,9 @@ def test_a_second_refresh_waits_for_the_running_pull_says_who_holds_it_then_pull
     handbook_copy: Project,
 ):
     with held_pull(handbook_copy) as (fake, first, gate):
-        second = refresh_process(handbook_copy, {**cli_env(fake), "HANDBOOK_PULL_WAIT": "120"})
+        second = refresh_process(
+            handbook_copy, {**live_env(fake, attempts=3), "HANDBOOK_PULL_WAIT": "120"}
+        )
         output = Output(second)
         output.wait_for("waiting up to 120 s for it to end")
         assert holder_text(first.pid) in output.text
@@ -110,7 +103,9 @@ def test_a_refresh_that_may_not_wait_refuses_with_exit_1_and_leaves_the_pull_alo
     handbook_copy: Project,
 ):
     with held_pull(handbook_copy) as (fake, first, gate):
-        second = refresh_process(handbook_copy, {**cli_env(fake), "HANDBOOK_PULL_WAIT": "0"})
+        second = refresh_process(
+            handbook_copy, {**live_env(fake, attempts=3), "HANDBOOK_PULL_WAIT": "0"}
+        )
         _, err = second.communicate(timeout=120)
         logins = len(fake.requests_to("/login"))
         gate.gate.set()
@@ -129,7 +124,9 @@ def test_a_pull_killed_outright_leaves_no_lock_behind(handbook_copy: Project):
         os.kill(first.pid, signal.SIGKILL)
         first.wait(30)
         gate.gate.set()
-        second = refresh_process(handbook_copy, {**cli_env(fake), "HANDBOOK_PULL_WAIT": "0"})
+        second = refresh_process(
+            handbook_copy, {**live_env(fake, attempts=3), "HANDBOOK_PULL_WAIT": "0"}
+        )
         out, err = second.communicate(timeout=120)
     text = " ".join((out + err).split())
     assert second.returncode == 0, text
@@ -141,7 +138,7 @@ def test_a_live_build_beside_a_running_pull_builds_from_the_snapshot_and_says_so
 ):
     before = handbook_copy.looker_snapshot.read_bytes()
     with held_pull(handbook_copy) as (fake, first, gate):
-        build = run_build(handbook_copy, env=cli_env(fake))
+        build = run_build(handbook_copy, env=live_env(fake, attempts=3))
         logins = len(fake.requests_to("/login"))
         assert handbook_copy.looker_snapshot.read_bytes() == before
         gate.gate.set()

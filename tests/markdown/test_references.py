@@ -8,10 +8,10 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import REPO, run_build, run_cli
 from handbook.catalog import Catalog, load_catalog
 from handbook.markdown.refs_extension import DEFAULT_EXTENSIONS, RefsExtension
 from handbook.project import Project
+from helpers.handbook import REPO, run_build, run_cli
 
 LOGGER = "mkdocs.plugins.handbook"
 

@@ -13,14 +13,14 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
-from conftest import REPO
 from handbook.catalog import Catalog, load_catalog
 from handbook.markdown.references import Reference, resolve
 from handbook.project import Project
 from handbook.render.pages import all_pages
 from handbook.render.references import reference_html
 from handbook.snapshot.model import ContentValidation
-from test_looker_pages import Html, section, to_html
+from helpers.handbook import REPO
+from helpers.pages import Html, section, to_html
 
 # Minutes after the freshness check (06:10): every check still stands.
 FRESH = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import markdown
 from handbook.catalog import load_catalog
@@ -13,8 +12,8 @@ from handbook.render.badges import freshness_summary
 from handbook.render.pages.freshness_pages import pages
 from handbook.snapshot.model import FreshnessSnapshot, TableFreshness
 from handbook.snapshot.store import save
+from helpers.handbook import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 BUILT = datetime(2026, 11, 23, 6, 10, tzinfo=UTC)
 HOSTILE = "<script>alert(1)</script> | `code` {{ config }} {% raw %} [x](javascript:alert(1)) *em*"
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from handbook.catalog import load_catalog
 from handbook.project import Project
 from handbook.render.pages import all_pages
+from helpers.handbook import REPO
 
 GOLDEN = REPO / "tests" / "golden"
 PAGES = (
@@ -26,6 +26,9 @@ PAGES = (
     "looker/unused.md",
     "looker/broken.md",
     "looker/changes.md",
+    # A folder page with a broken item (dashboard 179), an owner who left (look 1410) and a
+    # subfolder (Customer Support).
+    "looker/folders/121-customer-health.md",
 )
 BUILT_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a day after the seed snapshot
 

@@ -15,13 +15,13 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import REPO, run_cli
 from handbook.catalog import Catalog, load_catalog
 from handbook.project import Project
 from handbook.render.pages import change_pages
 from handbook.snapshot.model import ChangeLog, ContentChange
-from test_looker_pages import Html, to_html
-from test_untrusted_text import HOSTILE
+from helpers.handbook import REPO, run_cli
+from helpers.hostile import HOSTILE
+from helpers.pages import Html, to_html
 
 A = "{http://www.w3.org/2005/Atom}"
 SITE = "https://sourcegraph.github.io/data-handbook/"

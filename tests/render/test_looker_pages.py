@@ -1,8 +1,8 @@
 """The generated Looker catalog pages: index, folder pages, explores, unused content.
 
 Most tests check `looker_pages.pages(catalog)` directly and render the Markdown with the
-same extensions as mkdocs.yml, so they run in milliseconds and need no MkDocs build. The
-helpers here (`make_catalog`, `to_html`, ...) are shared with the other Looker test files.
+same extensions as mkdocs.yml, so they run in milliseconds and need no MkDocs build
+(`helpers.catalogs` makes the catalogs, `helpers.pages` reads the pages).
 """
 
 from __future__ import annotations
@@ -11,182 +11,27 @@ import json
 import posixpath
 import re
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import pytest
-from handbook.catalog import Catalog, Notice, load_catalog
-from handbook.curated.policy import LookerPolicy, apply_policy
-from handbook.curated.reports import ReportList
+from handbook.catalog import Notice, load_catalog
+from handbook.curated.policy import LookerPolicy
 from handbook.project import Project
-from handbook.render.pages import Page, broken_pages, change_pages, looker_pages
 from handbook.snapshot.model import (
     LookerExplore,
     LookerField,
-    LookerFolder,
-    LookerItem,
     LookerSnapshot,
 )
-
-PULLED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
-BUILT = PULLED + timedelta(days=3, hours=2)
-
-
-# --- helpers shared with test_untrusted_text.py and test_publishing_policy.py -------------
-def item(id: str, title: str | None = None, *, kind: str = "look", **kw) -> LookerItem:
-    kw.setdefault("folder_id", "10")
-    kw.setdefault("last_viewed_at", PULLED - timedelta(days=1))
-    kw.setdefault("updated_at", PULLED - timedelta(days=10))
-    return LookerItem(kind=kind, id=id, title=title or f"Item {id}", **kw)
-
-
-def folder(id: str, name: str, parent_id: str | None = None, **kw) -> LookerFolder:
-    return LookerFolder(id=id, name=name, parent_id=parent_id, **kw)
-
-
-def snapshot(items=(), folders=None, explores=(), pulled_at=PULLED) -> LookerSnapshot:
-    if folders is None:
-        folders = [folder("1", "Shared"), folder("10", "Team", "1")]
-    return LookerSnapshot(
-        pulled_at=pulled_at,
-        base_url="https://example.looker.com",
-        folders=list(folders),
-        items=list(items),
-        explores=list(explores),
-    )
-
-
-def make_catalog(
-    snap: LookerSnapshot | None,
-    *,
-    policy: LookerPolicy | None = None,
-    notices=(),
-    root: Path = Path("/nonexistent"),
-) -> Catalog:
-    policy = policy or LookerPolicy()
-    return Catalog(
-        project=Project(root),
-        policy=policy,
-        view=apply_policy(snap, policy) if snap else None,
-        freshness=None,
-        sources=[],
-        metrics=[],
-        reports=ReportList(),
-        built_at=BUILT,
-        notices=list(notices),
-    )
-
-
-def looker_pages_by_path(catalog: Catalog) -> dict[str, Page]:
-    """Every page below looker/ (the catalog, broken content, what changed)."""
-    modules = (looker_pages, broken_pages, change_pages)
-    return {p.path: p for m in modules for p in m.pages(catalog) if p.path.endswith(".md")}
-
-
-def to_html(md: str) -> str:
-    """Markdown → HTML with the extensions mkdocs.yml configures (front matter dropped)."""
-    md = front_matter(md)[1]
-    return markdown.markdown(
-        md,
-        extensions=[
-            "admonition",
-            "attr_list",
-            "md_in_html",
-            "tables",
-            "toc",
-            "pymdownx.details",
-            "pymdownx.superfences",
-            "pymdownx.highlight",
-            "pymdownx.inlinehilite",
-        ],
-        extension_configs={"toc": {"permalink": True}},
-    )
-
-
-def front_matter(md: str) -> tuple[dict, str]:
-    """Split YAML front matter off a page, as MkDocs does."""
-    import yaml
-
-    if md.startswith("---\n"):
-        head, _, body = md[4:].partition("\n---\n")
-        return yaml.safe_load(head), body
-    return {}, md
-
-
-class Html(HTMLParser):
-    """A small DOM summary: tables (rows of cell texts), headings, links, scripts, text."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
-        self.headings: list[tuple[str, str]] = []  # (tag, text without permalink)
-        self.links: list[tuple[str, str]] = []  # (href, text)
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self._cell: list[str] | None = None
-        self._heading: list[str] | None = None
-        self._link: list[str] | None = None
-        self._href = ""
-        self._in_permalink = False
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        self.tags.append((tag, a))
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag in ("h1", "h2", "h3", "h4"):
-            self._heading = []
-        elif tag == "a":
-            if "headerlink" in (a.get("class") or ""):
-                self._in_permalink = True
-            else:
-                self._link, self._href = [], a.get("href") or ""
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append("".join(self._cell).strip())
-            self._cell = None
-        elif tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
-            self.headings.append((tag, "".join(self._heading).strip()))
-            self._heading = None
-        elif tag == "a":
-            if self._in_permalink:
-                self._in_permalink = False
-            elif self._link is not None:
-                self.links.append((self._href, "".join(self._link)))
-                self._link = None
-
-    def handle_data(self, data):
-        if self._in_permalink:
-            return
-        self.text.append(data)
-        for buf in (self._cell, self._heading, self._link):
-            if buf is not None:
-                buf.append(data)
-
-
-def section(md: str, heading: str) -> str:
-    """The Markdown between `heading` (a full line) and the next heading of that level."""
-    level = heading.split(" ", 1)[0]
-    start = md.index(heading + "\n")
-    rest = md[start + len(heading) + 1 :]
-    m = re.search(rf"^{re.escape(level)} ", rest, flags=re.M)
-    return rest[: m.start()] if m else rest
-
-
-def rows(md: str) -> list[list[str]]:
-    """Body rows (cell texts) of the tables in a Markdown fragment, via the HTML."""
-    out = []
-    for table in Html(to_html(md)).tables:
-        out.extend(table[1:])
-    return out
+from helpers.catalogs import (
+    BUILT,
+    PULLED,
+    folder,
+    item,
+    looker_pages_by_path,
+    make_catalog,
+    snapshot,
+)
+from helpers.pages import Html, front_matter, rows, section, to_html
 
 
 # --- index ------------------------------------------------------------------------------

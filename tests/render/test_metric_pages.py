@@ -8,12 +8,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from handbook.catalog import Catalog, Notice, load_catalog
 from handbook.project import Project
 from handbook.render.pages import Page
 from handbook.render.pages.metric_pages import code_block, pages
 from handbook.render.site_urls import site_href
+from helpers.handbook import REPO
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_handbook, run_build
 from handbook.snapshot.model import (
     BrokenItem,
     ChangeLog,
@@ -29,37 +28,10 @@ from handbook.snapshot.model import (
     LookerItem,
     LookerSnapshot,
 )
-from test_looker_pages import (
-    PULLED,
-    Html,
-    front_matter,
-    item,
-    looker_pages_by_path,
-    make_catalog,
-    snapshot,
-    to_html,
-)
-
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "</title><script>alert(1)</script>",
-    "a | b || c |",
-    "`code` and ``more`` ```",
-    "{{ 7*7 }}",
-    "{% if true %}x{% endif %} {# c #}",
-    "[x](javascript:alert(1))",
-    "**bold** __strong__ _em_ ~~del~~",
-    "<img src=x onerror=alert(1)>",
-    ":smile: :+1: :fontawesome-brands-github:",
-    "&lt;b&gt; &amp; &#60;i&#62;",
-    "# not a heading",
-    "[[metric:mau]] [[look:729]]",
-    "<!-- hidden --> ${x} %(y)s",
-    "\\*escaped\\* \\| pipe",
-    'Quotes "double" and \'single\' = <a href="javascript:x">y</a>',
-    "1. not a list",
-    "Emoji 🙂 and ünïcödé",
-]
+from helpers.catalogs import PULLED, item, looker_pages_by_path, make_catalog, snapshot
+from helpers.handbook import copy_handbook, run_build
+from helpers.hostile import HOSTILE
+from helpers.pages import Html, front_matter, to_html
 
 
 def hostile_parts() -> tuple[list[LookerFolder], list[LookerItem], list[LookerExplore]]:

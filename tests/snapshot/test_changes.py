@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from conftest import _clean_env, run_cli
 from fakes.fake_looker import FakeLooker, board_row, from_snapshot
 from handbook.catalog import load_catalog
 from handbook.project import Project
@@ -22,7 +21,8 @@ from handbook.snapshot.model import (
     LookerItem,
     LookerSnapshot,
 )
-from test_looker_pull import SECRET, SEED
+from helpers.handbook import clean_env, run_cli
+from helpers.looker import SECRET, SEED
 
 T0 = datetime(2026, 11, 1, 6, tzinfo=UTC)
 T1 = datetime(2026, 11, 2, 6, tzinfo=UTC)
@@ -114,8 +114,7 @@ def test_entries_older_than_180_days_by_pull_time_are_dropped():
 
 
 def _env(fake: FakeLooker) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
+    env = clean_env(offline=False)
     env.update(fake.env(HANDBOOK_RETRY_BASE_SECONDS="0.01"))
     return env
 

@@ -6,7 +6,8 @@ loaded. DuckDB gets views computing `now() - INTERVAL …` (the same `now()` dbt
 however slowly dbt or the handbook starts, each table's age at its check is exactly what is
 written here, and one second either side of a threshold stays on its side.
 
-Stdlib only: `make_artifacts.py` imports this under dbt's own Python, the tests under ours.
+Stdlib only: `tests/dbt/make_artifacts.py` loads this file under dbt's own Python, the tests
+import it under ours.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The real dbt for the tests that run it, in a virtualenv of its own, made on first use.
 
 dbt-core 1.11 pins protobuf below 7, which the BigQuery client beside the handbook has
-outgrown, so dbt never shares the handbook's environment (`requirements.txt` says more). The
-README's one test command must still run every test on a fresh machine, so the first test
-that needs dbt creates `.venv-dbt/` beside pyproject.toml (git-ignored; about a minute of
-pip) and later runs reuse it. `HANDBOOK_DBT_PYTHON` names another interpreter that has dbt.
+outgrown, so dbt never shares the handbook's environment (`tests/dbt/requirements.txt` says
+more). The README's one test command must still run every test on a fresh machine, so the
+first test that needs dbt creates `.venv-dbt/` beside pyproject.toml (git-ignored; about a
+minute of pip) and later runs reuse it. `HANDBOOK_DBT_PYTHON` names another interpreter that
+has dbt.
 
 When it cannot be made (no package index) the tests that need it are skipped locally and
 fail in CI, like the browser tests without Chromium.
@@ -21,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from helpers.handbook import REPO
+
 VENV = REPO / ".venv-dbt"
-REQUIREMENTS = Path(__file__).resolve().parent / "requirements.txt"
+REQUIREMENTS = REPO / "tests" / "dbt" / "requirements.txt"
 
 
 def _python() -> Path:

@@ -1,9 +1,9 @@
 """Handbooks that read the committed dbt artifacts, and the fake BigQuery of the same warehouse.
 
 The artifacts (`tests/dbt/artifacts/`) were written by the real dbt-core 1.11 + dbt-duckdb
-from `tests/dbt/project/` (see `make_artifacts.py`); `dbt_statuses.json` is dbt's own verdict
-on every table it checked, runtime errors included. A handbook here finds them where a team
-keeps them, in the dbt project's `target/` beside the handbook.
+from `tests/dbt/project/` (see `tests/dbt/make_artifacts.py`); `dbt_statuses.json` is dbt's
+own verdict on every table it checked, runtime errors included. A handbook here finds them
+where a team keeps them, in the dbt project's `target/` beside the handbook.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import _clean_env, copy_handbook, run_cli
-from dbt_fixture import DATABASE, TABLES
 from fakes.fake_bigquery import FakeTable
 from handbook.catalog import load_catalog
 from handbook.dbt.sources import DbtTable
 from handbook.project import Project
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+from helpers.dbt_warehouse import DATABASE, TABLES
+from helpers.handbook import REPO, clean_env, copy_handbook, run_cli
+
+ARTIFACTS = REPO / "tests" / "dbt" / "artifacts"
 TARGET = "analytics/target"  # where the handbooks here keep dbt's artifacts, below the root
 
 
@@ -68,15 +69,14 @@ def dbt_copy(root: Path, *, results: bool = True) -> Project:
 
 
 def fake_tables() -> dict[str, FakeTable]:
-    """The warehouse of `dbt_fixture.TABLES` for the fake BigQuery, named as dbt names it;
+    """The warehouse of `dbt_warehouse.TABLES` for the fake BigQuery, named as dbt names it;
     `timedelta` times count back from the moment each query runs, as DuckDB's views do."""
     return {f"{DATABASE}.{s}.{t}": FakeTable(rows=rows) for (s, t), rows in TABLES.items()}
 
 
 def refresh_bigquery(project: Project, endpoint: str) -> subprocess.CompletedProcess:
     """`handbook refresh --only bigquery` against the (fake) BigQuery at `endpoint`."""
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
+    env = clean_env(offline=False)
     env.update(
         HANDBOOK_BIGQUERY_ENDPOINT=endpoint,
         GOOGLE_CLOUD_PROJECT=DATABASE,
