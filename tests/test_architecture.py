@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from conftest import REPO
+from helpers.handbook import REPO
 
 PACKAGE = REPO / "hooks" / "handbook"
 DATA_PACKAGES = ("snapshot", "looker", "freshness", "curated")

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from helpers.handbook import REPO
 
 
 def test_the_site_benchmark_runs_its_edit_and_zensical_rows(tmp_path):

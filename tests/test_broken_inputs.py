@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import copy_handbook
 from handbook.adapters.cli import main
 from handbook.project import Project
+from helpers.handbook import copy_handbook
 
 METRIC = """metrics:
   - name: extra_metric

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import http.server
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import serve_directory
+from helpers.browser import chromium
+from helpers.serving import QuietHandler, serve_directory
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 
@@ -20,37 +18,12 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def page(tmp_path: Path):
-    if not Path(CHROMIUM).exists():
-        message = "Debian's Chromium is missing: `apt-get install -y chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI installs it in .ci/run; missing there is a real failure
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page():
+    with chromium(
+        "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"
+    ) as browser:
+        yield browser.new_page()
 
 
 def test_searching_hubspot_finds_the_data_pages(site_url: str, page):

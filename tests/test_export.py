@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from handbook.catalog import load_catalog
 from handbook.export import export
 from handbook.project import Project
+from helpers.handbook import REPO, copy_handbook
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +101,6 @@ def test_published_boards_are_exported_with_sections_of_published_items_only(dat
 
 
 def test_an_excluded_board_never_appears_in_the_export(tmp_path: Path):
-    from conftest import copy_handbook
-
     project = copy_handbook(tmp_path / "handbook")
     policy = project.looker_policy
     policy.write_text(

@@ -10,14 +10,17 @@ page as typed, the tab title is the metric's label as typed, and the edit link i
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_handbook, run_build, serve_directory
 from handbook.snapshot.model import (
+    BrokenItem,
+    ChangeLog,
+    ContentChange,
+    ContentError,
+    ContentValidation,
     LookerExplore,
     LookerField,
     LookerFolder,
@@ -25,7 +28,9 @@ from handbook.snapshot.model import (
     LookerSnapshot,
 )
 from handbook.snapshot.store import load, save
-from test_browser_search import CHROMIUM, QuietHandler
+from helpers.browser import chromium
+from helpers.handbook import copy_handbook, run_build
+from helpers.serving import QuietHandler, serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -162,10 +167,54 @@ def hostile_looker(project_snapshot: Path) -> None:
             for i, p in enumerate(PAYLOADS)
         ],
     )
+    validation = ContentValidation(
+        state="ok",
+        validated_at=base.pulled_at,
+        items=[
+            BrokenItem(
+                kind="look",
+                id=str(90_000 + i),
+                errors=[
+                    ContentError(
+                        message=f"VM{i} {p}",
+                        model=f"VX{i} {p}",
+                        explore=f"VE{i} {p}",
+                        field=f"VF{i} {p}",
+                        tile=f"VT{i} {p}",
+                    )
+                ],
+            )
+            for i, p in enumerate(PAYLOADS)
+        ],
+    )
     snap = base.model_copy(
-        update={"folders": folders, "items": items, "explores": [*base.explores, explore]}
+        update={
+            "folders": folders,
+            "items": items,
+            "explores": [*base.explores, explore],
+            "content_validation": validation,
+        }
     )
     save(project_snapshot, snap)
+
+
+def hostile_changes(changes_file: Path, pulled: object) -> None:
+    """Each hostile look renamed from a hostile title, in the last pull."""
+    changes = [
+        ContentChange(
+            at=pulled,  # type: ignore[arg-type]
+            kind="look",
+            id=str(90_000 + i),
+            change="renamed",
+            title=f"LT{i} {p}",
+            old_title=f"CO{i} {p}",
+            folder_id=str(90_000 + i),
+            old_folder_id=str(90_000 + i),
+            folders=["1", str(90_000 + i)],
+        )
+        for i, p in enumerate(PAYLOADS)
+    ]
+    save(changes_file, ChangeLog(changes=changes))
 
 
 @pytest.fixture(scope="session")
@@ -175,29 +224,22 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project.sources_dir / f"{FILE_PAYLOADS[1]}.yml").write_text(sources_yaml(), "utf-8")
     project.reports_file.write_text(reports_yaml(), encoding="utf-8")
     hostile_looker(project.looker_snapshot)
+    snapshot = load(project.looker_snapshot, LookerSnapshot)
+    assert snapshot is not None
+    hostile_changes(project.changes_file, snapshot.pulled_at)
+    page = project.docs_dir / "tools" / "looker.md"
+    refs = "".join(f"\n- [[look:{90_000 + i}]]" for i in range(N))
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + refs + "\n", encoding="utf-8")
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     return project.root / "site"
 
 
 @pytest.fixture(scope="session")
-def browser(hostile_site: Path) -> Iterator[tuple[object, str]]:
-    if not Path(CHROMIUM).exists():
-        message = "Debian's Chromium is missing: `apt-get install -y chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with serve_directory(hostile_site, QuietHandler) as url, sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield chromium, url
-        finally:
-            chromium.close()
+def hostile_browser(hostile_site: Path) -> Iterator[tuple[object, str]]:
+    """Chromium, and the hostile site served on 127.0.0.1."""
+    with serve_directory(hostile_site, QuietHandler) as url, chromium() as browser:
+        yield browser, url
 
 
 class Visit:
@@ -220,10 +262,24 @@ class Visit:
         return typed(self.page.locator("body").inner_text())
 
 
+# Elements no payload may create: anything that runs, loads or acts.
+CREATED = (
+    "article script, article img, article iframe, article object, article embed, "
+    "article style, article [onerror], article [onload], article [ontoggle], "
+    "article a[href^='javascript' i], article a[href^='data:' i], "
+    "article svg:not(.hb-lineage):not(.md-content__button svg)"  # the theme's edit icon
+)
+
+
+def created(visit: Visit) -> list[str]:
+    """Elements in the page's article that only markup from the data could have made."""
+    return visit.page.eval_on_selector_all(CREATED, "els => els.map(e => e.outerHTML.slice(0, 80))")
+
+
 @pytest.fixture(scope="module")
-def visit(browser) -> Iterator[Visit]:
-    chromium, url = browser
-    v = Visit(chromium, url)
+def visit(hostile_browser) -> Iterator[Visit]:
+    browser, url = hostile_browser
+    v = Visit(browser, url)
     yield v
     v.page.close()
 
@@ -277,3 +333,38 @@ def test_catalog_json_and_search_index_keep_the_text_as_data(hostile_site: Path)
     assert {f"L{i} {p}" for i, p in enumerate(PAYLOADS)} <= labels
     index = (hostile_site / "search" / "search_index.json").read_text(encoding="utf-8")
     json.loads(index)  # still valid JSON, whatever the titles held
+
+
+def test_looker_error_messages_show_as_typed_wherever_broken_content_is_shown(
+    visit: Visit, hostile_site: Path
+):
+    """Message, field, explore and tile title of each hostile look's content error: at its
+    entry, on the broken-content page, the reports page, its metric page and a reference."""
+    broken = visit.open("looker/broken/")
+    assert not created(visit)
+    reports = visit.open("reports/")
+    assert not created(visit)
+    refs = visit.open("tools/looker/")
+    assert not created(visit)
+    for i, p in enumerate(PAYLOADS):
+        error = typed(f"VM{i} {p} (field VF{i} {p}, explore VX{i} {p}/VE{i} {p}, tile “VT{i} {p}”)")
+        folder = next((hostile_site / "looker" / "folders").glob(f"{90_000 + i}-*")).name
+        entry = visit.open(f"looker/folders/{folder}/")
+        assert not created(visit), i
+        metric = visit.open(f"metrics/hostile_{i}/")
+        assert not created(visit), i
+        for where, text in (
+            ("entry", entry),
+            ("broken", broken),
+            ("reports", reports),
+            ("metric", metric),
+            ("reference", refs),
+        ):
+            assert error in text, (i, where)
+
+
+def test_change_titles_show_as_typed_on_the_changes_page(visit: Visit):
+    text = visit.open("looker/changes/")
+    assert not created(visit)
+    for i, p in enumerate(PAYLOADS):
+        assert typed(f"LT{i} {p}") in text and typed(f"was “CO{i} {p}”") in text, i

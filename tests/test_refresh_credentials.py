@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import _clean_env, run_cli
 from fakes.fake_bigquery import FakeBigQuery, FakeTable
 from handbook.project import Project
+from helpers.handbook import clean_env, run_cli
 
 LOOKER_VARS = ("LOOKERSDK_BASE_URL", "LOOKERSDK_CLIENT_ID", "LOOKERSDK_CLIENT_SECRET")
 BIGQUERY_VARS = (
@@ -23,8 +23,7 @@ BIGQUERY_VARS = (
 
 def _env(**settings: str) -> dict[str, str]:
     """A shell with no credentials (and not forced offline), plus `settings`."""
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
+    env = clean_env(offline=False)
     env.update(settings)
     return env
 

@@ -10,10 +10,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from handbook.catalog import load_catalog
 from handbook.project import Project
 from handbook.render.pages.looker_pages import item_anchor
+from helpers.handbook import REPO
 
 pytestmark = pytest.mark.slow
 

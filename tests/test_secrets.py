@@ -12,19 +12,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import _clean_env, run_build, run_cli
-from fakes.fake_looker import FakeLooker, Fault, synthetic
+from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
 from handbook.project import Project
+from helpers.handbook import REPO, run_build, run_cli
+from helpers.looker import live_env
 
 SECRET = "s3cret-Value/with+chars=="
 CLIENT_ID = "client-id-4711"
-
-
-def _env(fake: FakeLooker) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
-    env.update(fake.env(HANDBOOK_RETRY_BASE_SECONDS="0.01", HANDBOOK_RETRY_ATTEMPTS="2"))
-    return env
 
 
 def site_text(site: Path) -> str:
@@ -41,7 +35,7 @@ def test_an_echoed_request_is_scrubbed_from_stderr_attempt_file_pages_and_catalo
 ):
     with FakeLooker(synthetic(20), client_id=CLIENT_ID, client_secret=SECRET) as fake:
         fake.inject(path, Fault("echo", status=400, times=None))
-        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=_env(fake))
+        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=live_env(fake))
         tokens = set(fake.tokens)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "HTTP 400" in result.stderr and "[redacted]" in result.stderr
@@ -82,3 +76,29 @@ def test_credential_file_contents_are_scrubbed_from_messages(tmp_path: Path, mon
     assert "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" not in str(error)
     assert "ya29.a0AfH6SMBx" not in str(error)
     assert str(error).startswith("bigquery: bad key [redacted] in ")
+
+
+def test_an_echoing_content_validator_leaks_nothing_into_the_snapshot_pages_or_messages(
+    handbook_copy: Project,
+):
+    seed = from_snapshot(REPO / "catalog" / "snapshot" / "looker.json")
+    with FakeLooker(seed, client_id=CLIENT_ID, client_secret=SECRET) as fake:
+        fake.inject("/content_validation", Fault("echo", status=400, times=None))
+        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=live_env(fake))
+        tokens = set(fake.tokens)
+    assert result.returncode == 1, result.stdout + result.stderr  # a validator fault
+    assert "content validation failed" in result.stderr and "[redacted]" in result.stderr
+    snapshot = handbook_copy.looker_snapshot.read_text(encoding="utf-8")
+    assert '"state": "kept"' in snapshot and "[redacted]" in snapshot
+    build = run_build(handbook_copy)
+    assert build.returncode == 0, build.stderr
+    site = site_text(handbook_copy.root / "site")
+    assert "Content validation failed" in site
+    for where, text in {
+        "output": result.stdout + result.stderr,
+        "snapshot": snapshot,
+        "build log": build.stderr,
+        "site": site,
+    }.items():
+        for secret in (SECRET, CLIENT_ID, *tokens):
+            assert secret not in text, f"{secret!r} leaked into the {where}"

@@ -8,20 +8,20 @@ or a trailing slash reaches Looker at the right address.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import _clean_env, run_build, run_cli, serve_directory
 from fakes.fake_bigquery import FakeBigQuery, FakeTable
 from fakes.fake_looker import FakeLooker, synthetic
-from handbook.looker.client import PullSettings, _api_settings
+from handbook.looker.pull_settings import PullSettings
+from handbook.looker.sdk import api_settings
 from handbook.project import Project
 from handbook.settings import load_settings
+from helpers.handbook import REPO, clean_env, run_build, run_cli
+from helpers.serving import serve_directory
 
 
 def _bq_env(endpoint: str) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
+    env = clean_env(offline=False)
     env.update(
         HANDBOOK_BIGQUERY_ENDPOINT=endpoint,
         GOOGLE_CLOUD_PROJECT="sourcegraph-dw",
@@ -64,8 +64,7 @@ def test_every_table_refused_the_same_way_is_a_failed_pull(handbook_copy: Projec
 
 def test_a_base_url_with_a_trailing_slash_reaches_looker(handbook_copy: Project):
     with FakeLooker(synthetic(30)) as fake:
-        env = _clean_env()
-        env.pop("HANDBOOK_OFFLINE")
+        env = clean_env(offline=False)
         env.update(fake.env(LOOKERSDK_BASE_URL=fake.base_url + "/"))
         result = run_cli(handbook_copy, "refresh", "--only", "looker", env=env)
         paths = [r.path for r in fake.log]
@@ -89,7 +88,7 @@ def test_base_urls_with_paths_and_slashes_become_one_root(monkeypatch, typed: st
     settings = PullSettings.from_env()
     assert settings.base_url == used
     # What looker-sdk builds its login URL from: f"{base_url}/api/4.0/login".
-    assert f"{_api_settings(settings).base_url}/api/4.0/login" == f"{used}/api/4.0/login"
+    assert f"{api_settings(settings).base_url}/api/4.0/login" == f"{used}/api/4.0/login"
 
 
 def test_every_wrong_setting_is_reported_at_once_and_secrets_are_never_echoed(monkeypatch):
@@ -119,17 +118,7 @@ def test_an_excluded_folder_looker_lacks_warns_in_a_plain_build_and_fails_a_stri
         policy.read_text(encoding="utf-8").replace("  - 150 ", "  - 150\n  - 999999 ", 1),
         encoding="utf-8",
     )
-    import subprocess
-    import sys
-
-    plain = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"],
-        cwd=handbook_copy.root,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    plain = run_build(handbook_copy, strict=False)
     assert plain.returncode == 0, plain.stderr
     assert "WARNING" in plain.stderr and "Looker has no folder 999999" in plain.stderr
     strict = run_build(handbook_copy)
@@ -140,10 +129,31 @@ def test_an_excluded_folder_looker_lacks_warns_in_a_plain_build_and_fails_a_stri
 
 
 def test_repository_code_reads_the_environment_only_through_settings():
-    package = Path(__file__).resolve().parent.parent / "hooks" / "handbook"
+    package = REPO / "hooks" / "handbook"
     readers = [
         p.relative_to(package).as_posix()
         for p in package.rglob("*.py")
         if "os.environ" in p.read_text(encoding="utf-8") or "os.getenv" in p.read_text()
     ]
     assert readers == ["settings.py"]
+
+
+def test_the_content_validation_timeout_and_the_pull_wait_are_checked_like_other_timeouts():
+    from handbook.settings import SettingsError
+
+    with pytest.raises(SettingsError) as info:
+        load_settings({"HANDBOOK_CONTENT_VALIDATION_TIMEOUT": "1.5", "HANDBOOK_PULL_WAIT": "-1"})
+    text = str(info.value)
+    assert (
+        "HANDBOOK_CONTENT_VALIDATION_TIMEOUT: error: must be a whole number of seconds, 1 or "
+        "more (got '1.5')" in text
+    )
+    assert "HANDBOOK_PULL_WAIT: error: must be a number of seconds, 0 or more (got '-1')" in text
+    settings = load_settings(
+        {"HANDBOOK_CONTENT_VALIDATION_TIMEOUT": "60", "HANDBOOK_PULL_WAIT": "0"}
+    )
+    assert (settings.content_validation_timeout, settings.pull_wait) == (60, 0)
+    assert (load_settings({}).content_validation_timeout, load_settings({}).pull_wait) == (
+        900,
+        1800,
+    )

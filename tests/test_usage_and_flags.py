@@ -6,11 +6,12 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from conftest import REPO
 from handbook.catalog import Catalog, load_catalog
 from handbook.project import Project
 from handbook.render.pages import looker_pages, report_pages
-from test_looker_pages import PULLED, Html, item, make_catalog, snapshot, to_html
+from helpers.catalogs import PULLED, item, make_catalog, snapshot
+from helpers.handbook import REPO
+from helpers.pages import Html, to_html
 
 
 def page(catalog: Catalog, module, path: str) -> str:

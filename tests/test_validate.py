@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
 from handbook.project import Project
 from handbook.validate import validate_project
+from helpers.handbook import run_cli
 
 
 def edit(path: Path, old: str, new: str) -> int:
@@ -39,7 +39,8 @@ def test_unknown_source_is_an_error_with_a_suggestion(handbook_copy: Project):
     assert len(found) == 1
     assert found[0].startswith(
         f"catalog/metrics/product.yml:{line}: error: metric 'mau': unknown source 'pingz'\n"
-        "    fix: did you mean 'pings'? sources are defined in catalog/sources/*.yml: "
+        "    fix: did you mean 'pings'? sources are defined in catalog/sources/*.yml and by "
+        "dbt (catalog/dbt.yml): "
     )
 
 

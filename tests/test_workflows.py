@@ -12,13 +12,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers.handbook import REPO, clean_env, copy_handbook
 
-ROOT = Path(__file__).resolve().parents[1]
-WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$")
@@ -81,7 +82,7 @@ def test_actionlint_reports_nothing():
     shellcheck = _tool("shellcheck")  # without it actionlint silently skips the run: scripts
     proc = subprocess.run(
         [actionlint, "-no-color", "-oneline", f"-shellcheck={shellcheck}", *map(str, FILES)],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
@@ -103,9 +104,9 @@ def test_zizmor_reports_nothing():
             "pedantic",
             "--format",
             "json",
-            str(ROOT / ".github"),  # the workflows and dependabot.yml
+            str(REPO / ".github"),  # the workflows and dependabot.yml
         ],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
@@ -229,6 +230,7 @@ def test_pull_requests_run_tests_validate_build_and_check_changed_links():
     scripts = "\n".join(str(s.get("run", "")) for s in _steps(job))
     for command in (
         "pip install -e '.[test]'",
+        ".venv-dbt/bin/pip install -r tests/dbt/requirements.txt",
         "apt-get install -y chromium",
         "python -m pytest",
         "handbook validate",
@@ -357,4 +359,95 @@ def test_every_file_a_cache_key_hashes_exists(path: Path):
     text = path.read_text(encoding="utf-8")
     for args in re.findall(r"hashFiles\(([^)]*)\)", text):
         for pattern in re.findall(r"'([^']+)'", args):
-            assert list(ROOT.glob(pattern)), f"{path.name}: hashFiles('{pattern}') matches no file"
+            assert list(REPO.glob(pattern)), f"{path.name}: hashFiles('{pattern}') matches no file"
+
+
+# --- The engine switch (HANDBOOK_ENGINE), its scripts run for real ---------------------------
+ENGINE = "${{ vars.HANDBOOK_ENGINE || 'mkdocs' }}"
+BUILD_STEPS = {"checks.yml": "checks", "publish.yml": "build", "nightly.yml": "build"}
+
+
+def _step_script(workflow: str, starts: str) -> str:
+    job = _jobs(workflow)[BUILD_STEPS[workflow]]
+    step = next(s for s in _steps(job) if str(s.get("name", "")).startswith(starts))
+    return step["run"]
+
+
+def _run_script(script: str, cwd: Path, engine: str, path: str = "") -> subprocess.CompletedProcess:
+    """A `run:` script as GitHub's runner runs it (bash -e), with the workflow's engine."""
+    bin_dir = str(Path(sys.executable).parent)  # mkdocs, zensical, handbook of this venv
+    env = {
+        **clean_env(),
+        "HANDBOOK_ENGINE": engine,
+        "HANDBOOK_SITE_URL": "https://example.invalid/handbook/",
+        "HANDBOOK_REPO_URL": "https://example.invalid/org/handbook",
+        "PATH": os.pathsep.join(p for p in (path, bin_dir, os.environ["PATH"]) if p),
+    }
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_every_workflow_reads_the_engine_from_the_repository_variable():
+    for path in FILES:
+        assert _load(path)["env"]["HANDBOOK_ENGINE"] == ENGINE, path.name
+
+
+# The build scripts of the three workflows, once each (checks and publish share theirs).
+DISTINCT_BUILDS = sorted({_step_script(w, "Build the site"): w for w in BUILD_STEPS}.items())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+@pytest.mark.parametrize(
+    ("script", "workflow"), DISTINCT_BUILDS, ids=[w for _, w in DISTINCT_BUILDS]
+)
+def test_the_build_step_builds_this_handbook_with_either_engine(
+    tmp_path: Path, script: str, workflow: str, engine: str
+):
+    strict = workflow != "nightly.yml"
+    project = copy_handbook(tmp_path / "handbook")
+    page = project.docs_dir / "team" / "index.md"
+    good = page.read_text(encoding="utf-8")
+    page.write_text(good + "\nSee [[metric:maus]].\n", encoding="utf-8")
+    broken = _run_script(script, project.root, engine)
+    # A broken reference fails the strict builds (pull requests, publish), not the nightly.
+    assert (broken.returncode != 0) == strict, broken.stdout + broken.stderr
+    assert "reference [[metric:maus]]: unknown metric 'maus'" in broken.stdout + broken.stderr
+
+    page.write_text(good, encoding="utf-8")
+    built = _run_script(script, project.root, engine)
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = project.root / "site"
+    assert "Monthly active users" in (site / "metrics" / "mau" / "index.html").read_text("utf-8")
+    assert "https://example.invalid/handbook/" in (site / "sitemap.xml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("workflow", sorted(BUILD_STEPS))
+def test_an_unknown_engine_fails_the_build_with_a_message(tmp_path: Path, workflow: str):
+    done = _run_script(_step_script(workflow, "Build the site"), tmp_path, "hugo")
+    assert done.returncode == 1
+    assert (
+        "::error::HANDBOOK_ENGINE is 'hugo': set the repository variable to mkdocs or zensical"
+    ) in done.stdout
+
+
+@pytest.mark.parametrize("workflow", ["publish.yml", "nightly.yml"])
+def test_the_install_step_installs_zensical_only_for_the_zensical_engine(
+    tmp_path: Path, workflow: str
+):
+    script = _step_script(workflow, "Install the handbook")
+    fake = tmp_path / "bin" / "pip"
+    fake.parent.mkdir()
+    log = tmp_path / "pip-args"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    expected = {"mkdocs": ["install", "-e", "."], "zensical": ["install", "-e", ".[zensical]"]}
+    for engine, args in expected.items():
+        done = _run_script(script, tmp_path, engine, path=str(fake.parent))
+        assert done.returncode == 0, done.stderr
+        assert log.read_text(encoding="utf-8").splitlines() == args
+    log.unlink()
+    done = _run_script(script, tmp_path, "Zensical")
+    assert done.returncode == 1 and "::error::HANDBOOK_ENGINE is 'Zensical'" in done.stdout
+    assert not log.exists()

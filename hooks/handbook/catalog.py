@@ -33,13 +33,18 @@ from handbook.curated.policy import (
     load_policy,
 )
 from handbook.curated.reports import ReportList, load_reports
-from handbook.curated.sources import Source, load_sources
+from handbook.curated.sources import Source
+from handbook.dbt.loader import DbtArtifacts
+from handbook.dbt.sources import load_all_sources
 from handbook.errors import CatalogError, Problem
 from handbook.freshness.rules import SourceStatus, evaluate
 from handbook.gc_pause import gc_paused
 from handbook.project import Project
-from handbook.render.templating import format_time
 from handbook.snapshot.model import (
+    ChangeLog,
+    ContentChange,
+    ContentError,
+    ContentValidation,
     FreshnessSnapshot,
     LookerBoard,
     LookerExplore,
@@ -49,6 +54,7 @@ from handbook.snapshot.model import (
     item_json,
 )
 from handbook.snapshot.store import load
+from handbook.timefmt import utc_minute
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -79,6 +85,10 @@ class Catalog:
     # id(item) → digest of every value of the item, made once (see `item_key`); a session
     # that reuses the same parsed snapshot for the next catalog passes this dict on.
     item_keys: dict[int, str] = field(default_factory=dict, repr=False)
+    # `catalog/dbt.yml` and the dbt artifacts it names; None when the handbook has none.
+    dbt: DbtArtifacts | None = None
+    # What successive pulls found changed, unfiltered: read `looker_changes` instead.
+    change_log: ChangeLog | None = None
 
     # --- Looker -----------------------------------------------------------------------
     @property
@@ -143,6 +153,67 @@ class Catalog:
             key = hashlib.blake2b(item_json(item).encode("utf-8"), digest_size=16).hexdigest()
             self.item_keys[id(item)] = key
         return key
+
+    # --- Content validation, owners, changes ------------------------------------------------
+    @property
+    def validation(self) -> ContentValidation | None:
+        """The content validator's state and its errors of published content (None: the
+        snapshot predates content validation). `state`, `validated_at` and `reason` say how
+        current it is; `validation_note` says it in one sentence."""
+        return self.looker.content_validation if self.looker else None
+
+    @cached_property
+    def broken(self) -> dict[tuple[str, str], list[ContentError]]:
+        """Published looks and dashboards with validator errors, by (kind, id)."""
+        validation = self.validation
+        return {(b.kind, b.id): b.errors for b in validation.items} if validation else {}
+
+    def validation_errors(self, kind: str, item_id: str) -> list[ContentError]:
+        """The validator's errors of one published look or dashboard ([] when none, or when
+        it is not published). A tile title that could repeat an unpublished look's is None."""
+        return self.broken.get((kind, item_id), [])
+
+    @property
+    def hidden_broken(self) -> int:
+        """How many broken looks and dashboards are not published: a count, never names."""
+        return self.view.hidden_broken if self.view else 0
+
+    @property
+    def validation_note(self) -> str | None:
+        """One sentence on how current the content validation is; None when it is this
+        pull's (or the snapshot predates it)."""
+        return validation_note(self.validation, self.looker_pulled_at)
+
+    @cached_property
+    def owner_left(self) -> list[LookerItem]:
+        """Published looks and dashboards whose owner's Looker account is deactivated."""
+        return sorted(
+            (i for i in self.items.values() if i.owner_disabled),
+            key=lambda i: ((i.owner or "").casefold(), i.title.casefold(), i.kind, i.id),
+        )
+
+    @cached_property
+    def looker_changes(self) -> list[ContentChange]:
+        """What pulls found changed, newest first, with the publishing policy in force now:
+        nothing under an excluded or private folder (before or after the change, or a folder
+        the pull did not know), no excluded board, not even as deleted, and nothing about
+        content the policy holds back today (a look renamed while public, then moved into
+        an excluded folder, has no history on the site)."""
+        changes = self.change_log.changes if self.change_log else []
+        shown = [c for c in changes if self._change_published(c)]
+        return sorted(shown, key=lambda c: c.at, reverse=True)
+
+    def _change_published(self, change: ContentChange) -> bool:
+        policy = self.policy
+        if self.view is not None and self.view.lookup(change.kind, change.id)[0] == EXCLUDED:
+            return False
+        if change.kind == "board":
+            return change.id not in set(policy.exclude_boards)
+        if change.personal and not policy.include_personal:
+            return False
+        held = set(policy.exclude_folders) | (self.view.excluded_folder_ids if self.view else set())
+        named = {f for f in (change.folder_id, change.old_folder_id) if f}
+        return not (held & set(change.folders)) and named <= set(change.folders)
 
     def item_url(self, item: LookerItem) -> str:
         return f"{self.base_url}/{'dashboards' if item.kind == 'dashboard' else 'looks'}/{item.id}"
@@ -214,8 +285,39 @@ class Catalog:
 
     @cached_property
     def source_statuses(self) -> dict[str, SourceStatus]:
-        """Every source's freshness status, worked out once per build (dbt's rules)."""
-        return {state.source.name: state for state in evaluate(self.sources, self.freshness)}
+        """Every source's freshness status, worked out once per build (dbt's rules, or
+        dbt's own verdicts where `catalog/dbt.yml` names them), aged to the build time: a
+        pass whose check is older than the table's threshold is "not checked since"."""
+        results = self.dbt.results if self.dbt else None
+        states = evaluate(self.sources, self.freshness, results, now=self.built_at)
+        return {s.source.name: s for s in states}
+
+    @cached_property
+    def explore_sources(self) -> dict[tuple[str, str], list[str]]:
+        """Source names behind each (model, explore): the `sources:` of the metrics whose
+        `lookml_field` (`model.explore.view.field`) is on it, in metric order, each once.
+
+        The Looker snapshot knows no table names, so this is what "the data behind a look
+        or dashboard" can mean (the trust line, the reports page, dbt exposures)."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for metric in self.metrics:
+            model, _, rest = (metric.lookml_field or "").partition(".")
+            explore = rest.partition(".")[0]
+            if not (model and explore):
+                continue
+            known = out.setdefault((model, explore), [])
+            known += [n for n in metric.sources if n not in known and n in self.sources_by_name]
+        return out
+
+    def sources_behind(self, item: LookerItem) -> list[Source]:
+        """The data sources behind a look or dashboard's explore ([] when none is known)."""
+        names = self.explore_sources.get((item.model or "", item.explore or ""), [])
+        return [self.sources_by_name[n] for n in names]
+
+    @property
+    def watched_files(self) -> tuple[Path, ...]:
+        """Files outside the catalog folder whose change changes the catalog (dbt's)."""
+        return self.dbt.watched if self.dbt else ()
 
     @property
     def looker_pulled_at(self) -> datetime | None:
@@ -239,10 +341,10 @@ def _attempt_notice(
         return None
     if last is not None and attempted <= last:
         return None
-    shown = format_time(last) if last else "no snapshot"
+    shown = utc_minute(last) if last else "no snapshot"
     return Notice(
         source,
-        f"The {label} pull at {format_time(attempted)} failed ({error}). This page shows the "
+        f"The {label} pull at {utc_minute(attempted)} failed ({error}). This page shows the "
         f"last good snapshot, from {shown}.",
         dismiss_file=project.relative(path),
     )
@@ -269,7 +371,7 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
     notices = []
     for part in looker.carried_over if looker else []:
         since = (
-            f"they are from the earlier pull at {format_time(part.pulled_at)}"
+            f"they are from the earlier pull at {utc_minute(part.pulled_at)}"
             if part.pulled_at
             else "no earlier pull had them, so they are missing"
         )
@@ -281,6 +383,33 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
             )
         )
     return notices
+
+
+def _validation_notices(looker: LookerSnapshot | None) -> list[Notice]:
+    """A notice on every page when the content validator failed in the last pull (its
+    errors are then an earlier pull's), as for a carried part; other states are the
+    validation section's to say (`Catalog.validation_note`)."""
+    validation = looker.content_validation if looker else None
+    if looker is None or validation is None or validation.state != "kept":
+        return []
+    return [Notice("looker", validation_note(validation, looker.pulled_at) or "")]
+
+
+def validation_note(validation: ContentValidation | None, pulled: datetime | None) -> str | None:
+    """The one wording of how current the content validation is, for pages and notices."""
+    if validation is None or validation.state == "ok":
+        return None
+    when = f"the pull at {utc_minute(validation.validated_at)}" if validation.validated_at else None
+    if validation.state == "unavailable":
+        return f"Content validation is unavailable: {validation.reason}."
+    if validation.state == "off":
+        return "Content validation is off (content_validation: false in catalog/looker.yml)."
+    if validation.state == "skipped":
+        shown = f"is from {when}" if when else "has not run yet"
+        return f"Content validation {shown} ({validation.reason})."
+    this = f"the Looker pull at {utc_minute(pulled)}" if pulled else "the last pull"
+    shown = f"the broken content shown is from {when}" if when else "no earlier validation to show"
+    return f"Content validation failed in {this} ({validation.reason}); {shown}."
 
 
 SnapshotReader = Callable[[Path, type[M]], M | None]
@@ -313,9 +442,10 @@ def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) 
     policy = collect(lambda: load_policy(project.looker_policy, display), LookerPolicy())
     looker = read(project.looker_snapshot, LookerSnapshot)
     freshness = read(project.freshness_snapshot, FreshnessSnapshot)
-    sources = collect(lambda: load_sources(project), [])
+    sources, dbt = collect(lambda: load_all_sources(project), ([], None))
     metrics = collect(lambda: load_metrics(project), [])
     reports = collect(lambda: load_reports(project), ReportList())
+    change_log = collect(lambda: load(project.changes_file, ChangeLog), None)
     if problems:
         raise CatalogError(problems)
 
@@ -331,6 +461,7 @@ def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) 
             if notice:
                 notices.append(notice)
     notices += _carried_notices(looker)
+    notices += _validation_notices(looker)
     return Catalog(
         project=project,
         policy=policy,
@@ -341,6 +472,8 @@ def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) 
         reports=reports,
         built_at=now or datetime.now(UTC),
         notices=notices,
+        dbt=dbt,
+        change_log=change_log,
     )
 
 

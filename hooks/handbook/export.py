@@ -5,7 +5,13 @@ freshness and the published Looker content (folders, looks, dashboards, boards) 
 instead of scraping pages. It is built from the same `Catalog` the pages are, after the
 publishing policy, so it can never list content the site itself holds back: excluded and
 deleted Looker items and boards are not in it.
-
+Each item carries the content validator's errors (`content_errors`: message, model,
+explore, field, and where: tile, filter or schedule) and whether its owner's account is
+deactivated (`owner_disabled`); `looker.content_validation` says how current the errors are
+and counts broken content that is not published, without naming it.
+Freshness statuses are as of the build: a `pass` whose check is older than the table's
+`warn_after` (else `error_after`) is `not checked since`, with `last_result` and `as_of` (the
+check's time) beside it, on each source and table.
 Times are ISO 8601 in UTC; every section says when its data was pulled or checked. Page
 addresses (`page`) are relative to the site root, in the site's URL style. The README's
 "catalog.json" section documents every field; `EXPORT_VERSION` changes when one is removed or
@@ -26,9 +32,11 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from handbook.catalog import Catalog
+from handbook.dbt.sources import DbtSource
 from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 2
+EXPORT_PATH = "catalog.json"  # at the site root, whatever the engine
 _COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
 
 
@@ -51,23 +59,42 @@ def _metrics(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
 
 
 def _sources(catalog: Catalog) -> list[dict[str, Any]]:
+    """Each source with its status; `defined_in` says whether dbt's manifest or
+    catalog/sources/ defines it, `checked_by` who judged it (BigQuery or dbt)."""
     out = []
     for state in catalog.source_statuses.values():
         source = state.source
         data = source.model_dump(mode="json")
+        data["defined_in"] = "dbt" if isinstance(source, DbtSource) else "catalog"
         data["status"] = state.status
+        # An outdated status ("not checked since", or a warn or error as of an old check):
+        # what the check said, and when it ran; both null while the check still stands.
+        data["last_result"] = state.last_result
+        data["as_of"] = _time(state.as_of)
+        data["checked_by"] = state.checked_by
         data["tables"] = [
             {
                 **table.table.model_dump(mode="json"),
                 "status": table.status,
+                "last_result": table.last_result,
                 "loaded_at": _time(table.loaded_at),
                 "age_seconds": int(table.age.total_seconds()) if table.age is not None else None,
+                "checked_at": _time(table.checked_at),
                 "reason": table.reason,
             }
             for table in state.tables
         ]
         out.append(data)
     return out
+
+
+def _freshness(catalog: Catalog) -> dict[str, Any]:
+    results = catalog.dbt.results if catalog.dbt else None
+    return {
+        "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
+        # When `dbt source freshness` ran, for sources whose statuses are dbt's own.
+        "dbt_checked_at": _time(results.checked_at) if results else None,
+    }
 
 
 def _folders(catalog: Catalog, pages_dir: str) -> Iterator[dict[str, Any]]:
@@ -94,6 +121,7 @@ def _items(catalog: Catalog) -> Iterator[dict[str, Any]]:
             "description": item.description,
             "folder_id": item.folder_id,
             "owner": item.owner,
+            "owner_disabled": item.owner_disabled,
             "views": item.view_count,
             "views_90_days": item.recent_views,
             "favorites": item.favorite_count,
@@ -104,7 +132,25 @@ def _items(catalog: Catalog) -> Iterator[dict[str, Any]]:
                 for name in item.fields
                 if item.model and item.explore
             ],
+            "content_errors": [
+                e.model_dump(mode="json") for e in catalog.validation_errors(kind, item_id)
+            ],
         }
+
+
+def _validation(catalog: Catalog) -> dict[str, Any] | None:
+    """How current the content errors on the items are; None before the first validation."""
+    validation = catalog.validation
+    if validation is None:
+        return None
+    return {
+        "state": validation.state,
+        "validated_at": _time(validation.validated_at),
+        "reason": validation.reason,
+        "note": catalog.validation_note,
+        "broken_items": len(validation.items),
+        "broken_unpublished": catalog.hidden_broken,
+    }
 
 
 def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
@@ -146,12 +192,11 @@ def _layout(catalog: Catalog, pages_dir: str) -> dict[str, Any]:
             "base_url": catalog.base_url,
             "pulled_at": _time(catalog.looker_pulled_at),
             "folders": _folders(catalog, pages_dir),
+            "content_validation": _validation(catalog),
             "items": _items(catalog),
             "boards": _boards(catalog, pages_dir),
         },
-        "freshness": {
-            "checked_at": _time(catalog.freshness.checked_at if catalog.freshness else None),
-        },
+        "freshness": _freshness(catalog),
         "metrics": _metrics(catalog, pages_dir),
         "sources": _sources(catalog),
         "notices": [

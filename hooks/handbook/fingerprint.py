@@ -23,3 +23,16 @@ def folder_fingerprint(folder: Path) -> tuple:
                 continue
             stamp.append((dirpath, name, info.st_mtime_ns, info.st_size))
     return tuple(sorted(stamp))
+
+
+def files_fingerprint(paths: list[Path]) -> tuple:
+    """The same for single files anywhere (a missing one is stamped as missing)."""
+    stamp = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            stamp.append((str(path), None, None))
+            continue
+        stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)

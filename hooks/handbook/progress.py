@@ -15,7 +15,9 @@ class Progress(Protocol):
     def step(self, message: str) -> None: ...
 
 
-class _Silent:
+class Silent:
+    """Says nothing: builds, tests and callers that pass no `Progress`."""
+
     def step(self, message: str) -> None:
         pass
 
@@ -33,4 +35,4 @@ class _Rich:
 
 @contextmanager
 def reporter(*, enabled: bool) -> Iterator[Progress]:
-    yield _Rich() if enabled else _Silent()
+    yield _Rich() if enabled else Silent()

@@ -22,6 +22,12 @@ class Project:
     # The site's URL style (MkDocs' `use_directory_urls`): `metrics/mau/` or
     # `metrics/mau.html`, for the links MkDocs does not rewrite (raw HTML, SVG, catalog.json).
     directory_urls: bool = True
+    # The folder below docs/ the generated pages are in ("" for docs/ itself), and where and
+    # under what name the site is published (MkDocs' `site_url`, `site_name`; None when not
+    # known): for the links that must be absolute, the Atom feed's.
+    pages_dir: str = ""
+    site_url: str | None = None
+    site_name: str | None = None
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
@@ -62,6 +68,15 @@ class Project:
         return self.root / ".cache" / "handbook" / "pages"
 
     @property
+    def generate_record(self) -> Path:
+        """What `handbook generate` wrote and from what (git-ignored; see handbook.generate).
+
+        Not under `.cache/`: `zensical build --clean` deletes that folder, and without this
+        record `generate` could no longer tell its own files from the user's.
+        """
+        return self.root / ".handbook" / "generated.json"
+
+    @property
     def snapshot_dir(self) -> Path:
         return self.catalog_dir / "snapshot"
 
@@ -81,6 +96,15 @@ class Project:
         """Where a pull of `source` in progress is marked (git-ignored)."""
         return self.snapshot_dir / f"{source}.pulling.json"
 
+    def lock_file(self, source: str) -> Path:
+        """The file a pull of `source` holds an OS lock on, one pull at a time (git-ignored)."""
+        return self.snapshot_dir / f"{source}.lock"
+
+    @property
+    def changes_file(self) -> Path:
+        """What successive Looker pulls found changed (`ChangeLog`), kept 180 days."""
+        return self.snapshot_dir / "changes.json"
+
     @property
     def looker_policy(self) -> Path:
         return self.catalog_dir / "looker.yml"
@@ -92,6 +116,11 @@ class Project:
     @property
     def sources_dir(self) -> Path:
         return self.catalog_dir / "sources"
+
+    @property
+    def dbt_config(self) -> Path:
+        """`catalog/dbt.yml`: where dbt's artifacts are (optional)."""
+        return self.catalog_dir / "dbt.yml"
 
     @property
     def reports_file(self) -> Path:

@@ -4,7 +4,8 @@ A pull killed with `kill -9` or by a power cut leaves the snapshot intact (it is
 replaced in one rename) but runs no code on the way out, so nothing could record the
 failure then. Instead `refresh` writes `<source>.pulling.json` atomically before its first
 request and removes it when the pull ends, whatever the outcome. A mark whose process is
-gone is a pull that did not finish; one whose process still runs is a pull in progress.
+gone is a pull that did not finish; one whose process still runs is a pull in progress,
+whose pid, host and start `pull_lock` names to a second pull that has to wait for it.
 """
 
 from __future__ import annotations
@@ -34,11 +35,22 @@ def clear(project: Project, source: str) -> None:
     project.pulling_file(source).unlink(missing_ok=True)
 
 
+def current(project: Project, source: str) -> PullInProgress | None:
+    """The mark of the pull of `source` running now, if there is one (see `pull_lock`)."""
+    marker = _read(project, source)
+    return marker if marker is not None and _running(marker) else None
+
+
 def unfinished(project: Project, source: str) -> PullInProgress | None:
     """The mark of a pull of `source` that started and never ended, if there is one."""
+    marker = _read(project, source)
+    return None if marker is None or _running(marker) else marker
+
+
+def _read(project: Project, source: str) -> PullInProgress | None:
     path = project.pulling_file(source)
     try:
-        marker = PullInProgress.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        return PullInProgress.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         return None
     except ValueError:  # unreadable: the machine died while it was being written
@@ -48,7 +60,6 @@ def unfinished(project: Project, source: str) -> PullInProgress | None:
             pid=0,
             host="",
         )
-    return None if _running(marker) else marker
 
 
 def _running(marker: PullInProgress) -> bool:

@@ -3,7 +3,10 @@
 A `BuildSession` lives as long as the process that builds (one `mkdocs build`, a whole
 `mkdocs serve`, one `handbook generate`). Each `load` refreshes the snapshots first in live
 mode, at most once per `live_reuse` seconds so `mkdocs serve` does not spend Looker's API
-budget on every keystroke, then loads and cross-checks the catalog. It remembers the last
+budget on every keystroke, then loads and cross-checks the catalog. A live pull never waits:
+not for another pull of the same source (it builds from the snapshot and says so at INFO),
+and under `mkdocs serve` (`validate_content=False`) not for Looker's content validator,
+whose last answer stays in the snapshot with its own time. It remembers the last
 good catalog so an editing session can keep showing it while a YAML file is being fixed.
 """
 
@@ -16,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from handbook.catalog import Catalog, load_catalog
+from handbook.dbt.loader import file_stamp
 from handbook.errors import CatalogError, Problem
 from handbook.fingerprint import folder_fingerprint
 from handbook.gitdates import date_html, last_changed
@@ -49,10 +53,13 @@ class BuildSession:
         live_reuse: float = LIVE_REUSE,
         *,
         live: bool = True,
+        validate_content: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.live_reuse = live_reuse
         self.live = live  # False: always build from the snapshot, credentials or not
+        # False under `mkdocs serve`: a live pull keeps the last content validation.
+        self.validate_content = validate_content
         # Seconds on a clock that never goes back; injectable so a test can be "just booted".
         self.clock = clock
         # Curated YAML naming Looker content that is gone, from the last load: a plain build
@@ -82,11 +89,19 @@ class BuildSession:
             return
         from handbook.refresh import refresh
 
-        result = refresh(project, looker=live["looker"], bigquery=live["bigquery"])
+        result = refresh(
+            project,
+            looker=live["looker"],
+            bigquery=live["bigquery"],
+            validate=self.validate_content,
+            live=True,
+        )
         for line in result.messages:
             log.info(line)
         for line in result.warnings:  # a pull that never finished: pages say so too
             log.info(line)
+        for busy in result.busy:
+            log.info("building from the snapshot without pulling: %s", busy)
         for failure in result.failures:
             # INFO, not WARNING: falling back is the designed behaviour, and --strict turns
             # warnings into a failed build. Readers see it on every page as a notice.
@@ -99,14 +114,18 @@ class BuildSession:
         A failed live pull is not an error: `refresh` keeps the last snapshot and records
         the failure, and the pages say so. Cross-check drift is logged at INFO. When no file
         under the catalog folder changed since the last good load (same paths, times and
-        sizes), that catalog is returned as it is (`reloaded` says which happened).
+        sizes), nor a dbt artifact `catalog/dbt.yml` names (which may live anywhere, e.g. in
+        the dbt project's target/), that catalog is returned as it is (`reloaded` says which
+        happened).
         """
         from handbook.validate import validate_catalog
 
         self._pull_if_due(project)
         self.dates = last_changed(project.root, project.relative(project.docs_dir))
         # The project too: a changed mkdocs.yml (say, use_directory_urls) under serve.
-        stamp = (folder_fingerprint(project.catalog_dir), unused_after_days, project)
+        folder = (folder_fingerprint(project.catalog_dir), unused_after_days, project)
+        watched = self.last_good.watched_files if self.last_good else ()
+        stamp = (folder, _file_stamps(watched))
         self.reloaded = self.last_good is None or stamp != self.loaded_from
         if not self.reloaded:
             assert self.last_good is not None
@@ -131,7 +150,8 @@ class BuildSession:
                 # Drift between our definitions and LookML is worth a look, not a failure
                 # (--strict fails on any WARNING): INFO, so its text does not say "warning".
                 log.info("%s", problem.unlabelled())
-        self.last_good, self.loaded_from = catalog, stamp
+        self.last_good = catalog
+        self.loaded_from = (folder, _file_stamps(catalog.watched_files))
         return catalog
 
     def last_updated(self, src_uri: str, generated: bool) -> str | None:
@@ -144,11 +164,15 @@ class BuildSession:
         return date_html(stamp) if stamp is not None else None
 
 
+def _file_stamps(paths: tuple[Path, ...]) -> tuple:
+    return tuple((path, file_stamp(path)) for path in paths)
+
+
 def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
     """`catalog.json`: metrics, sources and published Looker items, for other tools."""
-    from handbook.export import write
+    from handbook.export import EXPORT_PATH, write
 
-    path = Path(site_dir) / "catalog.json"
+    path = Path(site_dir) / EXPORT_PATH
     # Streamed to the file item by item: neither the text nor a dict of 60,000 items is
     # ever whole in memory (see `export`).
     with path.open("w", encoding="utf-8") as fh:

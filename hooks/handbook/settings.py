@@ -12,7 +12,9 @@ Looker: the looker-sdk's own variables (`LOOKERSDK_BASE_URL`, `_CLIENT_ID`,
 (`HANDBOOK_LOOKER_INI`, default `looker.ini`), as in the SDK. BigQuery: Application Default
 Credentials (`GOOGLE_APPLICATION_CREDENTIALS`), `GOOGLE_CLOUD_PROJECT`, and
 `HANDBOOK_BIGQUERY_ENDPOINT` / `HANDBOOK_BIGQUERY_TIMEOUT` for emulators. The handbook:
-`HANDBOOK_OFFLINE`, `HANDBOOK_ROOT` and the `HANDBOOK_RETRY_*` knobs.
+`HANDBOOK_OFFLINE`, `HANDBOOK_ROOT`, the `HANDBOOK_RETRY_*` knobs,
+`HANDBOOK_CONTENT_VALIDATION_TIMEOUT` (the one slow Looker request) and `HANDBOOK_PULL_WAIT`
+(how long `handbook refresh` waits for another pull of the same source to end).
 """
 
 from __future__ import annotations
@@ -119,6 +121,10 @@ class Settings(BaseModel):
     retry_attempts: int = 5
     retry_base_seconds: float = 1.0
     retry_budget_seconds: float = 300.0
+    # Seconds for Looker's content validator to answer (minutes on a big instance).
+    content_validation_timeout: int = 900
+    # Seconds `handbook refresh` waits for another pull of the same source before refusing.
+    pull_wait: float = 1800.0
 
     @field_validator("looker_base_url", mode="before")
     @classmethod
@@ -142,7 +148,9 @@ class Settings(BaseModel):
     def _flags(cls, value: Any) -> bool | None:
         return _flag(value)
 
-    @field_validator("looker_timeout", "retry_attempts", mode="before")
+    @field_validator(
+        "looker_timeout", "retry_attempts", "content_validation_timeout", mode="before"
+    )
     @classmethod
     def _whole(cls, value: Any) -> Any:
         return _positive(value, whole=True)
@@ -152,7 +160,7 @@ class Settings(BaseModel):
     def _seconds(cls, value: Any) -> Any:
         return _positive(value, whole=False)
 
-    @field_validator("retry_base_seconds", mode="before")
+    @field_validator("retry_base_seconds", "pull_wait", mode="before")
     @classmethod
     def _delay(cls, value: Any) -> Any:
         return _positive(value, whole=False, allow_zero=True)
@@ -223,6 +231,8 @@ ENV = {
     "retry_attempts": "HANDBOOK_RETRY_ATTEMPTS",
     "retry_base_seconds": "HANDBOOK_RETRY_BASE_SECONDS",
     "retry_budget_seconds": "HANDBOOK_RETRY_BUDGET_SECONDS",
+    "content_validation_timeout": "HANDBOOK_CONTENT_VALIDATION_TIMEOUT",
+    "pull_wait": "HANDBOOK_PULL_WAIT",
 }
 _INI_KEYS = ("base_url", "client_id", "client_secret", "verify_ssl", "timeout")
 _LOOKER_NEEDS = ("looker_base_url", "looker_client_id", "looker_client_secret")

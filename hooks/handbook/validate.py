@@ -42,9 +42,11 @@ def _check_sources(metric: Metric, catalog: Catalog) -> list[Problem]:
             continue
         hint = did_you_mean(name, known)
         hint += (
-            "sources are defined in catalog/sources/*.yml: " + ", ".join(known)
+            "sources are defined in catalog/sources/*.yml and by dbt (catalog/dbt.yml): "
+            + ", ".join(known)
             if known
-            else "no sources are defined yet; add it to catalog/sources/*.yml"
+            else "no sources are defined yet; add it to catalog/sources/*.yml, or name dbt's "
+            "manifest in catalog/dbt.yml"
         )
         problems.append(
             Problem(
@@ -173,11 +175,10 @@ def _check_reserved_pages(catalog: Catalog) -> list[Problem]:
 
     Pages `handbook generate` wrote there earlier are its own, not hand-written.
     """
-    from handbook.generate import written_by_generate
+    from handbook.generate.install import written_by_generate
 
     docs = catalog.project.docs_dir / "metrics"
-    if written_by_generate(docs):
-        return []
+    ours = written_by_generate(catalog.project)
     return [
         Problem(
             metric.file,
@@ -186,7 +187,7 @@ def _check_reserved_pages(catalog: Catalog) -> list[Problem]:
             "rename the metric or the page",
         )
         for metric in catalog.metrics
-        if (docs / f"{metric.name}.md").exists()
+        if (docs / f"{metric.name}.md").exists() and not ours(docs / f"{metric.name}.md")
     ]
 
 

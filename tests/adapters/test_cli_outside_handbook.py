@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import _clean_env
+from helpers.handbook import run_cli
 
 
 @pytest.mark.parametrize(
@@ -17,14 +15,7 @@ def test_handbook_in_an_unrelated_folder_exits_2_and_writes_nothing(tmp_path: Pa
     folder = tmp_path / "somewhere" / "else"
     folder.mkdir(parents=True)
     (folder / "notes.md").write_text("# Notes\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "handbook", *args],
-        cwd=folder,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli(folder, *args, timeout=120)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "is not inside a handbook" in result.stderr and "--root" in result.stderr
     assert "catalog is valid" not in result.stdout
@@ -37,13 +28,6 @@ def test_handbook_in_an_unrelated_folder_exits_2_and_writes_nothing(tmp_path: Pa
 
 
 def test_handbook_in_a_subfolder_of_a_handbook_finds_it(handbook_copy):
-    result = subprocess.run(
-        [sys.executable, "-m", "handbook", "validate"],
-        cwd=handbook_copy.root / "docs" / "team",
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_cli(handbook_copy.root / "docs" / "team", "validate", timeout=300)
     assert result.returncode == 0, result.stderr
     assert "catalog is valid" in result.stdout

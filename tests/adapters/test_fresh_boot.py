@@ -13,13 +13,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
 from fakes.fake_looker import FakeLooker, from_snapshot
 from handbook.project import Project
 from handbook.session import BuildSession
-from test_live_build import RENAMED, live_env, page_text
-
-SEED = REPO / "catalog" / "snapshot" / "looker.json"
+from helpers.handbook import run_build
+from helpers.looker import RENAMED, SEED, live_env
+from helpers.pages import page_text
 
 
 def _renamed_looker() -> FakeLooker:
@@ -75,14 +74,7 @@ def _just_booted_prefix() -> list[str]:
 def test_a_live_mkdocs_build_in_a_just_booted_time_namespace_pulls(handbook_copy: Project):
     prefix = _just_booted_prefix()
     with _renamed_looker() as fake:
-        result = subprocess.run(
-            [*prefix, sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
-            cwd=handbook_copy.root,
-            env=live_env(fake),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        result = run_build(handbook_copy, env=live_env(fake), prefix=prefix)
         served = len(fake.log)
     assert result.returncode == 0, result.stderr
     assert served > 0, "a build whose clock reads seconds since boot made no Looker request"

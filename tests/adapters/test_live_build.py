@@ -3,30 +3,15 @@ back to the last snapshot and every catalog page says so."""
 
 from __future__ import annotations
 
-import html
-import re
-
-from conftest import REPO, _clean_env, run_build
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot
 from handbook.project import Project
-
-RENAMED = "Monthly users by instance type, now with trials"
-
-
-def live_env(fake: FakeLooker) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
-    env.update(fake.env(HANDBOOK_RETRY_BASE_SECONDS="0.01", HANDBOOK_RETRY_ATTEMPTS="2"))
-    return env
-
-
-def page_text(project: Project, page: str) -> str:
-    raw = (project.root / "site" / page).read_text(encoding="utf-8")
-    return html.unescape(re.sub(r"<[^>]+>", " ", raw))
+from helpers.handbook import run_build
+from helpers.looker import RENAMED, SEED, live_env
+from helpers.pages import page_text
 
 
 def test_a_live_build_publishes_what_looker_has_now(handbook_copy: Project):
-    data = from_snapshot(REPO / "catalog" / "snapshot" / "looker.json")
+    data = from_snapshot(SEED)
     next(look for look in data.looks if look["id"] == "729")["title"] = RENAMED
     with FakeLooker(data) as fake:
         result = run_build(handbook_copy, env=live_env(fake))
@@ -41,7 +26,7 @@ def test_a_failed_live_pull_still_builds_strict_from_the_snapshot_with_a_notice(
     handbook_copy: Project,
 ):
     before = handbook_copy.looker_snapshot.read_bytes()
-    with FakeLooker(from_snapshot(REPO / "catalog" / "snapshot" / "looker.json")) as fake:
+    with FakeLooker(from_snapshot(SEED)) as fake:
         fake.inject("/folders", Fault("status", status=503, times=None))
         result = run_build(handbook_copy, env=live_env(fake))
     assert result.returncode == 0, result.stderr
@@ -63,7 +48,7 @@ def test_the_plugins_live_option_false_builds_from_the_snapshot_with_credentials
     assert "  - handbook\n" in text
     config.write_text(text.replace("  - handbook\n", "  - handbook:\n      live: false\n", 1))
     before = handbook_copy.looker_snapshot.read_bytes()
-    with FakeLooker(from_snapshot(REPO / "catalog" / "snapshot" / "looker.json")) as fake:
+    with FakeLooker(from_snapshot(SEED)) as fake:
         result = run_build(handbook_copy, env=live_env(fake))
         assert fake.log == []
     assert result.returncode == 0, result.stderr

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import serve_directory
-from test_adoption import MKDOCS_YML, build, make_site
-from test_browser_offline import QuietHandler, browser  # noqa: F401 (a fixture)
+from helpers.adopter import MKDOCS_YML, make_site
+from helpers.handbook import run_build
+from helpers.serving import QuietHandler, serve_directory
 
 SCRIPT = "assets/handbook/filters.js"
 
@@ -46,14 +46,14 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         METRIC.format(name=n, label=label, domain=d, status=s) for n, label, d, s in ROWS
     )
     (root / "catalog" / "metrics" / "shop.yml").write_text(text, encoding="utf-8")
-    result = build(root)
+    result = run_build(root)
     assert result.returncode == 0, result.stderr
     return root / "site"
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_metric_filters_work_on_a_plugin_only_site(plugin_site: Path, browser):  # noqa: F811
+def test_metric_filters_work_on_a_plugin_only_site(plugin_site: Path, browser):
     assert (plugin_site / SCRIPT).read_text(encoding="utf-8").count("hb-filter") >= 1
     with serve_directory(plugin_site, QuietHandler) as url:
         page = browser.new_page()
@@ -80,7 +80,7 @@ def test_a_site_that_lists_the_script_gets_it_once(tmp_path: Path):
     root = make_site(tmp_path / "shop")
     config = MKDOCS_YML + f"extra_javascript:\n  - {SCRIPT}\n"
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    result = build(root)
+    result = run_build(root)
     assert result.returncode == 0, result.stderr
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert home.count(f'src="{SCRIPT}"') == 1

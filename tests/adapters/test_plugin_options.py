@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import html as html_module
 import re
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
 from pathlib import Path
 
 import pytest
-from conftest import _clean_env, commit_all
-from test_adoption import MKDOCS_YML, build, make_site
-from test_serve import fetch, free_port
+from helpers.adopter import MKDOCS_YML, make_site
+from helpers.handbook import commit_all, run_build
+from helpers.serving import fetch, serving, wait_for
 
 OFF = {
     "last_updated": "false",
@@ -46,7 +41,7 @@ DATE = "git-revision-date-localized-plugin"
 
 
 def _site(root: Path, options: dict[str, str]) -> Path:
-    """The adopter site of test_adoption, committed to git, then one page added uncommitted
+    """The adopter site (`helpers.adopter`), committed to git, then one page added uncommitted
     and one page whose front matter sets the date itself."""
     make_site(root)
     if options:
@@ -61,20 +56,9 @@ def _site(root: Path, options: dict[str, str]) -> Path:
     (root / "docs" / "new.md").write_text("# New\n\nNot committed yet.\n", encoding="utf-8")
     # Not --strict with every option off: without `attr_list` and `md_in_html` (which the
     # site does not list) the generated pages' anchors are missing, and MkDocs says so.
-    result = build(root) if not options else build_plain(root)
+    result = run_build(root, strict=not options)
     assert result.returncode == 0, result.stderr
     return root / "site"
-
-
-def build_plain(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"],
-        cwd=root,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -179,28 +163,9 @@ def test_a_failure_notice_says_how_it_goes_away_with_no_raw_backticks(defaults: 
 # --- error_banner (mkdocs serve) ------------------------------------------------------------
 def _serve_home(root: Path) -> tuple[str, str]:
     """`mkdocs serve` the site until its home page answers; its HTML and the serve log."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root,
-        env=_clean_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    log: list[str] = []
-    threading.Thread(target=lambda: log.extend(server.stderr), daemon=True).start()
-    try:
-        deadline = time.monotonic() + 120  # a slow machine's limit, not a target
-        while time.monotonic() < deadline:
-            try:
-                return fetch(f"http://127.0.0.1:{port}/"), "".join(log)
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.5)
-        raise AssertionError("serve never answered:\n" + "".join(log))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serving(root, path="") as (base, log):
+        wait_for(lambda: bool(fetch(base)), "the home page", log)
+        return fetch(base), "".join(log)
 
 
 @pytest.mark.slow

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from handbook.project import Project
+from helpers.handbook import clean_env, run_build
 
 BANNER_WORDS = ("end of life", "ProperDocs", "Zensical", "NO_MKDOCS_2_WARNING", "MkDocs 2")
 
 
 @pytest.mark.slow
 def test_build_output_has_no_banner_lines(handbook_copy: Project):
-    mkdocs = shutil.which("mkdocs")
-    assert mkdocs, "the mkdocs console script is installed with the package"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("LOOKERSDK_", "GOOGLE_", "HANDBOOK_"))
-        and k not in ("NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING")
-    }
-    env["HANDBOOK_OFFLINE"] = "1"
+    env = clean_env()
+    for banner_off in ("NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING"):
+        env.pop(banner_off, None)
     # The console script, as a user types it (both banners check sys.argv[0] for `mkdocs`).
-    result = subprocess.run(
-        [mkdocs, "build", "--strict", "--site-dir", "site"],
-        cwd=handbook_copy.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_build(handbook_copy, env=env, console_script=True)
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     assert not [line for line in output.splitlines() if any(w in line for w in BANNER_WORDS)]

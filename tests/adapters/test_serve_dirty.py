@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 
 from handbook.catalog import load_catalog
 from handbook.project import Project
-from test_serve import fetch
-from test_serve_editing import serving, wait_for
+from helpers.serving import ServeLog, fetch, serving, wait_for
 
 REPORT = re.compile(r"handbook: (\d+) generated pages, (\d+) rendered, (\d+) files rewritten")
 
@@ -26,8 +25,9 @@ def _reports(log: list[str]) -> list[tuple[int, int, int]]:
 
 
 def _mtimes(project: Project) -> dict[str, int]:
-    folder = project.generated_dir
-    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.md")}
+    folder = project.generated_dir  # the generated pages, and the Atom feed
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in files}
 
 
 def _exported_label(base: str, metric: str) -> str:
@@ -36,7 +36,7 @@ def _exported_label(base: str, metric: str) -> str:
     return next(m["label"] for m in exported["metrics"] if m["name"] == metric)
 
 
-def _next_report(log: list[str], seen: int) -> tuple[int, int, int]:
+def _next_report(log: ServeLog, seen: int) -> tuple[int, int, int]:
     wait_for(lambda: len(_reports(log)) > seen, "the next rebuild's report", log)
     return _reports(log)[seen]
 

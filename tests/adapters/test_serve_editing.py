@@ -7,55 +7,11 @@ screen with the error in a banner, and the next good save recovers, without a re
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 import pytest
-from conftest import _clean_env
 from handbook.project import Project
-from test_serve import fetch, free_port
+from helpers.serving import fetch, serving, wait_for
 
 BANNER = "The catalog has errors"
-
-
-@contextmanager
-def serving(project: Project, *flags: str) -> Iterator[tuple[str, list[str]]]:
-    """`mkdocs serve` in `project`; yields its base URL and the lines it logs so far."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *flags],
-        cwd=project.root,
-        env=_clean_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    log: list[str] = []
-    reader = threading.Thread(target=lambda: log.extend(server.stderr), daemon=True)
-    reader.start()
-    try:
-        yield f"http://127.0.0.1:{port}/data-handbook/", log
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def wait_for(check: Callable[[], bool], what: str, log: list[str]) -> None:
-    """Poll until `check()` holds; the limit is for a slow machine, not a target."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"gave up waiting for {what}; serve said:\n{''.join(log)}")
 
 
 @pytest.mark.parametrize("flags", [(), ("--dirty",)], ids=["serve", "serve-dirty"])

@@ -7,8 +7,8 @@ import json
 import re
 from pathlib import Path
 
-from conftest import run_build
 from handbook.project import Project
+from helpers.handbook import run_build
 
 
 def read(site: Path, page: str) -> str:

@@ -29,7 +29,8 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from conftest import REPO, serve_directory
+from helpers.handbook import REPO
+from helpers.serving import serve_directory
 
 CONFIG = """\
 [checking]

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import _clean_env, copy_handbook, run_build
 from handbook.project import Project
+from helpers.handbook import copy_handbook, run_build, start_build
 
 
 def fingerprint(site: Path) -> dict[str, str]:
@@ -73,14 +73,8 @@ def test_a_page_that_is_not_utf8_fails_with_its_name_and_keeps_the_old_site(publ
 
 def test_a_build_killed_half_way_keeps_the_old_site_and_the_next_build_cleans_up(published):
     project, before = published
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
-        cwd=project.root,
-        env=_clean_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    proc = start_build(project, start_new_session=True, **quiet)
     staging = project.root / f".site.building-{proc.pid}"
     deadline = time.monotonic() + 300
     # Kill it once it has written pages into its staging folder (never a fixed sleep).

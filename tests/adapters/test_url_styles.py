@@ -18,8 +18,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from test_adoption import METRICS as ADOPTION_METRICS
-from test_adoption import MKDOCS_YML, build, make_site
+from helpers.adopter import METRICS as ADOPTION_METRICS
+from helpers.adopter import MKDOCS_YML, make_site
+from helpers.handbook import run_build
 
 # The adoption test's metric, with a LookML field (a lineage link), and more after it.
 METRICS = (
@@ -153,7 +154,7 @@ def test_every_internal_link_resolves_in_both_url_styles(
     tmp_path: Path, directory_urls: bool, pages_dir: str
 ):
     root = make_url_site(tmp_path / "shop", directory_urls, pages_dir)
-    result = build(root)
+    result = run_build(root)
     assert result.returncode == 0, result.stderr
     site = root / "site"
     generated = site / pages_dir  # the generated pages' folder

@@ -8,16 +8,15 @@ as files written by `handbook generate` and the `handbook.refs` Markdown extensi
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import _clean_env, copy_handbook, run_build, run_cli
 from handbook.project import Project
-from test_adoption import make_site
+from helpers.adopter import make_site
+from helpers.handbook import copy_handbook, run_build, run_cli, run_zensical
 
 CATALOG_PAGES = ("reports", "metrics", "looker", "data/freshness")
 REF = re.compile(r'<span class="hb-ref"><a href="([^"]*)">(.*?)</a>')
@@ -80,17 +79,6 @@ extra_javascript:
 """
 
 
-def zensical_build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "zensical", "build"],
-        cwd=root,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.mark.slow
 @NEEDS_ZENSICAL
 def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_path: Path):
@@ -100,7 +88,7 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
     with_zensical = copy_handbook(tmp_path / "zensical")
     generated = run_cli(with_zensical, "generate")
     assert generated.returncode == 0, generated.stderr
-    built = zensical_build(with_zensical.root)
+    built = run_zensical(with_zensical)
     assert built.returncode == 0, built.stdout + built.stderr
 
     mkdocs_site, zensical_site = with_mkdocs.root / "site", with_zensical.root / "site"
@@ -110,6 +98,11 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
     refs = references(mkdocs_site)
     assert ("../../metrics/dau_mau/", "DAU/MAU ratio") in refs["tools/looker"]
     assert references(zensical_site) == refs
+    # catalog.json at the site root in both: the plugin's export, generate's file.
+    exports = [
+        json.loads((s / "catalog.json").read_text("utf-8")) for s in (mkdocs_site, zensical_site)
+    ]
+    assert exports[0]["metrics"] == exports[1]["metrics"] and exports[0]["metrics"]
     # Badges are styled in both: the stylesheet is linked from every page.
     for site in (mkdocs_site, zensical_site):
         assert "hb-badge hb-badge--certified" in (site / "metrics/mau/index.html").read_text()
@@ -118,6 +111,13 @@ def test_zensical_and_mkdocs_build_the_same_catalog_pages_and_references(tmp_pat
         # The table filters too: the script ships with the package, not this docs/.
         assert "hb-filter" in (site / "assets/handbook/filters.js").read_text()
         assert "assets/handbook/filters.js" in (site / "metrics/index.html").read_text()
+        # The Atom feed of Looker changes, beside the changes page that links it.
+        changes = (site / "looker/changes/index.html").read_text(encoding="utf-8")
+        assert '<a href="../changes.xml" type="application/atom+xml">' in changes
+    feeds = [
+        (site / "looker/changes.xml").read_text("utf-8") for site in (mkdocs_site, zensical_site)
+    ]
+    assert feeds[0] == feeds[1] and "<feed xmlns=" in feeds[0]
 
 
 @pytest.mark.slow
@@ -127,7 +127,7 @@ def test_another_teams_site_builds_with_zensical_from_the_readme_recipe(tmp_path
     (root / "mkdocs.yml").write_text(ADOPTER_CONFIG, encoding="utf-8")
     generated = run_cli(Project(root), "generate")
     assert generated.returncode == 0, generated.stderr
-    built = zensical_build(root)
+    built = run_zensical(root)
     assert built.returncode == 0, built.stdout + built.stderr
     assert "No issues found" in built.stdout + built.stderr  # e.g. no broken anchor
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
@@ -139,3 +139,94 @@ def test_another_teams_site_builds_with_zensical_from_the_readme_recipe(tmp_path
     )
     looker = (root / "site" / "looker" / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition warning"' in looker and "!!!" not in looker
+
+
+# --- strict builds: generated pages missing or stale, references broken ----------------------
+def relabel(project: Project, old: str, new: str) -> None:
+    yml = project.metrics_dir / "product.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.slow
+@NEEDS_ZENSICAL
+@pytest.mark.parametrize("flag", ["--strict", "-s", "-cs"])
+def test_zensical_strict_build_fails_when_the_generated_pages_are_missing(
+    tmp_path: Path, flag: str
+):
+    project = copy_handbook(tmp_path / "handbook")
+    built = run_zensical(project, flag)
+    assert built.returncode == 1
+    assert (
+        "docs: error: the generated catalog pages are missing\n"
+        "    fix: run `handbook generate` (beside `zensical serve`: `handbook generate --watch`)"
+    ) in built.stderr
+    assert "Traceback" not in built.stdout + built.stderr
+
+
+@pytest.mark.slow
+@NEEDS_ZENSICAL
+def test_zensical_strict_build_fails_on_stale_pages_and_passes_after_generate(tmp_path: Path):
+    project = copy_handbook(tmp_path / "handbook")
+    assert run_cli(project, "generate").returncode == 0
+    assert run_zensical(project, "--strict").returncode == 0  # also fills Zensical's cache
+
+    relabel(project, "label: Monthly active users", "label: Monthly actives")
+    built = run_zensical(project, "--strict")
+    assert built.returncode == 1
+    assert (
+        "catalog/metrics/product.yml: error: the generated catalog pages are stale: this file "
+        "changed since they were written"
+    ) in built.stderr
+    assert "Traceback" not in built.stdout + built.stderr
+    plain = run_zensical(project)  # a plain build warns, visibly, and goes on
+    assert plain.returncode == 0
+    assert "catalog/metrics/product.yml: warning: the generated catalog pages are stale" in (
+        plain.stderr
+    )
+
+    assert run_cli(project, "generate").returncode == 0
+    built = run_zensical(project, "--strict")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "warning" not in built.stderr
+    page = (project.root / "site" / "metrics" / "mau" / "index.html").read_text(encoding="utf-8")
+    assert "Monthly actives" in page
+    intake = project.root / "site" / "working-with-us" / "project-intake" / "index.html"
+    assert "Monthly actives" in intake.read_text("utf-8")  # [[metric:mau]] on a hand page
+
+
+@pytest.mark.slow
+@NEEDS_ZENSICAL
+def test_zensical_strict_build_fails_on_a_reference_that_does_not_resolve(tmp_path: Path):
+    project = copy_handbook(tmp_path / "handbook")
+    assert run_cli(project, "generate").returncode == 0
+    page = project.docs_dir / "team" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [[metric:maus]].\n", "utf-8")
+    line = page.read_text(encoding="utf-8").count("\n")
+    built = run_zensical(project, "--strict")
+    assert built.returncode == 1
+    assert (
+        f"docs/team/index.md:{line}: error: reference [[metric:maus]]: unknown metric 'maus'"
+    ) in built.stderr
+    assert run_zensical(project).returncode == 0  # plain: a warning, the text as typed
+
+
+@pytest.mark.slow
+@NEEDS_ZENSICAL
+def test_content_gone_from_looker_is_published_by_generate_and_refused_by_a_strict_build(
+    tmp_path: Path,
+):
+    project = copy_handbook(tmp_path / "handbook")
+    reports = project.reports_file  # look 1290 is in Looker's trash in the snapshot
+    text = reports.read_text(encoding="utf-8")
+    reports.write_text(
+        text.replace("      - look: 729\n", "      - look: 729\n      - look: 1290\n")
+    )
+    generated = run_cli(project, "generate")
+    assert generated.returncode == 0, generated.stderr  # like a plain mkdocs build
+    assert "catalog/reports.yml:17: warning: look 1290 is in Looker's trash" in generated.stderr
+    built = run_zensical(project, "--strict")
+    assert built.returncode == 1
+    assert "catalog/reports.yml:17: error: look 1290 is in Looker's trash" in built.stderr
+    plain = run_zensical(project)
+    assert plain.returncode == 0
+    assert "catalog/reports.yml:17: warning: look 1290 is in Looker's trash" in plain.stderr

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import REPO
 from handbook.curated.schemas import SCHEMA_DIR, SCHEMAS, main, modeline, rendered
 from handbook.project import Project
+from helpers.handbook import REPO
 
 PROJECT = Project(REPO)
 CATALOG = PROJECT.catalog_dir

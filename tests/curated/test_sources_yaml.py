@@ -8,8 +8,7 @@ import pytest
 from handbook.curated.sources import load_sources
 from handbook.errors import CatalogError
 from handbook.project import Project
-
-REPO = Path(__file__).resolve().parents[2]
+from helpers.handbook import REPO
 
 GOOD = """\
 sources:

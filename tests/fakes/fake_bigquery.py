@@ -3,8 +3,13 @@
 It implements what the freshness check uses and nothing more: `tables.get`, `jobs.query`
 (`POST .../queries`), `getQueryResults` (`GET .../queries/{jobId}`), `jobs.insert` and
 `jobs.get`. Queries are answered by parsing the SQL `bigquery_freshness` generates (a
-`UNION ALL` of `SELECT '<id>' AS table_id, CAST(MAX(`<field>`) AS TIMESTAMP) ...`), so a
-change in that SQL that this parser does not recognise fails the tests loudly (400).
+`UNION ALL` of `SELECT '<id>' AS table_id, CAST(MAX(`<field>`) AS TIMESTAMP) AS loaded_at,
+CURRENT_TIMESTAMP() AS snapshotted_at ...`), so a change in that SQL that this parser does
+not recognise fails the tests loudly (400).
+
+A time may be given as a `timedelta`: that long before the request is answered, evaluated
+once per query as BigQuery's `CURRENT_TIMESTAMP()` is (and answered as `snapshotted_at`),
+so a table can sit one second either side of a threshold however slowly a test runs.
 
 Faults: a per-table delay (`slow`), a per-table 403 (`forbidden`), a server-wide 500
 (`fail_all`), and `stop()` for a server that is down. Every request is logged so tests can
@@ -18,8 +23,9 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -28,16 +34,19 @@ PREFIX = "/bigquery/v2/projects/"
 
 _PART = re.compile(
     r"^SELECT '(?P<id>[^']+)' AS table_id, CAST\(MAX\(`?(?P<field>[A-Za-z_][A-Za-z0-9_]*)`?\) "
-    r"AS TIMESTAMP\) AS loaded_at FROM `(?P<table>[^`]+)`(?: WHERE \((?P<filter>.*)\))?$"
+    r"AS TIMESTAMP\) AS loaded_at, CURRENT_TIMESTAMP\(\) AS snapshotted_at "
+    r"FROM `(?P<table>[^`]+)`(?: WHERE \((?P<filter>.*)\))?$"
 )
 _COND = re.compile(r"^\s*(?P<col>[A-Za-z_]\w*)\s*(?P<op>=|!=|<>)\s*'(?P<val>[^']*)'\s*$")
 
 
 @dataclass
 class FakeTable:
-    """A table: its metadata time and rows (dicts of column → value) for MAX queries."""
+    """A table: its metadata time and rows (dicts of column → value) for MAX queries.
 
-    modified: datetime | None = None
+    A `timedelta` in place of a time means that long before the request is answered."""
+
+    modified: datetime | timedelta | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     forbidden: bool = False
     slow: float = 0.0  # seconds to wait before answering anything about this table
@@ -62,6 +71,8 @@ class FakeBigQuery:
     def __init__(self, tables: dict[str, FakeTable] | None = None) -> None:
         self.tables: dict[str, FakeTable] = dict(tables or {})
         self.fail_all = False
+        # The server's clock: CURRENT_TIMESTAMP() and what `timedelta` times count back from.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.requests: list[_Log] = []
         self._jobs: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -121,7 +132,8 @@ class FakeBigQuery:
             )
         return table
 
-    def _max(self, sql: str) -> list[tuple[str, datetime | None]]:
+    def _max(self, sql: str) -> list[tuple[str, datetime | None, datetime]]:
+        now = self.clock()  # CURRENT_TIMESTAMP(): one value for the whole statement
         out = []
         for part in sql.split("\nUNION ALL\n"):
             m = _PART.match(part.strip())
@@ -137,8 +149,8 @@ class FakeBigQuery:
                 rows = [r for r in rows if (str(r.get(c["col"])) == want) != neq]
             if table.rows and m["field"] not in table.rows[0]:
                 raise _QueryError(400, "invalidQuery", f"Unrecognized name: {m['field']}")
-            values = [r[m["field"]] for r in rows if r.get(m["field"]) is not None]
-            out.append((m["id"], max(values) if values else None))
+            values = [_at(r[m["field"]], now) for r in rows if r.get(m["field"]) is not None]
+            out.append((m["id"], max(values) if values else None, now))
         return out
 
     def _results(self, project: str, job_id: str, int64: bool) -> dict[str, Any]:
@@ -157,9 +169,13 @@ class FakeBigQuery:
                 "fields": [
                     {"name": "table_id", "type": "STRING", "mode": "NULLABLE"},
                     {"name": "loaded_at", "type": "TIMESTAMP", "mode": "NULLABLE"},
+                    {"name": "snapshotted_at", "type": "TIMESTAMP", "mode": "NULLABLE"},
                 ]
             },
-            "rows": [{"f": [{"v": tid}, {"v": ts(value)}]} for tid, value in job["rows"]],
+            "rows": [
+                {"f": [{"v": tid}, {"v": ts(value)}, {"v": ts(now)}]}
+                for tid, value, now in job["rows"]
+            ],
             "totalRows": str(len(job["rows"])),
             "jobComplete": True,
             "cacheHit": False,
@@ -205,7 +221,8 @@ class FakeBigQuery:
                 "numRows": str(len(table.rows)),
             }
             if table.modified is not None:
-                resource["lastModifiedTime"] = str(int(table.modified.timestamp() * 1000))
+                modified = _at(table.modified, self.clock())
+                resource["lastModifiedTime"] = str(int(modified.timestamp() * 1000))
             return 200, resource
         if method == "POST" and parts[1:] == ["queries"]:
             job_id = self._run(project, body["query"])
@@ -274,6 +291,11 @@ class FakeBigQuery:
                 self._serve("POST")
 
         return Handler
+
+
+def _at(value: Any, now: datetime) -> Any:
+    """A time as stored, or `now` minus it for a `timedelta` (see the module docstring)."""
+    return now - value if isinstance(value, timedelta) else value
 
 
 def utc(*args: int) -> datetime:

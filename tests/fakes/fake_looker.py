@@ -5,7 +5,8 @@ the published spec (vendored in tests/fakes/looker_api/, MIT): `POST /login`, `G
 /folders`, `/dashboards` (all_dashboards), `/dashboards/search`, `/looks/search`, `/users`,
 `/lookml_models` and `/lookml_models/{model}/explores/{explore}`, `/projects` and
 `/projects/{project}/git_branch` (the deployed commit is `Dataset.commits`), `/boards`
-(all_boards), and `POST
+(all_boards), `/content_validation` (the errors are `Dataset.content_errors`, built with
+`look_error`, `tile_error`, `filter_error` and `schedule_error`), and `POST
 /queries/run/json` (run_inline_query) on the System Activity model's `look` and `dashboard`
 explores. Every JSON answer is checked against the spec's component schema (OAS30Validator,
 `$ref`s resolved in the spec) and its property names against the schema's `properties`; a
@@ -17,7 +18,8 @@ The spec types that answer as a bare string, so its shape is checked here instea
 of flat rows keyed by exactly the asked fields.
 
 Faults are scripted per path (`inject`): an HTTP status burst (503, 429 + Retry-After), a
-slow answer, a truncated JSON body, rows missing a field, a connection reset; `match`
+slow answer, one held until the test opens its `gate`, a truncated JSON body, rows missing
+a field, a connection reset; `match`
 limits a fault to requests with given query values (e.g. one page's offset).
 `refuse_system_activity=403` (or 404) plays an API user without the see_system_activity
 permission, `refuse_projects=403` one that may not read LookML projects. Searches and
@@ -176,6 +178,8 @@ class Dataset:
     # project is its `project_name`.
     commits: dict[str, str] = field(default_factory=dict)
     boards: list[Row] = field(default_factory=list)  # `Board`s with sections and items nested
+    # The content validator's `content_with_errors`: `ContentValidatorError` objects.
+    content_errors: list[Row] = field(default_factory=list)
 
 
 def _wire_time(value: str | None) -> str | None:
@@ -190,8 +194,14 @@ def from_snapshot(path: Path) -> Dataset:
     owners = sorted({i["owner"] for i in snap["items"] if i.get("owner")})
     user_ids = {name: str(100 + n) for n, name in enumerate(owners)}
     data = Dataset()
+    disabled = {i["owner"] for i in snap["items"] if i.get("owner_disabled")}
     data.users = [
-        {"id": uid, "display_name": name, "first_name": name.split()[0]}
+        {
+            "id": uid,
+            "display_name": name,
+            "first_name": name.split()[0],
+            "is_disabled": name in disabled,
+        }
         for name, uid in user_ids.items()
     ]
     data.folders = [dict(f) for f in snap["folders"]]
@@ -334,7 +344,11 @@ def synthetic(
     """
     rnd = random.Random(seed)
     data = Dataset()
-    data.users = [{"id": str(u + 1), "display_name": f"User {u + 1}"} for u in range(users)]
+    # Every 40th user has left: their account is deactivated, their content stays.
+    data.users = [
+        {"id": str(u + 1), "display_name": f"User {u + 1}", "is_disabled": (u + 1) % 40 == 0}
+        for u in range(users)
+    ]
     data.folders = [
         {
             "id": "1",
@@ -442,6 +456,107 @@ def _merge_models(data: Dataset, extra: Dataset) -> None:
             data.models.append(m)
 
 
+# ----------------------------------------------------------------------------- content validator
+
+
+def _problem(message: str, field: str | None, explore: str | None, model: str | None) -> Row:
+    return {
+        "message": message,
+        "field_name": field,
+        "model_name": model,
+        "explore_name": explore,
+        "removable": False,
+    }
+
+
+def _folder_of(row: Row) -> Row:
+    """`{"folder": ContentValidationFolder}`, or nothing: the spec's folder is not nullable."""
+    folder = row.get("folder_id") or (row.get("folder") or {}).get("id")
+    return {"folder": {"id": str(folder), "name": "folder"}} if folder else {}
+
+
+def look_error(
+    look: Row, message: str, field: str | None, explore: str = "usage", model: str = "product"
+) -> Row:
+    """A `ContentValidatorError` for a look whose query names a field LookML lacks."""
+    return {
+        "id": f"look-{look['id']}-{len(message)}",
+        "look": {
+            "id": str(look["id"]),
+            "title": look.get("title"),
+            "short_url": f"/x/{look['id']}",
+            **_folder_of(look),
+        },
+        "errors": [_problem(message, field, explore, model)],
+    }
+
+
+def _dashboard_part(dashboard: Row) -> Row:
+    return {
+        "id": str(dashboard["id"]),
+        "title": dashboard.get("title"),
+        "description": dashboard.get("description"),
+        **_folder_of(dashboard),
+        "url": f"/dashboards/{dashboard['id']}",
+    }
+
+
+def tile_error(
+    dashboard: Row,
+    tile_title: str,
+    message: str,
+    field: str | None,
+    *,
+    look_id: str | None = None,
+    explore: str = "usage",
+    model: str = "product",
+) -> Row:
+    """An error in one tile of a dashboard (a query tile, or one showing look `look_id`)."""
+    element = {
+        "id": f"{dashboard['id']}0{len(tile_title)}",
+        "dashboard_id": str(dashboard["id"]),
+        "look_id": look_id,
+        "query_id": None if look_id else "4711",
+        "title": tile_title,
+        "title_hidden": False,
+        "type": "vis",
+    }
+    return {
+        "id": f"tile-{element['id']}",
+        "dashboard": _dashboard_part(dashboard),
+        "dashboard_element": element,
+        "errors": [_problem(message, field, explore, model)],
+    }
+
+
+def filter_error(dashboard: Row, filter_title: str, message: str, field: str) -> Row:
+    """An error in a dashboard filter that names a field LookML lacks."""
+    return {
+        "id": f"filter-{dashboard['id']}",
+        "dashboard": _dashboard_part(dashboard),
+        "dashboard_filter": {
+            "id": "77",
+            "dashboard_id": str(dashboard["id"]),
+            "name": filter_title.lower().replace(" ", "_"),
+            "title": filter_title,
+            "type": "field",
+            "model": "product",
+            "explore": "usage",
+            "dimension": field,
+        },
+        "errors": [_problem(message, field, "usage", "product")],
+    }
+
+
+def schedule_error(look: Row, schedule: str, message: str, field: str) -> Row:
+    """An error in a schedule of a look (the entry names the schedule and its look id)."""
+    return {
+        "id": f"schedule-{look['id']}",
+        "scheduled_plan": {"id": "31", "name": schedule, "look_id": str(look["id"])},
+        "errors": [_problem(message, field, "usage", "product")],
+    }
+
+
 # ----------------------------------------------------------------------------- faults & log
 
 
@@ -449,12 +564,15 @@ def _merge_models(data: Dataset, extra: Dataset) -> None:
 class Fault:
     """One scripted misbehaviour. `times=None` repeats forever."""
 
-    kind: str  # "status" | "slow" | "truncated" | "malformed" (rows lose a key) | "reset" | "echo"
+    # "status" | "slow" | "truncated" | "malformed" (rows lose a key) | "reset" | "echo" |
+    # "gate" (the answer waits until the test sets `gate`, at most a minute)
+    kind: str
     status: int = 503
     times: int | None = 1
     retry_after: str | None = None
     delay: float = 0.0
     match: dict[str, str] = field(default_factory=dict)
+    gate: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -775,6 +893,8 @@ class FakeLooker:
             return 200, self._list(rows, fields, name), name
         if path == "/boards":
             return 200, self._list(d.boards, fields, "Board"), "Board"
+        if path == "/content_validation":
+            return 200, self._validation(fields), "ContentValidation"
         if path == "/users":
             rows = d.users
             if query.get("ids"):
@@ -794,6 +914,21 @@ class FakeLooker:
             schema = {"$ref": "#/components/schemas/LookmlModelExplore"}
             return 200, project(explore, fields, schema), "LookmlModelExplore"
         return 404, _error("Not found"), "Error"
+
+    def _validation(self, fields: dict[str, Any] | None) -> Row:
+        """content_validation: the scripted errors, and what a run reports about itself."""
+        d = self.data
+        body = {
+            "content_with_errors": d.content_errors,
+            "computation_time": 1.5,
+            "total_looks_validated": len(d.looks),
+            "total_dashboard_elements_validated": 3 * len(d.dashboards),
+            "total_dashboard_filters_validated": len(d.dashboards),
+            "total_scheduled_plans_validated": 0,
+            "total_alerts_validated": 0,
+            "total_explores_validated": len(d.explores),
+        }
+        return project(body, fields, {"$ref": "#/components/schemas/ContentValidation"})
 
     def _ordered(self, rows: list[Row], query: dict[str, str], schema: str) -> list[Row]:
         """`sorts=a,b desc` as asked; else id order, or a fresh shuffle if unstable."""
@@ -996,6 +1131,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault and fault.kind == "slow":
             time.sleep(fault.delay)
+        if fault and fault.kind == "gate":
+            fault.gate.wait(60)
         if fault and fault.kind == "echo":  # as some proxies and error paths answer
             echoed = f"bad request: {raw} (Authorization: {self.headers.get('Authorization')})"
             self._send(fault.status, json.dumps(_error(echoed)).encode(), {})

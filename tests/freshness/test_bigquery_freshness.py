@@ -4,43 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import run_cli
 from fakes.fake_bigquery import FakeBigQuery, FakeTable, utc
-from handbook.curated.sources import Source
 from handbook.errors import PullError
 from handbook.freshness.bigquery import MAX_ATTEMPTS, check_freshness
 from handbook.freshness.rules import evaluate
 from handbook.project import Project
-
-NOW = utc(2026, 11, 22, 6, 10)
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBigQuery]:
-    with FakeBigQuery() as bq:
-        monkeypatch.setenv("HANDBOOK_BIGQUERY_ENDPOINT", bq.endpoint)
-        monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "sourcegraph-dw")
-        monkeypatch.setenv("HANDBOOK_BIGQUERY_TIMEOUT", "0.5")
-        yield bq
-
-
-def source(*tables: dict, **extra: object) -> Source:
-    return Source.model_validate(
-        {
-            "name": "zendesk",
-            "label": "Zendesk",
-            "description": "Support tickets.",
-            "owner": "Kelsey Brown",
-            "cadence": "every 6 hours",
-            "freshness": {"warn_after": {"count": 12, "period": "hour"}},
-            "tables": list(tables),
-            **extra,
-        }
-    )
+from helpers.freshness import NOW, source
+from helpers.handbook import run_cli
 
 
 def by_table(snapshot) -> dict:

@@ -5,25 +5,13 @@ The real google-cloud-bigquery client against the local fake BigQuery, over real
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fakes.fake_bigquery import FakeBigQuery, FakeTable, utc
 from handbook.curated.sources import Source
 from handbook.freshness.bigquery import check_freshness
 from handbook.freshness.rules import evaluate
-from test_bigquery_freshness import NOW, source
+from helpers.freshness import NOW, source
 
 EVENTS = "sourcegraph-analytics.events.event_logs"
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBigQuery]:
-    with FakeBigQuery() as bq:
-        monkeypatch.setenv("HANDBOOK_BIGQUERY_ENDPOINT", bq.endpoint)
-        monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "sourcegraph-dw")
-        monkeypatch.setenv("HANDBOOK_BIGQUERY_TIMEOUT", "0.5")
-        yield bq
 
 
 def _named(name: str, src: Source) -> Source:

@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 from handbook.links.check import check_links, format_github, format_json, format_text
 from handbook.markdown.linkscan import HostMatcher, scan_text
 from handbook.project import Project
+from helpers.handbook import clean_env, run_cli
 
 HOST = "https://sourcegraph.looker.com"
 LOOKER = HostMatcher(HOST)
@@ -379,9 +379,7 @@ def fake_looker(handbook_copy: Project):
 
 
 def live_env(looker) -> dict[str, str]:
-    from conftest import _clean_env
-
-    env = {**_clean_env(), **looker.env()}
+    env = {**clean_env(), **looker.env()}
     env.update(HANDBOOK_RETRY_ATTEMPTS="1", HANDBOOK_RETRY_BASE_SECONDS="0")
     return env
 

@@ -13,9 +13,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from conftest import run_cli
 from handbook.links.changed_lines import parse_diff
 from handbook.project import Project
+from helpers.handbook import run_cli
 
 HOST = "https://sourcegraph.looker.com"
 DOCS = "https://cloud.google.com/looker/docs/creating-boards"

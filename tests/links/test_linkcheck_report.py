@@ -12,10 +12,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import run_cli
 from handbook.links.check import check_links
 from handbook.links.issue_report import WITHHELD, format_markdown
 from handbook.project import Project
+from helpers.handbook import run_cli
 
 cmarkgfm = pytest.importorskip("cmarkgfm")
 HOST = "https://sourcegraph.looker.com"

@@ -12,11 +12,11 @@ import json
 import re
 
 import pytest
-from conftest import REPO
 from fakes.fake_looker import FakeLooker, from_snapshot
 from handbook.curated.policy import LookerPolicy, apply_policy
 from handbook.looker.pull import PullSettings, pull_snapshot
 from handbook.snapshot.model import LookerSnapshot
+from helpers.handbook import REPO
 
 SEED = REPO / "catalog" / "snapshot" / "looker.json"
 

@@ -12,27 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, _clean_env, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
 from handbook.catalog import load_catalog
 from handbook.errors import PullError
 from handbook.looker import activity as looker_activity
-from handbook.looker.pull import PullSettings, pull_snapshot, verify_ids
+from handbook.looker.pull import pull_snapshot
+from handbook.looker.verify import verify_ids
 from handbook.project import Project
 from handbook.render.pages.metric_pages import pages as metric_pages
-
-SEED = REPO / "catalog" / "snapshot" / "looker.json"
-SECRET = "fake-client-secret-do-not-leak"
-
-
-def settings_for(fake: FakeLooker, **extra: object) -> PullSettings:
-    return PullSettings(
-        base_url=fake.base_url,
-        client_id=fake.client_id,
-        client_secret=fake.client_secret,
-        retry_base_seconds=0.01,
-        **extra,  # type: ignore[arg-type]
-    )
+from helpers.handbook import clean_env, run_cli
+from helpers.looker import SECRET, SEED, Recorder, settings_for
 
 
 @pytest.fixture
@@ -160,8 +149,7 @@ def test_verify_ids_batches_ids_and_reports_trashed_ones():
 
 
 def _env(fake: FakeLooker, **extra: str) -> dict[str, str]:
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
+    env = clean_env(offline=False)
     settings = {
         "HANDBOOK_RETRY_BASE_SECONDS": "0.01",
         "HANDBOOK_RETRY_ATTEMPTS": "3",
@@ -192,7 +180,7 @@ FAULTS = {
     ),
     "failed page": (
         "/dashboards/search",
-        Fault("status", status=502, times=None, match={"offset": "1000"}),
+        Fault("status", status=502, times=None, match={"deleted": "true", "offset": "0"}),
         "HTTP 502",
     ),
     "connection reset": ("/users", Fault("reset", times=None), "connection failed or was reset"),
@@ -262,14 +250,6 @@ def test_the_fake_answers_match_the_published_spec(seed_looker):
 
 
 # ----------------------------------------------------------------------------- System Activity
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def step(self, message: str) -> None:
-        self.messages.append(message)
 
 
 def _seed_items() -> dict[tuple[str, str], dict]:
@@ -350,19 +330,11 @@ def test_system_activity_rows_past_the_row_limit_are_paged_by_id_without_losing_
     ]
 
 
-@pytest.mark.parametrize(
-    ("fault", "says"),
-    [
-        ("403", "refused the look query (HTTP 403); the API user needs the see_system_activity"),
-        ("404", "(HTTP 404)"),
-    ],
-)
-def test_a_system_activity_refusal_still_gives_a_full_snapshot_with_empty_fields_and_a_warning(
-    fault: str, says: str
-):
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_system_activity_refusal_still_gives_a_full_snapshot_and_says_so_once(status: int):
     # Faults (a cut answer, a 503 that never ends) are in test_looker_resilience.py.
     data = from_snapshot(SEED)
-    with FakeLooker(data, refuse_system_activity=int(fault)) as fake:
+    with FakeLooker(data, refuse_system_activity=status) as fake:
         progress = Recorder()
         snap = pull_snapshot(settings=settings_for(fake, retry_attempts=3), progress=progress)
         served = len(fake.log)
@@ -370,10 +342,15 @@ def test_a_system_activity_refusal_still_gives_a_full_snapshot_with_empty_fields
     assert {f.id for f in snap.folders} == {f["id"] for f in data.folders} and snap.explores
     assert all(i.explore is None and i.fields == [] for i in snap.items)
     assert next(i for i in snap.items if i.id == "729").model == "product"
-    warnings = [m for m in progress.messages if "warning" in m]
-    # Two for the fields of looks and dashboards, two for their 90-day views.
-    assert len(warnings) == 4 and says in warnings[0] + warnings[1]
     assert all(i.recent_views is None for i in snap.items)
+    # Four queries refused (fields and 90-day views, of looks and of dashboards): one warning.
+    warnings = [m for m in progress.messages if "System Activity" in m]
+    assert warnings == [
+        f"looker: warning: System Activity refused the API user (HTTP {status}): the API "
+        "user needs the see_system_activity permission. The snapshot is written without "
+        "the explore and fields and the views in the last 90 days of looks and dashboards; "
+        "pages say so until a refresh can read them."
+    ]
     assert snap.requests == served
 
 
@@ -440,3 +417,34 @@ def test_views_in_the_last_90_days_come_from_system_activity_history(seed_looker
     # Lifetime and 90-day counts are different numbers, both kept.
     look = next(i for i in snap.items if i.id == "729")
     assert (look.view_count, look.recent_views) == (5210, 521)
+
+
+# ----------------------------------------------------------------------------- owners
+
+
+def test_content_of_a_deactivated_owner_is_marked_and_listed_when_published(
+    handbook_copy: Project,
+):
+    data = from_snapshot(SEED)
+    left = {"Eric Brody-Moore"}  # owns look 729 (published) and 1600 (a personal folder)
+    for user in data.users:
+        user["is_disabled"] = user["display_name"] in left
+    with FakeLooker(data, client_secret=SECRET) as fake:
+        result = _refresh(handbook_copy, fake)
+        users = fake.requests_to("/users")
+        violations = list(fake.violations)
+    assert result.returncode == 0, result.stderr
+    assert violations == [] and users[0].query["fields"] == "id,display_name,is_disabled"
+    snapshot = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    marked = {(i["kind"], i["id"]) for i in snapshot["items"] if i["owner_disabled"]}
+    owned = {(i["kind"], i["id"]) for i in snapshot["items"] if i["owner"] in left}
+    assert marked == owned and ("look", "729") in marked and ("look", "1600") in marked
+    catalog = load_catalog(handbook_copy)
+    assert ("look", "729") in {(i.kind, i.id) for i in catalog.owner_left}
+    assert ("look", "1600") not in {(i.kind, i.id) for i in catalog.owner_left}  # private
+    assert all(i.owner in left for i in catalog.owner_left)
+    from handbook.export import export
+
+    exported = {(i["kind"], i["id"]): i for i in export(catalog)["looker"]["items"]}
+    assert exported[("look", "729")]["owner_disabled"] is True
+    assert exported[("look", "1065")]["owner_disabled"] is False  # Kelsey Brown's

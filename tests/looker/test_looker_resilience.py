@@ -11,26 +11,16 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
-from conftest import _clean_env, run_build, run_cli
 from fakes.fake_looker import FakeLooker, Fault, from_snapshot, synthetic
 from handbook.errors import PullError
 from handbook.looker.pull import pull_snapshot
 from handbook.project import Project
-from test_live_build import page_text
-from test_looker_pull import SECRET, SEED, Recorder, settings_for
-
-
-def cli_env(fake: FakeLooker) -> dict[str, str]:
-    """A user's environment pointing `handbook` at the fake, with fast retries."""
-    env = _clean_env()
-    env.pop("HANDBOOK_OFFLINE")
-    env.update(fake.env(HANDBOOK_RETRY_BASE_SECONDS="0.01", HANDBOOK_RETRY_ATTEMPTS="3"))
-    return env
-
+from helpers.handbook import run_build, run_cli, start_cli
+from helpers.looker import SECRET, SEED, Recorder, live_env, settings_for
+from helpers.pages import page_text
 
 # ----------------------------------------------------------------------------- pagination
 
@@ -98,7 +88,9 @@ def test_refresh_with_unreadable_system_activity_exits_1_keeps_fields_and_pages_
     before = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
     with FakeLooker(from_snapshot(SEED), client_secret=SECRET) as fake:
         fake.inject("/queries/run/json", Fault("truncated", times=None))
-        result = run_cli(handbook_copy, "refresh", "--only", "looker", env=cli_env(fake))
+        result = run_cli(
+            handbook_copy, "refresh", "--only", "looker", env=live_env(fake, attempts=3)
+        )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "not JSON" in result.stderr and "from 2026-11-22 06:00 UTC" in result.stderr
     after = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
@@ -155,8 +147,12 @@ def test_an_api_user_that_may_not_read_projects_fetches_every_explore_and_says_s
         pull_snapshot(settings=settings_for(fake), previous=first, progress=progress)
         explore_calls = [r for r in fake.log[n:] if "/explores/" in r.path]
     assert len(explore_calls) == 5
-    notes = [m for m in progress.messages if "may not read LookML projects" in m]
-    assert len(notes) == 1 and "HTTP 403" in notes[0]
+    notes = [m for m in progress.messages if "may not read the deployed commit" in m]
+    assert notes == [
+        "looker: note: the API user may not read the deployed commit of LookML projects "
+        "project_0, project_1 (HTTP 403), so their 5 explore(s) were fetched again; give it "
+        "the see_lookml permission on them to fetch their explores only after a deploy"
+    ]
 
 
 # ----------------------------------------------------------------------------- killed pulls
@@ -168,14 +164,9 @@ def test_a_refresh_killed_mid_pull_is_reported_by_the_next_refresh_and_build(
     before = handbook_copy.looker_snapshot.read_bytes()
     with FakeLooker(from_snapshot(SEED), client_secret=SECRET) as fake:
         fake.inject("/looks/search", Fault("slow", delay=30, times=None))
-        env = cli_env(fake)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "handbook", "refresh", "--only", "looker"],
-            cwd=handbook_copy.root,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        env = live_env(fake, attempts=3)
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        proc = start_cli(handbook_copy, "refresh", "--only", "looker", env=env, **quiet)
         deadline = time.monotonic() + 60
         while not fake.requests_to("/looks/search") and time.monotonic() < deadline:
             time.sleep(0.05)

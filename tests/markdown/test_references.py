@@ -8,10 +8,10 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import REPO, run_build, run_cli
 from handbook.catalog import Catalog, load_catalog
 from handbook.markdown.refs_extension import DEFAULT_EXTENSIONS, RefsExtension
 from handbook.project import Project
+from helpers.handbook import REPO, run_build, run_cli
 
 LOGGER = "mkdocs.plugins.handbook"
 
@@ -147,7 +147,7 @@ def test_escaped_brackets_are_not_a_reference(catalog: Catalog, caplog):
             "[[freshness:hubspt]]",
             "docs/team/index.md:3: reference [[freshness:hubspt]]: unknown data source "
             "'hubspt'\n    fix: did you mean 'hubspot'? names are defined in "
-            "catalog/sources/*.yml",
+            "catalog/sources/*.yml and by dbt (catalog/dbt.yml)",
         ),
     ],
 )

@@ -13,19 +13,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from handbook.catalog import load_catalog
 from handbook.project import Project
 from handbook.render.pages import all_pages
+from helpers.handbook import REPO
 
 GOLDEN = REPO / "tests" / "golden"
-PAGES = ("metrics/mau.md", "data/freshness.md", "reports/index.md", "looker/unused.md")
+PAGES = (
+    "metrics/mau.md",
+    "data/freshness.md",
+    "reports/index.md",
+    "looker/unused.md",
+    "looker/broken.md",
+    "looker/changes.md",
+    # A folder page with a broken item (dashboard 179), an owner who left (look 1410) and a
+    # subfolder (Customer Support).
+    "looker/folders/121-customer-health.md",
+)
 BUILT_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a day after the seed snapshot
 
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str]:
-    catalog = load_catalog(Project(REPO), now=BUILT_AT)
+    # The site's address as mkdocs.yml gives it, so the changes page links its Atom feed.
+    site = "https://sourcegraph.github.io/data-handbook/"
+    catalog = load_catalog(Project(REPO, site_url=site), now=BUILT_AT)
     return {page.path: page.content for page in all_pages(catalog) if page.path in PAGES}
 
 

@@ -1,192 +1,37 @@
 """The generated Looker catalog pages: index, folder pages, explores, unused content.
 
 Most tests check `looker_pages.pages(catalog)` directly and render the Markdown with the
-same extensions as mkdocs.yml, so they run in milliseconds and need no MkDocs build. The
-helpers here (`make_catalog`, `to_html`, ...) are shared with the other Looker test files.
+same extensions as mkdocs.yml, so they run in milliseconds and need no MkDocs build
+(`helpers.catalogs` makes the catalogs, `helpers.pages` reads the pages).
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import pytest
-from handbook.catalog import Catalog, Notice, load_catalog
-from handbook.curated.policy import LookerPolicy, apply_policy
-from handbook.curated.reports import ReportList
+from handbook.catalog import Notice, load_catalog
+from handbook.curated.policy import LookerPolicy
 from handbook.project import Project
-from handbook.render.pages import Page, looker_pages
 from handbook.snapshot.model import (
     LookerExplore,
     LookerField,
-    LookerFolder,
-    LookerItem,
     LookerSnapshot,
 )
-
-PULLED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
-BUILT = PULLED + timedelta(days=3, hours=2)
-
-
-# --- helpers shared with test_untrusted_text.py and test_publishing_policy.py -------------
-def item(id: str, title: str | None = None, *, kind: str = "look", **kw) -> LookerItem:
-    kw.setdefault("folder_id", "10")
-    kw.setdefault("last_viewed_at", PULLED - timedelta(days=1))
-    kw.setdefault("updated_at", PULLED - timedelta(days=10))
-    return LookerItem(kind=kind, id=id, title=title or f"Item {id}", **kw)
-
-
-def folder(id: str, name: str, parent_id: str | None = None, **kw) -> LookerFolder:
-    return LookerFolder(id=id, name=name, parent_id=parent_id, **kw)
-
-
-def snapshot(items=(), folders=None, explores=(), pulled_at=PULLED) -> LookerSnapshot:
-    if folders is None:
-        folders = [folder("1", "Shared"), folder("10", "Team", "1")]
-    return LookerSnapshot(
-        pulled_at=pulled_at,
-        base_url="https://example.looker.com",
-        folders=list(folders),
-        items=list(items),
-        explores=list(explores),
-    )
-
-
-def make_catalog(
-    snap: LookerSnapshot | None,
-    *,
-    policy: LookerPolicy | None = None,
-    notices=(),
-    root: Path = Path("/nonexistent"),
-    built_at: datetime = BUILT,
-) -> Catalog:
-    policy = policy or LookerPolicy()
-    return Catalog(
-        project=Project(root),
-        policy=policy,
-        view=apply_policy(snap, policy) if snap else None,
-        freshness=None,
-        sources=[],
-        metrics=[],
-        reports=ReportList(),
-        built_at=built_at,
-        notices=list(notices),
-    )
-
-
-def looker_pages_by_path(catalog: Catalog) -> dict[str, Page]:
-    return {p.path: p for p in looker_pages.pages(catalog)}
-
-
-def to_html(md: str) -> str:
-    """Markdown → HTML with the extensions mkdocs.yml configures (front matter dropped)."""
-    md = front_matter(md)[1]
-    return markdown.markdown(
-        md,
-        extensions=[
-            "admonition",
-            "attr_list",
-            "md_in_html",
-            "tables",
-            "toc",
-            "pymdownx.details",
-            "pymdownx.superfences",
-            "pymdownx.highlight",
-            "pymdownx.inlinehilite",
-        ],
-        extension_configs={"toc": {"permalink": True}},
-    )
-
-
-def front_matter(md: str) -> tuple[dict, str]:
-    """Split YAML front matter off a page, as MkDocs does."""
-    import yaml
-
-    if md.startswith("---\n"):
-        head, _, body = md[4:].partition("\n---\n")
-        return yaml.safe_load(head), body
-    return {}, md
-
-
-class Html(HTMLParser):
-    """A small DOM summary: tables (rows of cell texts), headings, links, scripts, text."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
-        self.headings: list[tuple[str, str]] = []  # (tag, text without permalink)
-        self.links: list[tuple[str, str]] = []  # (href, text)
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self._cell: list[str] | None = None
-        self._heading: list[str] | None = None
-        self._link: list[str] | None = None
-        self._href = ""
-        self._in_permalink = False
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        self.tags.append((tag, a))
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag in ("h1", "h2", "h3", "h4"):
-            self._heading = []
-        elif tag == "a":
-            if "headerlink" in (a.get("class") or ""):
-                self._in_permalink = True
-            else:
-                self._link, self._href = [], a.get("href") or ""
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append("".join(self._cell).strip())
-            self._cell = None
-        elif tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
-            self.headings.append((tag, "".join(self._heading).strip()))
-            self._heading = None
-        elif tag == "a":
-            if self._in_permalink:
-                self._in_permalink = False
-            elif self._link is not None:
-                self.links.append((self._href, "".join(self._link)))
-                self._link = None
-
-    def handle_data(self, data):
-        if self._in_permalink:
-            return
-        self.text.append(data)
-        for buf in (self._cell, self._heading, self._link):
-            if buf is not None:
-                buf.append(data)
-
-
-def section(md: str, heading: str) -> str:
-    """The Markdown between `heading` (a full line, maybe with `{ attributes }`) and the
-    next heading of that level."""
-    level = heading.split(" ", 1)[0]
-    found = re.search(rf"^{re.escape(heading)}( \{{[^}}\n]*\}})?\n", md, flags=re.M)
-    assert found, f"no heading {heading!r}"
-    rest = md[found.end() :]
-    m = re.search(rf"^{re.escape(level)} ", rest, flags=re.M)
-    return rest[: m.start()] if m else rest
-
-
-def rows(md: str) -> list[list[str]]:
-    """Body rows (cell texts) of the tables in a Markdown fragment, via the HTML."""
-    out = []
-    for table in Html(to_html(md)).tables:
-        out.extend(table[1:])
-    return out
+from helpers.catalogs import (
+    BUILT,
+    PULLED,
+    folder,
+    item,
+    looker_pages_by_path,
+    make_catalog,
+    snapshot,
+)
+from helpers.pages import Html, front_matter, rows, section, to_html
 
 
 # --- index ------------------------------------------------------------------------------
@@ -200,16 +45,11 @@ def test_index_counts_folders_dashboards_looks_explores():
         ],
     )
     md = looker_pages_by_path(make_catalog(snap))["looker/index.md"].content
-    table = Html(to_html(md)).tables[0]
-    counts = dict(zip(table[0], table[1], strict=True))
-    assert counts == {
-        "Folders": "3",
-        "Dashboards": "1",
-        "Looks": "2",
-        "Explores": "2",
-        "Fields": "1",
-    }
     html = to_html(md)
+    counts = re.search(r"<p>(<strong>\d+</strong> \w+ · )+<strong>\d+</strong> \w+</p>", html)
+    assert counts, html
+    text = re.sub(r"<[^>]+>", "", counts.group(0))
+    assert text == "3 folders · 1 dashboards · 2 looks · 2 explores · 1 fields"
     assert 'href="explores.md"' in html and 'href="unused.md"' in html
 
 
@@ -290,8 +130,9 @@ def test_folder_page_gives_each_item_a_heading_and_anchor_sorted_by_views():
     assert '<h3 id="dashboard-2">' in html and '<h3 id="look-1">' in html
     sections = {a: text for a, _, text in item_sections(page.content)}
     assert "owner Bob" in sections["dashboard-2"] and "updated 2026-11-12" in sections["look-1"]
-    assert "12 in the last 90 days, 500 since created" in sections["dashboard-2"]
-    assert "no 90-day count" in sections["look-3"] and "50 since created" in sections["look-3"]
+    assert "500 views since created" in sections["dashboard-2"]
+    assert "12 views in 90 days" in sections["dashboard-2"]
+    assert "90-day views not read" in sections["look-3"] and "50 views since" in sections["look-3"]
     assert "few" in sections["look-1"] and "1 favorites" in sections["look-1"]
     assert ("https://example.looker.com/dashboards/2", "Open in Looker") in parsed.links
     # No wide table, and the page's own table of contents is hidden (thousands of items).
@@ -312,9 +153,59 @@ def test_items_without_a_published_folder_get_their_own_page():
     assert "folders/unfiled.md" in pages["looker/index.md"].content
 
 
+def empty_folders_snapshot() -> LookerSnapshot:
+    """Shared holds Team (one look) and Empty (nothing, nor its subfolder Deeper); the root
+    Users holds only a personal folder, whose items the policy keeps off the site."""
+    return snapshot(
+        items=[
+            item("1", "Team report", folder_id="10"),
+            item("2", "Private sketch", folder_id="200"),
+            item("3", "Private scratch", folder_id="201"),
+        ],
+        folders=[
+            folder("1", "Shared"),
+            folder("10", "Team", "1"),
+            folder("11", "Empty", "1"),
+            folder("12", "Deeper", "11"),
+            folder("2", "Users"),
+            folder("200", "Ada Lovelace", "2", is_personal=True),
+            folder("201", "Scratch", "200", is_personal_descendant=True),
+        ],
+    )
+
+
+def test_an_empty_folder_is_listed_with_count_zero_but_gets_no_page():
+    pages = looker_pages_by_path(make_catalog(empty_folders_snapshot()))
+    folder_pages = {p for p in pages if p.startswith("looker/folders/")}
+    # Shared has no item of its own, but Team below it has one: both get a page.
+    assert folder_pages == {"looker/folders/1-shared.md", "looker/folders/10-team.md"}
+    index = to_html(section(pages["looker/index.md"].content, "## Folders"))
+    assert "<li>Empty (0)" in index and "<li>Deeper (0)</li>" in index
+    assert "<li>Users (0)</li>" in index
+    assert '<a href="folders/1-shared.md">Shared</a> (0)' in index
+    shared = to_html(section(pages["looker/folders/1-shared.md"].content, "## Subfolders"))
+    assert "<li>Empty (0)</li>" in shared and '<a href="10-team.md">Team</a> (1)' in shared
+
+
+def test_no_page_links_to_a_folder_page_that_is_not_generated():
+    pages = looker_pages_by_path(make_catalog(empty_folders_snapshot()))
+    for path, page in pages.items():
+        for href, _ in Html(to_html(page.content)).links:
+            if not href.startswith(("http", "#")):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href))
+                assert target.split("#")[0] in pages, (path, href)
+
+
+def test_personal_folders_stay_off_every_page_even_as_empty_names():
+    pages = looker_pages_by_path(make_catalog(empty_folders_snapshot()))
+    for page in pages.values():
+        for hidden in ("Ada Lovelace", "Scratch", "Private sketch", "Private scratch"):
+            assert hidden not in page.content, (page.path, hidden)
+
+
 def test_folder_page_paths_are_safe_slugs():
     snap = snapshot(
-        items=[item("1", folder_id="../x")],
+        items=[item("1", folder_id="../x"), item("2", folder_id="5")],
         folders=[folder("../x", "<b>Ünïcode / ../../etc</b>"), folder("5", "🙂")],
     )
     paths = set(looker_pages_by_path(make_catalog(snap)))
@@ -387,7 +278,8 @@ def test_unused_report_boundary_is_exactly_unused_after_days():
         "looker/unused.md"
     ]
     parsed = Html(to_html(page.content))
-    assert [h[1] for h in parsed.headings if h[0] == "h2"] == ["Ann", "Bob", "No owner"]
+    owners = [h[1] for h in parsed.headings if h[0] == "h2"]
+    assert owners == ["Ann", "Bob", "No owner", "Content whose owner left"]
     assert [r[0] for r in rows(section(page.content, "## Ann"))] == ["Long ago", "Exactly 90 days"]
     bob = rows(section(page.content, "## Bob"))
     assert [(r[0], r[3]) for r in bob] == [("Never viewed", "never")]
@@ -436,6 +328,8 @@ def test_no_snapshot_still_generates_the_nav_pages_saying_so():
         "looker/boards.md",
         "looker/explores.md",
         "looker/unused.md",
+        "looker/broken.md",
+        "looker/changes.md",
     }
     for page in pages.values():
         html = to_html(page.content)
@@ -508,7 +402,7 @@ def test_failed_pull_older_than_the_snapshot_shows_no_notice(handbook_copy: Proj
         load_catalog(handbook_copy, now=snap.pulled_at + timedelta(days=1))
     )
     for page in pages.values():
-        assert "admonition" not in to_html(page.content)
+        assert "Pull failed" not in to_html(page.content)
 
 
 def test_failed_pull_with_no_snapshot_at_all(handbook_copy: Project):
@@ -520,6 +414,8 @@ def test_failed_pull_with_no_snapshot_at_all(handbook_copy: Project):
         "looker/boards.md",
         "looker/explores.md",
         "looker/unused.md",
+        "looker/broken.md",
+        "looker/changes.md",
     }
     for page in pages.values():
         html = to_html(page.content)

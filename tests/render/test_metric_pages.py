@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from handbook.catalog import Catalog, Notice, load_catalog
 from handbook.project import Project
 from handbook.render.pages import Page
 from handbook.render.pages.metric_pages import code_block, pages
 from handbook.render.site_urls import site_href
+from helpers.handbook import REPO
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,7 @@ def test_one_page_per_metric_editing_its_yaml(catalog: Catalog):
 
 def test_glossary_is_one_a_to_z_table_with_synonyms_and_filters(catalog: Catalog):
     index = by_path(catalog)["metrics/index.md"].content
-    assert "Looker data pulled at 2026-11-22 06:00 UTC" in index
+    assert 'Looker data pulled at <time class="hb-time" datetime="2026-11-22T06:00:00Z">' in index
     rows = re.findall(r"^\| \[(.+?)\]\((\w+)\.md\) \|", index, flags=re.M)
     # Every metric exactly once, A to Z by label.
     assert sorted(name for _, name in rows) == sorted(m.name for m in catalog.metrics)
@@ -55,9 +58,17 @@ def test_metric_page_has_definition_calculation_lineage_freshness_and_looker(cat
     assert "- Instances with telemetry switched off report no users" in page
     assert "| Property | Value |" in page and "| | |" not in page
     svg = page.split("## Lineage", 1)[1].split("## Freshness", 1)[0]
-    assert svg.count("<svg ") == 1 and "```" not in svg and "flowchart" not in svg
+    # Drawn twice, wide and narrow; the stylesheet shows the one that fits.
+    assert svg.count("<svg ") == 2 and "```" not in svg and "flowchart" not in svg
     assert 'href="../../data/freshness/#pings"' in svg  # a source opens its freshness entry
-    assert ">monthly_usage.mau</text>" in svg
+    for drawn in re.findall(r"<svg .*?</svg>", svg):
+        field = next(
+            node
+            for node in ET.fromstring(drawn).iter(f"{SVG}a")
+            if "/looker/explores/" in node.get("href", "")
+        )
+        lines = list(field.find(f"{SVG}text").itertext())
+        assert "".join(lines) == "product.instance_usage.monthly_usage.mau"  # whole, wrapped
     assert "<title>LookML field product.instance_usage.monthly_usage.mau</title>" in svg
     assert "<title>dashboard product::executive_summary: Executive summary" in svg
     assert '| Pings | <span class="hb-badge hb-badge--' in page

@@ -16,44 +16,22 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_handbook, run_build
 from handbook.snapshot.model import (
+    BrokenItem,
+    ChangeLog,
+    ContentChange,
+    ContentError,
+    ContentValidation,
     LookerExplore,
     LookerField,
     LookerFolder,
     LookerItem,
     LookerSnapshot,
 )
-from test_looker_pages import (
-    Html,
-    front_matter,
-    item,
-    looker_pages_by_path,
-    make_catalog,
-    snapshot,
-    to_html,
-)
-
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "</title><script>alert(1)</script>",
-    "a | b || c |",
-    "`code` and ``more`` ```",
-    "{{ 7*7 }}",
-    "{% if true %}x{% endif %} {# c #}",
-    "[x](javascript:alert(1))",
-    "**bold** __strong__ _em_ ~~del~~",
-    "<img src=x onerror=alert(1)>",
-    ":smile: :+1: :fontawesome-brands-github:",
-    "&lt;b&gt; &amp; &#60;i&#62;",
-    "# not a heading",
-    "[[metric:mau]] [[look:729]]",
-    "<!-- hidden --> ${x} %(y)s",
-    "\\*escaped\\* \\| pipe",
-    'Quotes "double" and \'single\' = <a href="javascript:x">y</a>',
-    "1. not a list",
-    "Emoji 🙂 and ünïcödé",
-]
+from helpers.catalogs import PULLED, item, looker_pages_by_path, make_catalog, snapshot
+from helpers.handbook import copy_handbook, run_build
+from helpers.hostile import HOSTILE
+from helpers.pages import Html, front_matter, to_html
 
 
 def hostile_parts() -> tuple[list[LookerFolder], list[LookerItem], list[LookerExplore]]:
@@ -89,6 +67,51 @@ def hostile_parts() -> tuple[list[LookerFolder], list[LookerItem], list[LookerEx
     return folders, items, explores
 
 
+def hostile_validation(items: list[LookerItem]) -> ContentValidation:
+    """Each hostile item broken, its error's message, field, explore and tile its text."""
+    return ContentValidation(
+        state="ok",
+        validated_at=PULLED,
+        items=[
+            BrokenItem(
+                kind=i.kind,
+                id=i.id,
+                errors=[
+                    ContentError(
+                        message=i.title, model=i.title, explore=i.title, field=i.title, tile=i.title
+                    )
+                ],
+            )
+            for i in items
+        ],
+    )
+
+
+def hostile_changes(items: list[LookerItem]) -> ChangeLog:
+    """Each hostile item renamed from its own text, and one deleted with it as its title."""
+    renamed = [
+        ContentChange(
+            at=PULLED,
+            kind=i.kind,
+            id=i.id,
+            change="renamed",
+            title=i.title,
+            old_title=i.title,
+            folder_id=i.folder_id,
+            old_folder_id=i.folder_id,
+            folders=["1", "9000", i.folder_id or ""],
+        )
+        for i in items
+    ]
+    deleted = [
+        ContentChange(
+            at=PULLED, kind="look", id=f"8{n}", change="deleted", title=text, folders=["1"]
+        )
+        for n, text in enumerate(HOSTILE)
+    ]
+    return ChangeLog(changes=[*renamed, *deleted])
+
+
 def check_inert(html: str, where: str) -> Html:
     """Nothing from the data became markup: no script, image, data link or formatting."""
     parsed = Html(html)
@@ -116,7 +139,10 @@ def test_hostile_text_is_inert_and_intact_on_every_looker_page():
     folders, items, explores = hostile_parts()
     base = snapshot()
     snap = snapshot(items=items, folders=[*base.folders, *folders], explores=explores)
-    pages = looker_pages_by_path(make_catalog(snap))
+    snap.content_validation = hostile_validation(items)
+    catalog = make_catalog(snap)
+    catalog.change_log = hostile_changes(items)
+    pages = looker_pages_by_path(catalog)
     seen_cells: set[str] = set()
     for path, page in pages.items():
         parsed = check_inert(to_html(page.content), path)
@@ -145,7 +171,20 @@ def test_hostile_text_is_inert_and_intact_on_every_looker_page():
 
     # Unused page: one owner heading per string, intact.
     unused = Html(to_html(pages["looker/unused.md"].content))
-    assert sorted(h for tag, h in unused.headings if tag == "h2") == sorted(HOSTILE)
+    owners = [h for tag, h in unused.headings if tag == "h2"][:-1]  # then "whose owner left"
+    assert sorted(owners) == sorted(HOSTILE)
+
+    # Every error's message, field, explore and tile title, on its folder page and the
+    # broken-content page; every title, old and new, on the changes page.
+    broken = "".join(Html(to_html(pages["looker/broken.md"].content)).text)
+    changes = Html(to_html(pages["looker/changes.md"].content))
+    changed = {c for table in changes.tables for row in table for c in row}
+    for n, text in enumerate(HOSTILE):
+        folder = pages[next(p for p in pages if p.startswith(f"looker/folders/90{n:02d}-"))]
+        shown = "".join(Html(to_html(folder.content)).text)
+        whole = f"{text} (field {text}, explore {text}/{text}, tile “{text}”)"
+        assert whole in shown and whole in broken, (n, text)
+        assert text in changed and f"was “{text}”" in changed, (n, text)
 
     # Explores: the label is the heading, field labels and descriptions are intact cells.
     explores_page = Html(to_html(pages["looker/explores.md"].content))

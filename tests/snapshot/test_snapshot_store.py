@@ -9,7 +9,6 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from handbook.errors import CatalogError
 from handbook.snapshot.model import LookerSnapshot
 from handbook.snapshot.store import load, write_atomic
@@ -18,8 +17,7 @@ from handbook.snapshot.store import load, write_atomic
 # snapshot is fully written to the temporary file and before the rename: the moment a killed
 # nightly job would leave a half-done pull behind if the write were not atomic.
 WRITER = """
-import os, sys, time
-sys.path.insert(0, {hooks!r})
+import os, time
 from pathlib import Path
 from handbook.snapshot.store import write_atomic
 
@@ -53,9 +51,8 @@ def test_a_failed_write_leaves_the_old_file_byte_identical(tmp_path: Path):
 def test_a_killed_writer_leaves_the_old_snapshot_byte_identical(tmp_path: Path):
     target = tmp_path / "looker.json"
     target.write_bytes(b'{"old": true}\n')
-    hooks = str(REPO / "hooks")
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER.format(hooks=hooks, path=str(target))],
+        [sys.executable, "-c", WRITER.format(path=str(target))],
         stdout=subprocess.PIPE,
         text=True,
     )

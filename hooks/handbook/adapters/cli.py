@@ -71,23 +71,86 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
 
 
 def _generate(args: argparse.Namespace, project: Project) -> int:
-    from handbook.catalog import load_catalog
-    from handbook.generate import generate
-    from handbook.validate import validate_handbook
+    from handbook.adapters.site_config import site_settings
+    from handbook.generate.run import generate_once
 
     if args.no_directory_urls:  # links in raw HTML (the lineage SVG) are built for it
         project = replace(project, directory_urls=False)
-    catalog = load_catalog(project)
-    problems = validate_handbook(catalog)
-    for problem in problems:
+    # The Atom feed's absolute links: the site's address from mkdocs.yml or --site-url.
+    site_url, site_name = site_settings(project.root / "mkdocs.yml")
+    pages_dir = args.pages_dir.strip("/")
+    project = replace(
+        project, pages_dir=pages_dir, site_url=args.site_url or site_url, site_name=site_name
+    )
+    if args.watch:
+        from handbook.generate.watch import timestamp, watch
+
+        def report(outcome: Any, first: bool) -> None:
+            what = "generated" if first else "catalog changed"
+            _report_generate(outcome, project, f"{timestamp()} {what}: ")
+
+        return watch(project, pages_dir, report, strict=args.strict)
+    return _report_generate(generate_once(project, pages_dir, strict=args.strict), project, "")
+
+
+def _report_generate(outcome: Any, project: Project, prefix: str) -> int:
+    """Print a run's problems and what it wrote; the exit code (1: nothing was written)."""
+    for problem in [*outcome.warnings, *outcome.errors]:
         print(problem, file=sys.stderr)
-    if any(p.severity == "error" for p in problems):
-        print("nothing was written; fix the errors above", file=sys.stderr)
+    installed = outcome.installed
+    if installed is None:
+        if outcome.stopped:
+            print(f"{prefix}the run stopped part-way; fix the error above", file=sys.stderr)
+            return 1
+        kept = "; the pages from the last good run stay" if prefix else ""
+        print(f"{prefix}nothing was written; fix the errors above{kept}", file=sys.stderr)
         return 1
-    written = generate(catalog, args.pages_dir.strip("/"))
+    for path in installed.kept:
+        print(
+            f"kept {project.relative(path)}: no longer generated, but changed since "
+            "`handbook generate` wrote it, so it is yours now",
+            file=sys.stderr,
+        )
     docs = project.relative(project.docs_dir)
-    print(f"wrote {len(written)} generated files below {docs}/")
+    print(
+        f"{prefix}wrote {len(installed.written)} generated files below {docs}/ "
+        f"({len(installed.unchanged)} unchanged, {len(installed.removed)} removed)",
+        flush=True,
+    )
     return 0
+
+
+def _export(args: argparse.Namespace, project: Project) -> int:
+    from pathlib import Path
+
+    from handbook.catalog import load_catalog
+    from handbook.dbt.exposures import write_exposures
+
+    path = Path(args.dbt_exposures).expanduser().resolve()
+    count = write_exposures(load_catalog(project), path)
+    print(f"wrote {count} dbt exposures to {path}")
+    return 0
+
+
+def _add_export(sub: Any) -> None:  # argparse's subparsers action
+    p = sub.add_parser(
+        "export",
+        help="write the catalog for another tool: a dbt exposures file of the notable reports",
+        description=(
+            "Write a dbt `exposures:` YAML file for the looks and dashboards in "
+            "catalog/reports.yml (type, URL, owner, and depends_on the dbt sources of the "
+            "metrics on their explores), so `dbt docs` shows which dashboards a source feeds. "
+            "Put it in the dbt project (e.g. models/handbook_exposures.yml). Only a file this "
+            "command wrote is ever replaced."
+        ),
+    )
+    p.add_argument(
+        "--dbt-exposures",
+        metavar="PATH",
+        required=True,
+        help="the YAML file to write, relative to the current folder",
+    )
+    p.set_defaults(func=_export)
 
 
 def _add_generate(sub: Any) -> None:  # argparse's subparsers action
@@ -95,10 +158,12 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         "generate",
         help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
         description=(
-            "For engines without plugins (Zensical): validate the catalog and every [[…]] "
-            "reference, then write the generated pages and their stylesheet below docs/ "
-            "(git-ignored), replacing the previous ones atomically. Build with "
-            "`markdown_extensions: [handbook.refs]` in mkdocs.yml so references resolve."
+            "For engines without plugins (Zensical): validate the catalog, then write the "
+            "generated pages, their stylesheet, script and catalog.json below docs/ "
+            "(git-ignored), rewriting only files whose text changed. Files of yours are never "
+            "replaced or deleted: a generated page in the way of one is refused and nothing is "
+            "written. Build with `markdown_extensions: [handbook.refs]` in mkdocs.yml so "
+            "references resolve."
         ),
     )
     p.add_argument(
@@ -110,6 +175,26 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
         "--no-directory-urls",
         action="store_true",
         help="the site sets `use_directory_urls: false` (pages at metrics/mau.html)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also refuse (write nothing) on what a plain build publishes with a warning: "
+        "[[…]] references that do not resolve, curated YAML naming content gone from Looker",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: write the pages again after any change under catalog/ (looked "
+        "at twice a second; beside `zensical serve`); a YAML error keeps the last good pages; "
+        "Ctrl-C stops",
+    )
+    p.add_argument(
+        "--site-url",
+        type=_http_url,
+        metavar="URL",
+        help="the site's address, for the Atom feed of Looker changes (default: site_url "
+        "in mkdocs.yml; without one no feed is written)",
     )
     p.set_defaults(func=_generate)
 
@@ -173,6 +258,18 @@ def _add_site_size(sub: Any) -> None:  # argparse's subparsers action
     p.set_defaults(func=_site_size, needs_project=False)
 
 
+def _http_url(value: str) -> str:
+    """An http(s) URL with a host, for --site-url (argparse names the option on error)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(
+            f"must be an http(s) URL, e.g. https://example.com/ (got {value!r})"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from handbook.links import cli as linkcheck
 
@@ -196,7 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
             "freshness (ADC / GOOGLE_CLOUD_PROJECT, or HANDBOOK_BIGQUERY_ENDPOINT). Each "
             "snapshot is replaced atomically; a failed pull keeps the old one. A source with "
             "no credentials is not pulled and nothing is recorded for it; with none of the "
-            "sources asked for configured, the command exits 2."
+            "sources asked for configured, the command exits 2. One pull of a source runs at "
+            "a time: a second waits up to HANDBOOK_PULL_WAIT seconds."
         ),
     )
     p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")
@@ -216,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_validate)
 
     _add_generate(sub)
+    _add_export(sub)
 
     p = sub.add_parser(
         "check-links",

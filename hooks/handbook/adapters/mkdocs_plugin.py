@@ -23,8 +23,9 @@ before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` referen
 `on_files` adds the generated pages (written to `.cache/handbook/pages/` beside mkdocs.yml,
 only those whose text changed, so `mkdocs serve --dirty` skips the rest; nothing is written
 under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves references,
-`on_serve` watches the catalog folder, and `on_post_page` drops the indentation the theme's
-templates leave in every page (option `compact_html`). Under `mkdocs serve` a catalog with
+`on_serve` watches the catalog folder and the folders of the dbt artifacts `catalog/dbt.yml`
+names, and `on_post_page` drops the indentation the theme's templates leave in every page
+(option `compact_html`). Under `mkdocs serve` a catalog with
 errors never stops the preview: the last good catalog keeps being served with the errors in
 a banner on every page, and the next good save recovers. The plugin keeps its state
 (catalog, render cache) across serve rebuilds (MkDocs keeps a plugin instance that has
@@ -57,8 +58,10 @@ from mkdocs.structure.files import File, Files
 
 from handbook.adapters.site_publish import AtomicPublish
 from handbook.catalog import Catalog, empty_catalog
+from handbook.dbt.config import artifact_folders
 from handbook.errors import CatalogError
 from handbook.generate import CSS_PATH, JS_PATH, script, stylesheet
+from handbook.generate.gitignore import ignore_whole_folder
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
 from handbook.project import Project
 from handbook.render.banner import error_banner
@@ -133,12 +136,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_config(self, config: Any) -> Any:
         _check_options(self.config)
         if self.session is None:
-            self.session = BuildSession(self.config.live_reuse_minutes * 60, live=self.config.live)
+            self.session = BuildSession(
+                self.config.live_reuse_minutes * 60,
+                live=self.config.live,
+                validate_content=not self.serving,  # serve never waits minutes for it
+            )
         self.project = Project(
             Path(config.config_file_path).parent.resolve(),
             catalog_path=Path(self.config.catalog_dir).resolve(),
             docs_path=Path(config.docs_dir).resolve(),
             directory_urls=config.use_directory_urls,
+            pages_dir=self.config.pages_dir,
+            site_url=config.site_url or None,
+            site_name=config.site_name or None,
         )
         self._use_extensions(config)
         if self.config.stylesheet and CSS_PATH not in [str(css) for css in config.extra_css]:
@@ -226,7 +236,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     # --- files and pages -----------------------------------------------------------------
     def on_files(self, files: Files, *, config: Any) -> Files:
-        """The generated pages (kept in `project.generated_dir`), stylesheet and script."""
+        """The generated pages (kept in `project.generated_dir`), stylesheet and script.
+
+        A generated file that is not Markdown (the Atom feed, `looker/changes.xml`) becomes
+        a static file of the site: MkDocs copies it as it is."""
         assert self.catalog is not None and self.project is not None
         folder = self.project.generated_dir
         reused = self.serving and not self.catalog_changed and folder.is_dir()
@@ -244,6 +257,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             pages = [(page.path, page.edit_path) for page in self._generated_pages()]
         else:
             written = write_changed(listed(self._generated_pages()), folder)
+        ignore_whole_folder(folder.parent)  # .cache/handbook/ never shows in `git status`
         if not self.serving:
             self.rendered = len(pages)
         for path, edit_path in pages:
@@ -331,9 +345,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return self.banner + markdown if self.banner else markdown
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        """Saving any file under the catalog folder rebuilds the preview."""
+        """Saving any file under the catalog folder rebuilds the preview, and so does a new
+        dbt artifact named by `catalog/dbt.yml` (its folder is watched, not recursively:
+        dbt rewrites target/manifest.json in place, other tools may replace it)."""
         assert self.project is not None
         server.watch(str(self.project.catalog_dir))
+        for folder in artifact_folders(self.project):
+            server.watch(str(folder), recursive=False)
         return server
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:

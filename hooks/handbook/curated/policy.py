@@ -9,6 +9,9 @@ Boards are not in folders, so folder exclusion cannot hold one back: `exclude_bo
 A published board keeps its sections, but a section lists only the looks and dashboards
 that are themselves published; excluded, trashed or unknown ones are dropped from the
 published board (the page does not even say how many), so no excluded title reaches a page.
+The content validator's errors are kept for published looks and dashboards only (those of
+excluded ones are counted, `hidden_broken`), and a broken tile that shows an unpublished
+look loses its title.
 
 `standing` is the one rule that tells published, excluded, trashed and missing content
 apart; the reference check, the metric and reports checks and `check-links` all ask it.
@@ -25,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from handbook.curated.yaml_source import load_yaml, validate
 from handbook.snapshot.model import (
+    ContentValidation,
     LookerBoard,
     LookerBoardSection,
     LookerFolder,
@@ -46,6 +50,9 @@ class LookerPolicy(BaseModel):
     exclude_boards: list[LookerId] = Field(default_factory=list)
     # Content with no view for this many days is listed on the "unused content" page.
     unused_after_days: int = Field(default=90, ge=1)
+    # Ask Looker's content validator on each pull (GET /content_validation, minutes on a
+    # big instance) and show the broken looks and dashboards; false never asks it.
+    content_validation: bool = True
     # Where it was written, for messages; never part of a dump.
     file: str = Field(default="catalog/looker.yml", exclude=True)
     exclude_lines: list[int | None] = Field(default_factory=list, exclude=True)
@@ -131,6 +138,9 @@ class PublishedView:
     all_boards: dict[str, LookerBoard] = field(default_factory=dict)
     # Whether the snapshot says which boards Looker has (older snapshots predate boards).
     boards_pulled: bool = True
+    # Looks and dashboards the content validator found broken that are not published
+    # (excluded or private): pages may count them, never name them.
+    hidden_broken: int = 0
 
     def lookup(self, kind: str, content_id: str) -> tuple[Standing, Content | None]:
         """The standing of a look, dashboard or board by id, with what the snapshot holds.
@@ -180,16 +190,44 @@ def apply_policy(snapshot: LookerSnapshot, policy: LookerPolicy) -> PublishedVie
         for b in snapshot.boards
         if standing(b, excluded, blocked_boards) == PUBLISHED
     ]
+    validation = snapshot.content_validation
     published = snapshot.model_copy(
         update={
             "folders": [f for f in snapshot.folders if f.id not in excluded],
             "items": kept_items,
             "boards": boards,
+            "content_validation": validation and _published_validation(validation, keys),
         }
     )
     all_boards = {b.id: b for b in snapshot.boards}
     pulled = "boards" in snapshot.model_fields_set
-    return PublishedView(published, excluded, held, trashed, blocked_boards, all_boards, pulled)
+    hidden = sum((b.kind, b.id) in held for b in validation.items) if validation else 0
+    return PublishedView(
+        published, excluded, held, trashed, blocked_boards, all_boards, pulled, hidden
+    )
+
+
+def _published_validation(
+    validation: ContentValidation, published: set[tuple[str, str]]
+) -> ContentValidation:
+    """The validator's errors of published looks and dashboards only; a tile's title (and
+    look id) is withheld when the tile shows a look that is not published (a tile's title
+    may repeat its look's)."""
+    items = [
+        item.model_copy(
+            update={
+                "errors": [
+                    e
+                    if e.tile_look is None or ("look", e.tile_look) in published
+                    else e.model_copy(update={"tile": None, "tile_look": None})
+                    for e in item.errors
+                ]
+            }
+        )
+        for item in validation.items
+        if (item.kind, item.id) in published
+    ]
+    return validation.model_copy(update={"items": items})
 
 
 def _published_board(board: LookerBoard, published: set[tuple[str, str]]) -> LookerBoard:

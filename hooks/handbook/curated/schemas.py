@@ -26,6 +26,7 @@ from handbook.curated.metrics import Metric
 from handbook.curated.policy import LookerPolicy
 from handbook.curated.reports import ReportList
 from handbook.curated.sources import SourcesFile
+from handbook.dbt.config import DbtConfig
 from handbook.project import Project
 
 SCHEMA_DIR = "schemas"  # under catalog/
@@ -44,6 +45,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "sources.schema.json": (SourcesFile, "sources/*.yml"),
     "reports.schema.json": (ReportList, "reports.yml"),
     "looker.schema.json": (LookerPolicy, "looker.yml"),
+    "dbt.schema.json": (DbtConfig, "dbt.yml"),
 }
 
 

@@ -6,6 +6,10 @@ positive integer, `period` is minute/hour/day) carry over unchanged. Unlike dbt 
 tables by their full BigQuery id (`project.dataset.table`) because the check runs straight
 against BigQuery, with no dbt project to resolve `database`/`schema` from.
 
+With `catalog/dbt.yml`, sources dbt defines come from dbt's manifest (`handbook.dbt`); an
+entry here with such a source's name is read as `SourceNotes`: what dbt has no key for (a
+label, a cadence, notes), never tables or SLAs.
+
 Every mistake is reported with its file and line (via `yaml_source`), and all files are
 read before failing so one PR check lists every problem at once.
 """
@@ -13,13 +17,17 @@ read before failing so one PR check lists every problem at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from handbook.curated.yaml_source import (
+    YamlDoc,
     first_definitions,
     load_yaml,
     refuse_reserved,
@@ -139,6 +147,11 @@ class SourceTable(_Strict):
     def project(self) -> str:
         return self.table.split(".", 1)[0]
 
+    @property
+    def own_check_refusal(self) -> str | None:
+        """Why the handbook's own BigQuery check cannot check this table; None when it can."""
+        return None
+
 
 class Source(_Strict):
     """A data source as readers know it (HubSpot, Pings), and the tables it lands in."""
@@ -192,52 +205,142 @@ class Source(_Strict):
         return str(self.freshness) if self.freshness else "no SLA"
 
 
+class SourceNotes(_Strict):
+    """A hand-written entry for a source dbt defines: what a reader needs that dbt has no key
+    for. Its tables, `loaded_at_field`, `filter` and `freshness` come from dbt's manifest only
+    (`handbook.dbt.sources` merges the two and refuses a key dbt already sets)."""
+
+    name: str
+    label: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    cadence: str | None = None
+    pipeline: str | None = None
+    notes: str | None = None
+    file: str = Field(default="", exclude=True)
+    line: int | None = Field(default=None, exclude=True)
+    lines: dict[str, int | None] = Field(default_factory=dict, exclude=True)
+
+
+# Keys that define what is checked: for a dbt source, dbt's manifest alone says them.
+DBT_OWNED_KEYS = ("tables", "freshness", "loaded_at_field", "filter")
+
+
 class SourcesFile(_Strict):
-    sources: list[Source]
+    """A file under catalog/sources/: sources, or notes on sources dbt defines (the schema
+    editors read; the loader picks the shape by the source's name)."""
+
+    sources: list[Source | SourceNotes]
 
 
-def _load_file(path, display: str) -> list[Source]:
+class _FileShape(_Strict):
+    sources: list[dict[str, Any]]
+
+
+@dataclass
+class SourceFiles:
+    """What `catalog/sources/*.yml` holds: whole sources, and notes on dbt's sources."""
+
+    sources: list[Source] = field(default_factory=list)
+    notes: list[SourceNotes] = field(default_factory=list)
+
+
+def _notes(doc: YamlDoc, i: int, raw: dict[str, Any], defined: str) -> SourceNotes:
+    """Entry `i`, for a source dbt defines at `defined`; refuses keys dbt owns."""
+    owned = [key for key in DBT_OWNED_KEYS if key in raw]
+    if owned:
+        keys = ", ".join(f"`{k}`" for k in owned)
+        raise CatalogError.single(
+            doc.display,
+            doc.lines.line_for(("sources", i, owned[0])),
+            f"source '{raw.get('name')}' is defined in dbt ({defined}), so its {keys} "
+            "come from dbt's manifest and cannot be redefined here",
+            f"remove {keys} here and change them in dbt; an entry for a dbt source may only "
+            "add label, description, owner, cadence, pipeline and notes",
+        )
+    notes = validate(doc, SourceNotes, ("sources", i))
+    assert isinstance(notes, SourceNotes)
+    notes.file, notes.line = doc.display, doc.lines.line_for(("sources", i))
+    notes.lines = {key: doc.lines.lines.get(("sources", i, key)) for key in raw}
+    return notes
+
+
+def _check_tables(source: Source, doc: YamlDoc, i: int) -> list[Problem]:
+    problems = []
+    seen: dict[str, int | None] = {}
+    for j, table in enumerate(source.tables):
+        line = doc.lines.line_for(("sources", i, "tables", j, "table"))
+        if table.table in seen:
+            problems.append(
+                Problem(
+                    doc.display,
+                    line,
+                    f"table '{table.table}' is listed twice in source '{source.name}' "
+                    f"(first at line {seen[table.table]})",
+                    "remove one of the two entries",
+                )
+            )
+        seen.setdefault(table.table, line)
+    return problems
+
+
+def _is_notes(raw: dict[str, Any], dbt_defined: Mapping[str, str] | None) -> bool:
+    if dbt_defined is None:  # dbt's sources are unknown (catalog/dbt.yml has problems)
+        return "tables" not in raw
+    name = raw.get("name")
+    return isinstance(name, str) and name in dbt_defined
+
+
+def _load_file(path: Path, display: str, dbt_defined: Mapping[str, str] | None) -> SourceFiles:
     doc = load_yaml(path, display)
     if doc.data is None:
         raise CatalogError.single(
             display, None, "file is empty", "add a `sources:` list or delete the file"
         )
-    parsed = validate(doc, SourcesFile)
-    assert isinstance(parsed, SourcesFile)
+    shape = validate(doc, _FileShape)
+    assert isinstance(shape, _FileShape)
+    found = SourceFiles()
     problems: list[Problem] = []
-    for i, source in enumerate(parsed.sources):
-        source.file = display
-        source.line = doc.lines.line_for(("sources", i))
-        seen: dict[str, int | None] = {}
-        for j, table in enumerate(source.tables):
-            line = doc.lines.line_for(("sources", i, "tables", j, "table"))
-            if table.table in seen:
-                problems.append(
-                    Problem(
-                        display,
-                        line,
-                        f"table '{table.table}' is listed twice in source '{source.name}' "
-                        f"(first at line {seen[table.table]})",
-                        "remove one of the two entries",
-                    )
-                )
-            seen.setdefault(table.table, line)
-    if problems:
-        raise CatalogError(problems)
-    return parsed.sources
-
-
-def load_sources(project: Project) -> list[Source]:
-    """Every source in `catalog/sources/*.yml`, in file order; CatalogError lists all problems."""
-    problems: list[Problem] = []
-    loaded: list[Source] = []
-    for path in yaml_files(project.sources_dir):
+    for i, raw in enumerate(shape.sources):
         try:
-            loaded.extend(_load_file(path, project.relative(path)))
+            if _is_notes(raw, dbt_defined):
+                where = (dbt_defined or {}).get(str(raw.get("name")), "catalog/dbt.yml")
+                found.notes.append(_notes(doc, i, raw, where))
+                continue
+            source = validate(doc, Source, ("sources", i))
         except CatalogError as exc:
             problems.extend(exc.problems)
-    sources, duplicates = first_definitions(
-        loaded,
+            continue
+        assert isinstance(source, Source)
+        source.file, source.line = display, doc.lines.line_for(("sources", i))
+        problems.extend(_check_tables(source, doc, i))
+        found.sources.append(source)
+    if problems:
+        raise CatalogError(problems)
+    return found
+
+
+def load_source_files(project: Project, dbt_defined: Mapping[str, str] | None) -> SourceFiles:
+    """Every entry of `catalog/sources/*.yml`, in file order; CatalogError lists all problems.
+
+    `dbt_defined` maps the names of the sources dbt defines to where (for messages): an entry
+    with such a name is read as `SourceNotes`. None means dbt's sources could not be read;
+    entries without `tables:` are then taken for notes. Names are unique across both kinds.
+    """
+    problems: list[Problem] = []
+    loaded = SourceFiles()
+    for path in yaml_files(project.sources_dir):
+        try:
+            files = _load_file(path, project.relative(path), dbt_defined)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded.sources.extend(files.sources)
+        loaded.notes.extend(files.notes)
+    entries: list[Source | SourceNotes] = [*loaded.sources, *loaded.notes]
+    entries.sort(key=lambda e: (e.file, e.line or 0))
+    kept, duplicates = first_definitions(
+        entries,
         kind="source",
         folder="catalog/sources/",
         name=lambda s: s.name,
@@ -246,4 +349,11 @@ def load_sources(project: Project) -> list[Source]:
     problems.extend(duplicates)
     if problems:
         raise CatalogError(problems)
-    return sources
+    return SourceFiles(
+        [e for e in kept if isinstance(e, Source)], [e for e in kept if isinstance(e, SourceNotes)]
+    )
+
+
+def load_sources(project: Project) -> list[Source]:
+    """The sources `catalog/sources/*.yml` defines by itself (no dbt); see `load_source_files`."""
+    return load_source_files(project, {}).sources

@@ -12,7 +12,10 @@ Two ways, as dbt does on BigQuery:
 
 Each (table, loaded_at_field, filter) is its own check with its own answer, as dbt judges
 each source table with its own filter: two sources reading one table with different
-filters get different load times.
+filters get different load times. Each answer keeps when it was true, as dbt's
+`snapshotted_at`: the query's own `CURRENT_TIMESTAMP()` for `MAX(field)` (as dbt's
+`collect_freshness` reads it), the moment the metadata came back otherwise (as dbt-bigquery
+does), so an age is never stretched by the time other tables took.
 
 A failure for one table (not found, forbidden, timed out) becomes that table's runtime
 error in the snapshot. BigQuery being unreachable as a whole, or no credentials, raises
@@ -180,8 +183,8 @@ def _sql(targets: list[_Target]) -> str:
     for n, t in enumerate(targets):
         where = f" WHERE ({t.filter})" if t.filter else ""
         parts.append(
-            f"SELECT '{n}' AS table_id, CAST(MAX(`{t.field}`) AS TIMESTAMP) AS loaded_at "
-            f"FROM `{t.table}`{where}"
+            f"SELECT '{n}' AS table_id, CAST(MAX(`{t.field}`) AS TIMESTAMP) AS loaded_at, "
+            f"CURRENT_TIMESTAMP() AS snapshotted_at FROM `{t.table}`{where}"
         )
     return "\nUNION ALL\n".join(parts)
 
@@ -189,10 +192,17 @@ def _sql(targets: list[_Target]) -> str:
 class _Checker:
     """One run's shared state: the client, limits, and whether BigQuery is reachable."""
 
-    def __init__(self, client: Any, timeout: float, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        timeout: float,
+        progress: Progress | None,
+        clock: Callable[[], datetime],
+    ) -> None:
         from google.cloud.bigquery.retry import DEFAULT_RETRY
 
         self.client = client
+        self.clock = clock  # when a metadata answer came back
         self.timeout = timeout
         # Bounded retries: transient 5xx/connection errors get a few tries within 2x the
         # call timeout, never the library's default ten minutes.
@@ -250,12 +260,13 @@ class _Checker:
         except Exception as exc:  # every failure becomes a reason on the page
             self._fail(target, exc)
             return
+        answered = self.clock()
         modified = table.modified
         if modified is None:
             reason = "BigQuery returned no modified time"
             self._done(target, target.result(error=reason), _Failure(reason, False))
             return
-        self._done(target, target.result(loaded_at=modified), None)
+        self._done(target, target.result(loaded_at=modified, checked_at=answered), None)
 
     def query(self, targets: list[_Target], submit: Callable[[list[_Target]], None]) -> None:
         if all(self._skip(t) for t in targets):
@@ -268,7 +279,7 @@ class _Checker:
                 retry=self.retry,
                 job_retry=None,
             )
-            found = {row["table_id"]: row["loaded_at"] for row in rows}
+            found = {row["table_id"]: (row["loaded_at"], row["snapshotted_at"]) for row in rows}
         except Exception as exc:
             failure = _classify(exc, self.timeout)
             # A timeout is split too: one slow table must not fail its batch-mates.
@@ -280,7 +291,7 @@ class _Checker:
                 self._fail(target, exc)
             return
         for n, target in enumerate(targets):
-            loaded = found.get(str(n))
+            loaded, answered = found.get(str(n), (None, None))
             if loaded is None:
                 reason = (
                     "no rows: MAX("
@@ -290,16 +301,23 @@ class _Checker:
                 )
                 self._done(target, target.result(error=reason), _Failure(reason, False))
             else:
-                if loaded.tzinfo is None:
-                    loaded = loaded.replace(tzinfo=UTC)
-                self._done(target, target.result(loaded_at=loaded), None)
+                self._done(
+                    target, target.result(loaded_at=_utc(loaded), checked_at=_utc(answered)), None
+                )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _targets(sources: list[Source]) -> list[_Target]:
-    """One check per distinct (table, loaded_at_field, filter), in the order first named."""
+    """One check per distinct (table, loaded_at_field, filter), in the order first named;
+    tables the check cannot run (`own_check_refusal`) are left out and show why."""
     seen: dict[tuple[str, str | None, str | None], _Target] = {}
     for source in sources:
         for table in source.tables:
+            if table.own_check_refusal:
+                continue
             key = freshness_key(
                 table.table, source.loaded_at_field_for(table), source.filter_for(table)
             )
@@ -333,14 +351,19 @@ def check_freshness(
     client: Any = None,
     now: datetime | None = None,
 ) -> FreshnessSnapshot:
-    """Check every table of `sources`; per-table failures are recorded, outages raise."""
+    """Check every table of `sources`; per-table failures are recorded, outages raise.
+
+    `now` fixes the clock (the snapshot's `checked_at` and metadata answers' times) for tests;
+    `MAX(field)` answers carry BigQuery's own `CURRENT_TIMESTAMP()` either way.
+    """
     targets = _targets(sources)
     checked_at = now or datetime.now(UTC)
     if not targets:
         return FreshnessSnapshot(checked_at=checked_at)
     if client is None:
         client = make_client(targets[0].table.split(".", 1)[0])
-    checker = _Checker(client, _timeout(), progress)
+    clock = (lambda: now) if now else (lambda: datetime.now(UTC))
+    checker = _Checker(client, _timeout(), progress, clock)
     metadata = [t for t in targets if not t.field]
     batches: dict[str, list[_Target]] = {}
     for t in targets:

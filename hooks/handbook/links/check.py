@@ -256,7 +256,7 @@ def check_links(
 ) -> CheckReport:
     """Scan `paths` (default: docs/) and resolve every Looker link.
 
-    With `verify` (looker_pull.verify_ids in --live), all look, dashboard and board ids of
+    With `verify` (`looker.verify.verify_ids` in --live), all look, dashboard and board ids of
     the whole run are sent to it in one call, so the request count depends on the number of
     distinct ids and the batch size, never on the number of URLs.
     """

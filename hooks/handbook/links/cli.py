@@ -72,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _live_verifier() -> Verifier:
-    from handbook.looker.pull import verify_ids
+    from handbook.looker.verify import verify_ids
 
     return lambda ids: verify_ids(ids)
 

@@ -3,18 +3,25 @@
 Searches never return an item's query and per-item GETs are out of the API budget, so two
 inline queries on the `system__activity` model (one per kind, paged by id only past the row
 limit) answer it for every item at once. The part is optional: without the
-see_system_activity permission the snapshot is written without it, with a warning.
+see_system_activity permission the snapshot is written without it, and the pull says so once
+for all of System Activity (`refusal_warning`). When Looker answers but the answer stays
+unreadable, the previous snapshot's explore and fields are kept (`apply_usage`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from handbook.errors import PullError
-from handbook.looker.client import SOURCE, LookerClient, MalformedAnswer
+from handbook.looker.client import LookerClient
+from handbook.looker.faults import SOURCE, MalformedAnswer, abandoned, is_refusal, kept_from_earlier
+from handbook.looker.paging import keyset_pages
+from handbook.progress import Progress
+from handbook.snapshot.model import CarriedPart, LookerItem, LookerSnapshot
 
 # System Activity (model `system__activity`): which explore and fields each item queries.
 # Explore `look` joins `query` on look.query_id; explore `dashboard` joins `query` on the
@@ -25,6 +32,8 @@ SYSTEM_ACTIVITY = "system__activity"
 USAGE_QUERIES = {"look": ("look", "look.id"), "dashboard": ("dashboard", "dashboard.id")}
 USAGE_MODEL, USAGE_EXPLORE, USAGE_FIELDS = "query.model", "query.view", "query.formatted_fields"
 USAGE_LIMIT = 50_000
+# What this part of the snapshot is, as `refusal_warning` names it.
+PART = "the explore and fields"
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
 
 
@@ -45,12 +54,58 @@ class UsageAnswer:
     malformed JSON, rows missing fields) or the query kept failing: the caller then keeps
     the previous snapshot's explore and fields for that kind instead of blanking them. A
     refusal (403/404: no see_system_activity) is a setting, not a fault: `degraded` stays
-    False and the snapshot is written without that part, with `warning` saying why.
+    False, `refused` holds the HTTP status and the snapshot is written without that part;
+    the caller says so once for every System Activity query refused.
     """
 
     found: dict[str, Usage] = field(default_factory=dict)
     warning: str | None = None
     degraded: bool = False
+    refused: int | None = None
+
+
+# Why an API user gets 403/404 from System Activity, and what it takes; said once per pull.
+MISSING_PERMISSION = "the API user needs the see_system_activity permission"
+
+
+class Answer(Protocol):
+    """A System Activity answer: `refused` is the HTTP status of a refusal, else None."""
+
+    @property
+    def refused(self) -> int | None: ...
+
+
+def refusal_warning(parts: Mapping[str, Mapping[str, Answer]]) -> str | None:
+    """The one warning for every System Activity query Looker refused in this pull.
+
+    `parts` maps what a part of the snapshot is ("the explore and fields", `PART`) to its
+    answers by kind ("look", "dashboard"); None when no query was refused.
+    """
+    statuses: list[int] = []
+    refused: dict[str, list[str]] = {}
+    for what, answers in parts.items():
+        for kind, answer in answers.items():
+            if answer.refused is not None:
+                statuses.append(answer.refused)
+                refused.setdefault(what, []).append(kind)
+    if not statuses:
+        return None
+    kinds = {tuple(k) for k in refused.values()}
+    if len(kinds) == 1:
+        missing = f"{_joined(list(refused))} of {_joined([f'{k}s' for k in next(iter(kinds))])}"
+    else:
+        missing = _joined(
+            [f"{what} of {_joined([f'{k}s' for k in ks])}" for what, ks in refused.items()]
+        )
+    return (
+        f"looker: warning: System Activity refused the API user (HTTP {statuses[0]}): "
+        f"{MISSING_PERMISSION}. The snapshot is written without {missing}; pages say so "
+        "until a refresh can read them."
+    )
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def item_usage(client: LookerClient, kind: str) -> UsageAnswer:
@@ -58,8 +113,8 @@ def item_usage(client: LookerClient, kind: str) -> UsageAnswer:
 
     One inline query per kind, whatever the number of items (a further one per 50,000 rows,
     see `_usage_rows`). Never raises: the rest of the snapshot is good without this part.
-    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible): a
-      warning, and the snapshot has no explore/fields for that kind;
+    - a refusal: 403 (no see_system_activity permission) or 404 (model not visible):
+      `refused`, and the snapshot has no explore/fields for that kind;
     - garbage (a body that is not JSON, not a list of rows, rows without the asked fields):
       asked again up to the retry attempts, because a cut answer is usually a blip;
     - transport faults (5xx, 429, timeouts, resets) are retried by the shared transport;
@@ -76,16 +131,8 @@ def item_usage(client: LookerClient, kind: str) -> UsageAnswer:
     except PullError as exc:
         if client.transport.abort.is_set():
             raise
-        if exc.status in (403, 404):
-            return UsageAnswer(
-                warning=(
-                    f"looker: warning: System Activity refused the {kind} query (HTTP "
-                    f"{exc.status}); the API user needs the see_system_activity permission. "
-                    f"The snapshot is written without the explore and fields of {kind}s, so "
-                    "metric pages will not list them as using their field until a refresh "
-                    "can read them."
-                )
-            )
+        if is_refusal(exc):
+            return UsageAnswer(refused=exc.status)
         return UsageAnswer(
             warning=f"System Activity could not answer the {kind} query: {exc.message}",
             degraded=True,
@@ -105,25 +152,23 @@ def _rows_retrying_garbage(
             if attempt == attempts:
                 raise
             if client.transport.abort.wait(client.settings.retry_base_seconds * attempt):
-                raise PullError(SOURCE, "pull abandoned after another request failed") from None
+                raise abandoned() from None
     raise AssertionError("unreachable")
 
 
 def _usage_rows(
     client: LookerClient, explore: str, id_field: str
 ) -> list[tuple[int, str, str, list[str], str]]:
-    """(id, model, explore, fields, raw fields text) rows, page by page if the limit is hit.
+    """(id, model, explore, fields, raw fields text) rows, paged by id past the row limit
+    (`paging.keyset_pages`: inline queries have no offset).
 
-    Inline queries have no offset, so pages are keyed on the id: rows come sorted by id, a
-    full page drops its last id (its rows may continue) and the next page asks `>=` it.
     The limit is explicit (USAGE_LIMIT rows): without one Looker stops at 5,000 silently.
     """
     limit = USAGE_LIMIT
     wanted = [id_field, USAGE_MODEL, USAGE_EXPLORE, USAGE_FIELDS]
     parsed: dict[str, list[str]] = {}  # many items query the same fields
-    out: list[tuple[int, str, str, list[str], str]] = []
-    lower: int | None = None
-    for _ in range(10_000):
+
+    def ask(lower: int | None) -> list[tuple[int, str, str, list[str], str]]:
         filters = {USAGE_MODEL: "-NULL"}  # text and button tiles have no query
         if lower is not None:
             filters[id_field] = f">={lower}"
@@ -144,16 +189,9 @@ def _usage_rows(
             if text not in parsed:
                 parsed[text] = _parse_fields(raw)
             page.append((item_id, model, view, parsed[text], text))
-        ids = [r[0] for r in page]
-        if lower is not None and any(i < lower for i in ids):
-            raise PullError(SOURCE, f"System Activity ignored the {id_field} filter")
-        if len(page) < limit:
-            return out + page
-        if ids != sorted(ids) or ids[-1] == lower:
-            raise PullError(SOURCE, f"System Activity rows cannot be paged by {id_field}")
-        out += [r for r in page if r[0] != ids[-1]]
-        lower = ids[-1]
-    raise PullError(SOURCE, "System Activity pages never end")
+        return page
+
+    return keyset_pages(ask, lambda row: row[0], limit, "System Activity", id_field)
 
 
 def _int_id(value: object) -> int | None:
@@ -230,3 +268,50 @@ def _usage_by_item(rows: list[tuple[int, str, str, list[str], str]]) -> dict[str
         union = list(dict.fromkeys(f for _, fields in queries for f in fields))
         out[str(item_id)] = Usage(model, view, union)
     return out
+
+
+def apply_usage(
+    items: dict[tuple[str, str], LookerItem],
+    answers: Mapping[str, UsageAnswer],
+    previous: LookerSnapshot | None,
+    progress: Progress,
+) -> list[CarriedPart]:
+    """Put each kind's answer on its items (by (kind, id)); where an answer is `degraded`,
+    keep the previous snapshot's explore and fields instead, and say from when."""
+    carried: list[CarriedPart] = []
+    for kind, answer in answers.items():
+        if answer.degraded:
+            part = _carry_usage(kind, items, previous, answer.warning or "")
+            carried.append(part)
+            kept = kept_from_earlier(
+                part.part, part.pulled_at, none=part.part, lost=", so the snapshot has none"
+            )
+            progress.step(f"looker: error: {answer.warning}; {kept}")
+            continue
+        if answer.warning:
+            progress.step(answer.warning)
+        for item_id, use in answer.found.items():
+            found = items.get((kind, item_id))
+            if found is not None:
+                found.model, found.explore, found.fields = use.model, use.explore, list(use.fields)
+    return carried
+
+
+def _carry_usage(
+    kind: str,
+    items: dict[tuple[str, str], LookerItem],
+    previous: LookerSnapshot | None,
+    reason: str,
+) -> CarriedPart:
+    """Copy explore and fields of `kind` items from `previous`: never replace them by nothing."""
+    part = f"explore and fields of {kind}s"
+    since = None
+    if previous is not None:
+        earlier = next((c for c in previous.carried_over if c.part == part), None)
+        since = earlier.pulled_at if earlier else previous.pulled_at
+        before = {(i.kind, i.id): i for i in previous.items if i.kind == kind and i.explore}
+        for key, found in items.items():
+            old = before.get(key)
+            if old is not None and not found.lookml:
+                found.model, found.explore, found.fields = old.model, old.explore, list(old.fields)
+    return CarriedPart(part=part, pulled_at=since, reason=reason)

@@ -1,184 +1,81 @@
-"""Pull the whole Looker content catalog in tens of HTTP requests, whatever its size.
+"""Pull the whole Looker content catalog in a few tens of HTTP requests, whatever its size.
 
 Round trips, not items, are what a pull costs: every list comes from a paginated search with
-a `fields=` projection (1,000 rows a page, `sorts=id`, each id checked to come once), owners
-from one paginated user list, trashed items from one cheap extra pass, and independent lists
-are fetched side by side on a few threads. Nothing is fetched per item; explores, which
-Looker only serves one by one, are fetched only for LookML projects whose deployed commit
-changed (`looker_lookml`). Any failure stops the whole pull with a `PullError`, so a partial
-snapshot is never returned; the one optional part, System Activity's explore and fields per
-item (`looker_activity`), is kept from the previous snapshot when Looker cannot answer it,
-and the snapshot records that (`carried_over`).
+a `fields=` projection (`paging.search_pages`: `PullSettings.page_size` rows a page,
+`sorts=id`, each id checked to come once), owners (and whether their account is
+deactivated) from one paginated user list, trashed items from one cheap extra pass, and
+independent lists are fetched side by side on a few threads (`pool`). Nothing is fetched
+per item, and nothing is asked twice; explores, which Looker only serves one by one, are
+fetched only for LookML projects whose deployed commit changed or could not be read
+(`lookml`). Any failure stops the whole pull with a `PullError`, so a partial snapshot is
+never returned. The optional parts never stop it: System Activity's explore and fields per
+item (`activity`) are kept from the previous snapshot when Looker cannot answer
+(`carried_over`), and so is the content validator's answer (`validation`, one slow request
+with its own timeout); a missing permission is said once per pull.
 
-Talking to Looker (retries, status checks, request counting, no secrets in messages) is
-`looker_client`. This module maps Looker's rows onto the snapshot model.
+This module only orchestrates: which requests, in what order, and how their answers make
+one snapshot. Talking to Looker is `client`; turning its rows into the snapshot's models is
+`rows`.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from handbook.errors import PullError
-from handbook.looker.activity import USAGE_QUERIES, UsageAnswer, item_usage
-from handbook.looker.boards import LIVE_BOARD_FIELDS, pull_boards
-from handbook.looker.client import SOURCE, LookerClient, PullSettings, id_sort_key
+from handbook.looker.activity import PART as USAGE_PART
+from handbook.looker.activity import (
+    USAGE_QUERIES,
+    UsageAnswer,
+    apply_usage,
+    item_usage,
+    refusal_warning,
+)
+from handbook.looker.boards import pull_boards
+from handbook.looker.client import LookerClient
 from handbook.looker.lookml import (
-    EXPLORE_FIELDS,
     MODEL_FIELDS,
     LookmlState,
     deployed_commit,
-    explore,
+    explore_path,
     plan,
     project_models,
-    quoted,
-    text_or_none,
-    validated,
 )
+from handbook.looker.paging import search_pages
+from handbook.looker.pool import Pool
+from handbook.looker.pull_settings import PullSettings
+from handbook.looker.recent_views import PART as VIEWS_PART
 from handbook.looker.recent_views import QUERIES as VIEW_QUERIES
-from handbook.looker.recent_views import ViewCounts, recent_views
-from handbook.progress import Progress
-from handbook.snapshot.model import (
-    CarriedPart,
-    LookerBoard,
-    LookerExplore,
-    LookerFolder,
-    LookerItem,
-    LookerSnapshot,
+from handbook.looker.recent_views import ViewCounts, apply_recent_views, recent_views
+from handbook.looker.rows import (
+    DELETED_FIELDS,
+    EXPLORE_FIELDS,
+    FOLDER_FIELDS,
+    ITEM_FIELDS,
+    LOOK_FIELDS,
+    LOOKML_DASHBOARD_FIELDS,
+    USER_FIELDS,
+    explore,
+    folder,
+    id_sort_key,
+    item,
+    with_owners,
 )
-
-__all__ = ["PullSettings", "pull_snapshot", "verify_ids"]
-
-# Projections: only what the snapshot keeps, so 20,000 items stay a few megabytes.
-FOLDER_FIELDS = "id,name,parent_id,is_personal,is_personal_descendant"
-ITEM_FIELDS = (
-    "id,title,description,folder_id,user_id,created_at,updated_at,last_viewed_at,"
-    "view_count,favorite_count,deleted"
+from handbook.looker.validation import (
+    ValidationAnswer,
+    ValidationMode,
+    fetch_validation,
+    say_validation,
+    validation_part,
 )
-LOOK_FIELDS = ITEM_FIELDS + ",model(id)"
-DELETED_FIELDS = "id,title,folder_id,deleted"
-# FolderBase requires `name`, so the nested projection must ask for it too.
-LOOKML_DASHBOARD_FIELDS = "id,title,description,folder(id,name),user_id,model(id)"
-USER_FIELDS = "id,display_name"
+from handbook.progress import Progress, Silent
+from handbook.snapshot.model import LookerBoard, LookerExplore, LookerItem, LookerSnapshot
 
-
-def _str_id(value: object) -> str | None:
-    return None if value in (None, "") else str(value)
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _nested_id(value: object) -> str | None:
-    return _str_id(value.get("id")) if isinstance(value, dict) else None
-
-
-def _item(
-    kind: str, row: dict[str, Any], owners: dict[str, str] | None = None, *, deleted: bool = False
-) -> LookerItem:
-    item_id = _str_id(row.get("id"))
-    if item_id is None:
-        raise PullError(SOURCE, f"Looker returned a {kind} without an id")
-    lookml = "::" in item_id
-    model = _nested_id(row.get("model"))
-    if lookml and model is None:
-        model = item_id.split("::", 1)[0]
-    data = {
-        "kind": kind,
-        "id": item_id,
-        "title": text_or_none(row.get("title")) or "",
-        "description": text_or_none(row.get("description")) or None,
-        "folder_id": _str_id(row.get("folder_id")) or _nested_id(row.get("folder")),
-        # Owners are filled in later from the one user list (`_with_owners`); user_id is
-        # parked in `owner` meanwhile so the page can be converted before users arrive.
-        "owner": _owner_key(row) if owners is None else owners.get(str(row.get("user_id"))),
-        "created_at": row.get("created_at"),
-        "updated_at": row.get("updated_at"),
-        "last_viewed_at": row.get("last_viewed_at"),
-        "view_count": _count(row.get("view_count")),
-        "favorite_count": _count(row.get("favorite_count")),
-        "deleted": deleted or row.get("deleted") is True,
-        "lookml": lookml,
-        "model": model,
-    }
-    query = row.get("query")
-    if isinstance(query, dict):  # only where a projection gives it; never fetched per item
-        data["model"] = text_or_none(query.get("model")) or data["model"]
-        data["explore"] = text_or_none(query.get("view"))
-        data["fields"] = [str(f) for f in query.get("fields") or []]
-    return validated(LookerItem, data, f"{kind} {item_id}")
-
-
-_USER_KEY = "\x00user:"
-
-
-def _owner_key(row: dict[str, Any]) -> str | None:
-    user_id = row.get("user_id")
-    return None if user_id in (None, "") else f"{_USER_KEY}{user_id}"
-
-
-def _with_owners(items: Iterable[LookerItem], owners: dict[str, str]) -> None:
-    for item in items:
-        if item.owner is not None and item.owner.startswith(_USER_KEY):
-            item.owner = owners.get(item.owner[len(_USER_KEY) :])
-
-
-def _converter(kind: str, *, deleted: bool = False) -> Callable[[dict[str, Any]], LookerItem]:
-    return lambda row: _item(kind, row, deleted=deleted)
-
-
-def _folder(row: dict[str, Any]) -> LookerFolder:
-    return validated(
-        LookerFolder,
-        {
-            "id": _str_id(row.get("id")),
-            "name": text_or_none(row.get("name")) or "",
-            "parent_id": _str_id(row.get("parent_id")),
-            "is_personal": row.get("is_personal") is True,
-            "is_personal_descendant": row.get("is_personal_descendant") is True,
-        },
-        f"folder {row.get('id')!r}",
-    )
-
-
-class _Pool:
-    """A thread pool where the first failure stops everything and is re-raised."""
-
-    def __init__(self, client: LookerClient, workers: int) -> None:
-        self.client = client
-        self.executor = ThreadPoolExecutor(max_workers=max(1, workers))
-        self.futures: list[Future[Any]] = []
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        fut = self.executor.submit(fn, *args)
-        self.futures.append(fut)
-        return fut
-
-    def wait_all(self, futures: Iterable[Future[Any]]) -> None:
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for fut in done:
-                if fut.exception() is not None:
-                    self.fail()
-                    exc = fut.exception()
-                    if isinstance(exc, PullError):
-                        raise exc
-                    raise PullError(SOURCE, f"unexpected {type(exc).__name__}: {exc}") from exc
-
-    def fail(self) -> None:
-        self.client.transport.abort.set()
-        self.executor.shutdown(wait=False, cancel_futures=True)
-
-
-class _NoProgress:
-    def step(self, message: str) -> None:
-        pass
+__all__ = ["PullSettings", "pull_snapshot"]
 
 
 @dataclass
@@ -192,6 +89,7 @@ class _Content:
     users: Future[list[dict[str, Any]]]
     live: list[Future[list[LookerItem]]]  # dashboards, looks
     trashed: list[Future[list[LookerItem]]]  # dashboards, looks
+    validation: Future[ValidationAnswer] | None  # None: the validator is not asked
 
 
 @dataclass
@@ -204,21 +102,29 @@ class _Lookml:
     dashboards: Future[list[dict[str, Any]]] | None
 
 
-def _start_content(pool: _Pool, client: LookerClient, progress: Progress) -> _Content:
-    """Submit every request that needs nothing else first; slowest (System Activity) first."""
+def _start_content(
+    pool: Pool, client: LookerClient, progress: Progress, validation_timeout: int | None
+) -> _Content:
+    """Submit every request that needs nothing else first, slowest first: the content
+    validator (unless `validation_timeout` is None), then System Activity."""
 
     def search(path: str, params: dict[str, str], what: str, kind: str, trashed: bool) -> Any:
-        convert = _converter(kind, deleted=trashed)
-        return pool.submit(client.paginate, path, params, progress, what, convert)
+        convert = partial(item, kind, deleted=trashed)
+        return pool.submit(search_pages, client, path, params, progress, what, convert)
 
     live = {"deleted": "false", "fields": ITEM_FIELDS}
     gone = {"deleted": "true", "fields": DELETED_FIELDS}
+    checked = None
+    if validation_timeout is not None:
+        checked = pool.submit_detached(fetch_validation, client, validation_timeout)
     return _Content(
         usage={kind: pool.submit(item_usage, client, kind) for kind in USAGE_QUERIES},
         views={kind: pool.submit(recent_views, client, kind) for kind in VIEW_QUERIES},
         folders=pool.submit(client.get_list, "/folders", {"fields": FOLDER_FIELDS}),
         models=pool.submit(client.get_list, "/lookml_models", {"fields": MODEL_FIELDS}),
-        users=pool.submit(client.paginate, "/users", {"fields": USER_FIELDS}, progress, "users"),
+        users=pool.submit(
+            search_pages, client, "/users", {"fields": USER_FIELDS}, progress, "users"
+        ),
         live=[
             search("/dashboards/search", live, "dashboards", "dashboard", False),
             search("/looks/search", {**live, "fields": LOOK_FIELDS}, "looks", "look", False),
@@ -227,21 +133,12 @@ def _start_content(pool: _Pool, client: LookerClient, progress: Progress) -> _Co
             search("/dashboards/search", gone, "deleted dashboards", "dashboard", True),
             search("/looks/search", gone, "deleted looks", "look", True),
         ],
+        validation=checked,
     )
 
 
-def _commit_or_refusal(client: LookerClient, project: str) -> str | PullError | None:
-    """A project's deployed commit, or the refusal (403/404) when we may not read it."""
-    try:
-        return deployed_commit(client, project)
-    except PullError as exc:
-        if exc.status in (403, 404):
-            return exc
-        raise
-
-
 def _start_lookml(
-    pool: _Pool,
+    pool: Pool,
     client: LookerClient,
     content: _Content,
     previous: LookerSnapshot | None,
@@ -250,27 +147,15 @@ def _start_lookml(
     """Ask each project's commit, then fetch the explores (and LookML dashboards) it changed."""
     pool.wait_all([content.models])
     models = content.models.result()
-    asked = {p: pool.submit(_commit_or_refusal, client, p) for p in project_models(models)}
+    asked = {p: pool.submit(deployed_commit, client, p) for p in project_models(models)}
     pool.wait_all(asked.values())
-    commits: dict[str, str | None] = {}
-    refused: PullError | None = None
-    for project, fut in asked.items():
-        answer = fut.result()
-        if isinstance(answer, PullError):
-            refused = refused or answer
-        else:
-            commits[project] = answer
-    state = plan(models, refused or commits, previous)
+    state = plan(models, {project: fut.result() for project, fut in asked.items()}, previous)
     if state.note:
         progress.step(state.note)
     before = {(e.model, e.name): e for e in previous.explores} if previous else {}
     kept = {p: before[p] for p in state.pairs if p[0] in state.unchanged_models and p in before}
     fetched = {
-        (m, e): pool.submit(
-            client.get,
-            f"/lookml_models/{quoted(m)}/explores/{quoted(e)}",
-            {"fields": EXPLORE_FIELDS},
-        )
+        (m, e): pool.submit(client.get, explore_path(m, e), {"fields": EXPLORE_FIELDS})
         for m, e in state.pairs
         if (m, e) not in kept
     }
@@ -284,28 +169,16 @@ def _start_lookml(
     return _Lookml(state, kept, fetched, dashboards)
 
 
-def pull_snapshot(
-    *,
-    progress: Progress | None = None,
-    base_url_hint: str | None = None,
-    settings: PullSettings | None = None,
-    previous: LookerSnapshot | None = None,
-) -> LookerSnapshot:
-    """The whole catalog, or PullError; never a partial snapshot.
-
-    `previous` (the last good snapshot) supplies explores of LookML projects whose deployed
-    commit did not change, and System Activity's part when Looker cannot answer it now.
-    `base_url_hint` (the policy's public Looker URL) becomes the snapshot's `base_url`,
-    the address links on the site point at; the API may live elsewhere (a port, a proxy).
-    """
-    progress = progress or _NoProgress()
-    settings = settings or PullSettings.from_env()
-    client = LookerClient(settings)
-    progress.step(f"looker: logging in to {client.base_url}")
-    client.login()
-    pool = _Pool(client, settings.max_workers)
+def _fetch(
+    client: LookerClient,
+    previous: LookerSnapshot | None,
+    validation_timeout: int | None,
+    progress: Progress,
+) -> tuple[_Content, _Lookml, list[LookerBoard]]:
+    """Every request of the pull, side by side on the pool; the first failure stops all."""
+    pool = Pool(client, client.settings.max_workers)
     try:
-        content = _start_content(pool, client, progress)
+        content = _start_content(pool, client, progress, validation_timeout)
         lookml = _start_lookml(pool, client, content, previous, progress)
         boards = pool.submit(pull_boards, client)
         pool.wait_all(pool.futures)
@@ -313,31 +186,64 @@ def pull_snapshot(
         pool.fail()
         raise
     pool.executor.shutdown(wait=True)
+    return content, lookml, boards.result()
+
+
+def pull_snapshot(
+    *,
+    progress: Progress | None = None,
+    base_url_hint: str | None = None,
+    settings: PullSettings | None = None,
+    previous: LookerSnapshot | None = None,
+    validation: ValidationMode = "run",
+) -> LookerSnapshot:
+    """The whole catalog, or PullError; never a partial snapshot.
+
+    `previous` (the last good snapshot) supplies explores of LookML projects whose deployed
+    commit did not change, and System Activity's part and the content validation when
+    Looker cannot answer them now. `base_url_hint` (the policy's public Looker URL) becomes
+    the snapshot's `base_url`, the address links on the site point at; the API may live
+    elsewhere (a port, a proxy). `validation`: "run" asks the content validator, "skip"
+    keeps the previous snapshot's validation (`mkdocs serve`), "off" asks nothing.
+    """
+    progress = progress or Silent()
+    settings = settings or PullSettings.from_env()
+    client = LookerClient(settings)
+    progress.step(f"looker: logging in to {client.base_url}")
+    client.login()
+    timeout = settings.content_validation_timeout if validation == "run" else None
+    content, lookml, boards = _fetch(client, previous, timeout, progress)
 
     items = _items(content, lookml, previous)
-    carried = _apply_usage(items, content.usage, previous, progress)
-    _apply_recent_views(items, content.views, progress)
+    usage = {kind: fut.result() for kind, fut in content.usage.items()}
+    views = {kind: fut.result() for kind, fut in content.views.items()}
+    carried = apply_usage(items, usage, previous, progress)
+    apply_recent_views(items, views, progress)
+    refused = refusal_warning({USAGE_PART: usage, VIEWS_PART: views})
+    if refused:
+        progress.step(refused)
     explores = [
         lookml.kept[pair] if pair in lookml.kept else explore(*pair, lookml.fetched[pair].result())
         for pair in lookml.state.pairs
     ]
+    pulled_at = datetime.now(UTC).replace(microsecond=0)
+    answer = content.validation.result() if content.validation else None
+    validated = validation_part(validation, answer, previous, pulled_at)
+    say_validation(validated, progress)
     snapshot = LookerSnapshot(
-        pulled_at=datetime.now(UTC).replace(microsecond=0),
+        pulled_at=pulled_at,
         base_url=(base_url_hint or client.base_url).rstrip("/"),
-        folders=sorted((_folder(r) for r in content.folders.result()), key=_folder_key),
+        folders=sorted(map(folder, content.folders.result()), key=lambda f: id_sort_key(f.id)),
         items=sorted(items.values(), key=lambda i: (i.kind, id_sort_key(i.id))),
         explores=sorted(explores, key=lambda x: (x.model, x.name)),
-        boards=boards.result(),
+        boards=boards,
         requests=client.requests,
         projects=lookml.state.projects,
         carried_over=carried,
+        content_validation=validated,
     )
     progress.step(f"looker: pulled in {client.requests} requests")
     return snapshot
-
-
-def _folder_key(folder: LookerFolder) -> tuple[int, int, str]:
-    return id_sort_key(folder.id)
 
 
 def _items(
@@ -347,149 +253,16 @@ def _items(
     items: dict[tuple[str, str], LookerItem] = {}
     # Trashed first, so an id that is both (a race during the pull) ends up live.
     for fut in (*content.trashed, *content.live):
-        for item in fut.result():
-            items[(item.kind, item.id)] = item
+        for found in fut.result():
+            items[(found.kind, found.id)] = found
     if lookml.dashboards is not None:
         for row in lookml.dashboards.result():
             if "::" in str(row.get("id", "")):
-                item = _item("dashboard", row)
-                items[("dashboard", item.id)] = item
+                dashboard = item("dashboard", row)
+                items[("dashboard", dashboard.id)] = dashboard
     elif previous is not None:  # LookML unchanged: its dashboards are too
-        for item in previous.items:
-            if item.lookml:
-                items[(item.kind, item.id)] = copy.deepcopy(item)
-    owners = {
-        str(u.get("id")): str(u["display_name"])
-        for u in content.users.result()
-        if u.get("display_name")
-    }
-    _with_owners(items.values(), owners)
+        for kept in previous.items:
+            if kept.lookml:
+                items[(kept.kind, kept.id)] = copy.deepcopy(kept)
+    with_owners(items.values(), content.users.result())
     return items
-
-
-def _apply_usage(
-    items: dict[tuple[str, str], LookerItem],
-    usage: dict[str, Future[UsageAnswer]],
-    previous: LookerSnapshot | None,
-    progress: Progress,
-) -> list[CarriedPart]:
-    """Put System Activity's explore and fields on each item; keep the old ones on failure."""
-    carried: list[CarriedPart] = []
-    for kind, fut in usage.items():
-        answer = fut.result()
-        if answer.degraded:
-            carried.append(_carry_usage(kind, items, previous, answer.warning or ""))
-            progress.step(f"looker: error: {answer.warning}; {_kept_text(carried[-1])}")
-            continue
-        if answer.warning:
-            progress.step(answer.warning)
-        for item_id, use in answer.found.items():
-            item = items.get((kind, item_id))
-            if item is not None:
-                item.model, item.explore, item.fields = use.model, use.explore, list(use.fields)
-    return carried
-
-
-def _apply_recent_views(
-    items: dict[tuple[str, str], LookerItem],
-    views: dict[str, Future[ViewCounts]],
-    progress: Progress,
-) -> None:
-    """Set `recent_views` (no history row: 0); left unset where System Activity failed."""
-    for kind, fut in views.items():
-        counts, warning = fut.result()
-        if warning:
-            progress.step(warning)
-        if counts is None:
-            continue
-        for (item_kind, item_id), item in items.items():
-            if item_kind == kind and not item.lookml and "::" not in item_id:
-                item.recent_views = counts.get(item_id, 0)
-
-
-def _carry_usage(
-    kind: str,
-    items: dict[tuple[str, str], LookerItem],
-    previous: LookerSnapshot | None,
-    reason: str,
-) -> CarriedPart:
-    """Copy explore and fields of `kind` items from `previous`: never replace them by nothing."""
-    part = f"explore and fields of {kind}s"
-    since = None
-    if previous is not None:
-        earlier = next((c for c in previous.carried_over if c.part == part), None)
-        since = earlier.pulled_at if earlier else previous.pulled_at
-        before = {(i.kind, i.id): i for i in previous.items if i.kind == kind and i.explore}
-        for key, item in items.items():
-            old = before.get(key)
-            if old is not None and not item.lookml:
-                item.model, item.explore, item.fields = old.model, old.explore, list(old.fields)
-    return CarriedPart(part=part, pulled_at=since, reason=reason)
-
-
-def _kept_text(part: CarriedPart) -> str:
-    if part.pulled_at is None:
-        return f"there was no earlier {part.part} to keep, so the snapshot has none"
-    return f"the {part.part} are kept from the pull at {part.pulled_at:%Y-%m-%d %H:%M} UTC"
-
-
-def verify_ids(
-    ids: dict[str, set[str]], *, settings: PullSettings | None = None
-) -> tuple[dict[tuple[str, str], LookerItem | LookerBoard], int]:
-    """Which of these look, dashboard and board ids Looker knows (trashed ones deleted=True).
-
-    Ids go `id=1,2,3` in batches, never one request per id. A batch is asked once without a
-    `deleted` filter and once more with `deleted=true` for the ids it did not return, so it
-    works whether or not the server includes trashed content by default. LookML dashboard
-    ids (`model::name`) are not searchable; one `all_dashboards` call covers them. Boards
-    have no search by id: one `all_boards` call with a small `fields=` covers them all.
-    """
-    settings = settings or PullSettings.from_env()
-    client = LookerClient(settings)
-    client.login()
-    found: dict[tuple[str, str], LookerItem | LookerBoard] = {}
-    found.update(_verify_searchable(client, ids, settings.id_batch))
-    lookml_ids = {i for i in ids.get("dashboard", set()) if "::" in i}
-    if lookml_ids:
-        for row in client.get_list("/dashboards", {"fields": "id,title,model(id)"}):
-            if str(row.get("id")) in lookml_ids:
-                item = _item("dashboard", row, {})
-                found[("dashboard", item.id)] = item
-    board_ids = ids.get("board", set())
-    if board_ids:
-        for board in pull_boards(client, LIVE_BOARD_FIELDS):
-            if board.id in board_ids:
-                found[("board", board.id)] = board
-    return found, client.requests
-
-
-def _verify_searchable(
-    client: LookerClient, ids: dict[str, set[str]], batch_size: int
-) -> dict[tuple[str, str], LookerItem]:
-    """Looks and numeric dashboards by id, in batches (see `verify_ids`)."""
-    found: dict[tuple[str, str], LookerItem] = {}
-    paths = {"look": "/looks/search", "dashboard": "/dashboards/search"}
-    for kind, path in paths.items():
-        wanted = sorted(i for i in ids.get(kind, set()) if "::" not in i)
-        for start in range(0, len(wanted), batch_size):
-            batch = wanted[start : start + batch_size]
-            rows = client.get_list(
-                path, {"id": ",".join(batch), "fields": DELETED_FIELDS, "limit": len(batch)}
-            )
-            seen = {str(r.get("id")) for r in rows}
-            missing = [i for i in batch if i not in seen]
-            if missing:
-                rows += client.get_list(
-                    path,
-                    {
-                        "id": ",".join(missing),
-                        "deleted": "true",
-                        "fields": DELETED_FIELDS,
-                        "limit": len(missing),
-                    },
-                )
-            for row in rows:
-                item = _item(kind, row, {})
-                if item.id in batch:
-                    found[(kind, item.id)] = item
-    return found

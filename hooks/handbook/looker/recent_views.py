@@ -11,18 +11,23 @@ is why the window is 90) holds every view, so one grouped inline query per kind 
   per tile).
 
 Like the query-usage part (`activity`), it is optional: without see_system_activity the
-snapshot keeps `recent_views` unset (pages say the count is unavailable) and the pull warns.
+snapshot keeps `recent_views` unset (pages say the count is unavailable) and the pull warns,
+once for all of System Activity (`activity.refusal_warning`).
 An item with no history row had no view in the window: 0. LookML dashboards (`model::name`)
 are not in the application database's `dashboard.id`, so they stay unset.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from handbook.errors import PullError
 from handbook.looker.activity import SYSTEM_ACTIVITY, USAGE_LIMIT
-from handbook.snapshot.model import RECENT_DAYS
+from handbook.looker.faults import SOURCE, is_refusal
+from handbook.progress import Progress
+from handbook.snapshot.model import RECENT_DAYS, LookerItem
 
 
 class QueryRunner(Protocol):
@@ -33,6 +38,8 @@ class QueryRunner(Protocol):
 
 HISTORY = "history"
 WINDOW = f"{RECENT_DAYS} days"
+# What this part of the snapshot is, as `activity.refusal_warning` names it.
+PART = f"the views in the last {WINDOW}"
 # kind → (id field, measure, extra filters)
 QUERIES: dict[str, tuple[str, str, dict[str, str]]] = {
     "look": ("look.id", "history.count", {"history.source": "look"}),
@@ -40,11 +47,21 @@ QUERIES: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
-ViewCounts = tuple[dict[str, int] | None, str | None]
+@dataclass(frozen=True)
+class ViewCounts:
+    """Views in the window by item id; None when they could not be read, and why.
+
+    `refused` is the HTTP status of a refusal (403/404: no see_system_activity), which the
+    caller reports once for all of System Activity; `warning` says what else went wrong.
+    """
+
+    counts: dict[str, int] | None
+    warning: str | None = None
+    refused: int | None = None
 
 
 def recent_views(client: QueryRunner, kind: str) -> ViewCounts:
-    """({id: views in the window}, None), or (None, warning) when it cannot be read."""
+    """Views of every `kind` item in the window (see `ViewCounts`); never raises."""
     id_field, measure, extra = QUERIES[kind]
     body = {
         "fields": [id_field, measure],
@@ -55,18 +72,38 @@ def recent_views(client: QueryRunner, kind: str) -> ViewCounts:
     try:
         rows = client.run_query(SYSTEM_ACTIVITY, HISTORY, body)
         if len(rows) >= USAGE_LIMIT:
-            raise PullError("looker", f"more than {USAGE_LIMIT:,} {kind}s have views")
+            raise PullError(SOURCE, f"more than {USAGE_LIMIT:,} {kind}s have views")
         counts: dict[str, int] = {}
         for row in rows:
             item_id, views = row.get(id_field), row.get(measure)
             if isinstance(item_id, float) and item_id.is_integer():
                 item_id = int(item_id)
             if not isinstance(item_id, int | str) or not isinstance(views, int | float):
-                raise PullError("looker", f"System Activity rows lack {id_field}, {measure}")
+                raise PullError(SOURCE, f"System Activity rows lack {id_field}, {measure}")
             counts[str(item_id)] = counts.get(str(item_id), 0) + int(views)
     except PullError as exc:
-        return None, (
+        if is_refusal(exc):
+            return ViewCounts(None, refused=exc.status)
+        return ViewCounts(
+            None,
             f"looker: warning: System Activity could not count {kind} views in the last "
-            f"{WINDOW} ({exc.message}); pages show lifetime views only until a refresh can."
+            f"{WINDOW} ({exc.message}); pages show lifetime views only until a refresh can.",
         )
-    return counts, None
+    return ViewCounts(counts)
+
+
+def apply_recent_views(
+    items: dict[tuple[str, str], LookerItem],
+    answers: Mapping[str, ViewCounts],
+    progress: Progress,
+) -> None:
+    """Set `recent_views` (no history row: 0); left unset where System Activity failed."""
+    for kind, answer in answers.items():
+        if answer.warning:
+            progress.step(answer.warning)
+        counts = answer.counts
+        if counts is None:
+            continue
+        for (item_kind, item_id), found in items.items():
+            if item_kind == kind and not found.lookml and "::" not in item_id:
+                found.recent_views = counts.get(item_id, 0)

@@ -31,11 +31,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from handbook.render.pages.looker_pages import item_entry
 from handbook.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
     from handbook.freshness.rules import SourceStatus
+    from handbook.snapshot.model import ContentError
 
 # One reference; `[^\]|\n]` keeps a match inside one line and out of neighbouring brackets.
 REFERENCE = re.compile(r"\[\[(?P<kind>[a-z_]+):(?P<target>[^\]|\n]*)(?:\|(?P<label>[^\]\n]*))?\]\]")
@@ -86,6 +88,10 @@ class Resolved:
     metric_status: str | None = None
     freshness: SourceStatus | None = None
     note: list[str] = field(default_factory=list)  # "look · owner · 1,234 views"
+    # A look or dashboard Looker's content validator found broken: its errors, and its
+    # entry in the catalog (a page path relative to the referring page, with `#anchor`).
+    broken: list[ContentError] = field(default_factory=list)
+    entry: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +178,7 @@ def _metric(catalog: Catalog, ref: Reference, page: str, pages_dir: str) -> Reso
     return Resolved(ref.label or metric.label, href, metric_status=metric.status)
 
 
-def _item(catalog: Catalog, ref: Reference) -> Resolved | Unresolved:
+def _item(catalog: Catalog, ref: Reference, page: str, pages_dir: str) -> Resolved | Unresolved:
     item = catalog.items.get((ref.kind, ref.target))
     if item is None:
         why, hint = catalog.why_unpublished(ref.kind, ref.target) or ("", "")
@@ -183,9 +189,11 @@ def _item(catalog: Catalog, ref: Reference) -> Resolved | Unresolved:
     if item.owner:
         note.append(item.owner)
     note.append(f"{item.view_count:,} view{'s' if item.view_count != 1 else ''}")
-    return Resolved(
-        ref.label or item.title, with_query(catalog.item_url(item), ref.query), note=note
-    )
+    broken = catalog.validation_errors(item.kind, item.id)
+    path, _, anchor = item_entry(catalog, item).partition("#")
+    entry = f"{_relative(path, page, pages_dir)}#{anchor}" if broken else None
+    url = with_query(catalog.item_url(item), ref.query)
+    return Resolved(ref.label or item.title, url, note=note, broken=broken, entry=entry)
 
 
 def _board(catalog: Catalog, ref: Reference) -> Resolved | Unresolved:
@@ -208,7 +216,7 @@ def _freshness(
         hint = did_you_mean(ref.target, catalog.sources_by_name)
         return Unresolved(
             f"unknown data source '{ref.target}'",
-            f"{hint}names are defined in catalog/sources/*.yml",
+            f"{hint}names are defined in catalog/sources/*.yml and by dbt (catalog/dbt.yml)",
             ref.label or ref.text,
         )
     href = _relative(FRESHNESS_PAGE, page, pages_dir)
@@ -225,7 +233,7 @@ def resolve(
     if ref.kind == "metric":
         return _metric(catalog, ref, page, pages_dir)
     if ref.kind in ("look", "dashboard"):
-        return _item(catalog, ref)
+        return _item(catalog, ref, page, pages_dir)
     if ref.kind == "board":
         return _board(catalog, ref)
     if ref.kind == "freshness":

@@ -20,6 +20,13 @@ when a file under the catalog folder changes. The page being rendered comes from
 A reference that does not resolve is reported (by default logged as a WARNING on the
 `mkdocs.plugins.handbook` logger, as `docs/<page>:<line>: reference …`, which fails
 `mkdocs build --strict`) and shown as plain text.
+
+Without an adapter (Zensical), the catalog pages are files `handbook generate` wrote, which
+nothing else keeps current. So the first page an engine renders in a process checks them
+(`handbook.generate.state`): missing or stale pages are logged as a warning naming the
+file that changed and the command to run; under `zensical build --strict` they, and every
+`[[…]]` reference in docs/ that does not resolve, stop the build
+(`handbook.markdown.zensical_run`).
 """
 
 from __future__ import annotations
@@ -27,9 +34,11 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,6 +186,8 @@ class _SourcePreprocessor(Preprocessor):
         ext = self.state.ext
         page = ext.page or _context_page(self.md) or ""
         self.state.start(page, lines)
+        if ext.catalog is None and page:
+            check_generated_pages(ext.project(), ext.getConfig("pages_dir"))
         if any("[[" in line for line in lines):
             self.state.catalog = ext.catalog or catalog_for(ext.project())
         if page:
@@ -292,16 +303,24 @@ def _unstash(text: str) -> str:
 
 # Characters XML (and so the element tree) cannot hold; Looker titles are untrusted text.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# An `&` the serializer would take for the start of a character reference (its RE_AMP).
+_REFERENCE_LIKE = re.compile(r"&(?=(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
 
 
 def _element(html: str) -> etree.Element:
-    """Our own well-formed HTML as elements, its text kept from further inline parsing."""
+    """Our own well-formed HTML as elements, its text kept from further inline parsing.
+
+    Python-Markdown's serializer leaves an `&` that starts something shaped like a
+    character reference as it is, so text that reads `&lt;b&gt;` (a Looker title, say)
+    would reach the browser as `<b>`: such an `&` is written as `&amp;` here, which the
+    serializer then keeps, and the reader sees the text as typed.
+    """
     root = etree.fromstring(f'<span class="hb-ref">{_NOT_XML.sub("", html)}</span>')
     for node in root.iter():
         if node.text:
-            node.text = AtomicString(node.text)
+            node.text = AtomicString(_REFERENCE_LIKE.sub("&amp;", node.text))
         if node.tail:
-            node.tail = AtomicString(node.tail)
+            node.tail = AtomicString(_REFERENCE_LIKE.sub("&amp;", node.tail))
     return root
 
 
@@ -329,6 +348,31 @@ def catalog_for(project: Project) -> Catalog | None:
         catalog = None
     _CATALOGS[key] = (stamp, catalog)
     return catalog
+
+
+# --- the generated pages, checked once per process (engines without our plugin) ----------
+_CHECKED: set[tuple[Path, str]] = set()
+_CHECKING = threading.Lock()
+
+
+def check_generated_pages(project: Project, pages_dir: str) -> None:
+    """Report missing or stale generated pages once per process; see the module docstring."""
+    from handbook.generate.state import generated_problems
+    from handbook.markdown import zensical_run
+
+    with _CHECKING:  # Zensical may render pages from more than one thread
+        if (project.root, pages_dir) in _CHECKED:
+            return
+        _CHECKED.add((project.root, pages_dir))
+        problems = generated_problems(project, pages_dir, zensical_run.directory_urls())
+        if zensical_run.strict_build():
+            catalog = catalog_for(project)
+            if catalog is not None:
+                problems += [p for p in check_pages(catalog) if p.severity == "error"]
+            if problems:
+                zensical_run.abort(problems)
+        for problem in problems:
+            log.warning("%s", replace(problem, severity="warning"))
 
 
 # --- checking every page before a build ---------------------------------------------------

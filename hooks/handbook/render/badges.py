@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from handbook.freshness.rules import FRESHNESS_STATUSES, SourceStatus
+from handbook.freshness.rules import FRESHNESS_STATUSES, SourceStatus, TableStatus
 from handbook.render.templating import format_time, humanize_age, md_text
 
 _FRESHNESS_HELP: dict[str, str] = {
@@ -21,6 +21,8 @@ _FRESHNESS_HELP: dict[str, str] = {
     "error": "older than its error_after threshold",
     "runtime error": "the freshness check failed",
     "not checked": "no freshness result",
+    "not checked since": "the last check is older than the table's threshold, so its result "
+    "no longer stands",
 }
 
 _METRIC_HELP = {
@@ -39,6 +41,24 @@ def freshness_badge(status: str) -> Markup:
     )
 
 
+def verdict(state: SourceStatus | TableStatus) -> Markup:
+    """A status as it reads at this build: the badge, and when the check behind it is
+    older than its threshold, when that was ("not checked since <time> (last result:
+    pass)", "warn as of <time>"). The same words on the board, metric pages and references;
+    the time never breaks over two lines (`hb-when`), the badge stays short."""
+    if isinstance(state, SourceStatus):
+        since, last = state.as_of, state.last_result
+    else:
+        since, last = (state.checked_at, state.last_result) if state.outdated else (None, None)
+    badge = freshness_badge(state.status)
+    if since is None or last is None:
+        return badge
+    when = Markup('<span class="hb-when">{}</span>').format(format_time(since))
+    if state.status == "not checked since":
+        return badge + Markup(" {} (last result: {})").format(when, last)
+    return badge + Markup(" as of {}").format(when)
+
+
 def status_badge(status: str) -> Markup:
     """A metric's status badge, with a tooltip saying what the status promises.
 
@@ -53,16 +73,20 @@ def status_badge(status: str) -> Markup:
 
 
 def freshness_summary(state: SourceStatus) -> Markup:
-    """Badge, age of the oldest table at the check, SLA and check time, on one line."""
-    parts = [freshness_badge(state.status)]
+    """Status as it reads at this build, age of the oldest table at the check, SLA and
+    check time, on one line."""
+    parts = [verdict(state)]
     age = state.oldest_age
     if state.checked_at is None:
         parts.append(Markup("never checked"))
     else:
-        when = format_time(state.checked_at)
+        # An outdated status already says when its check was.
+        when = (
+            Markup("that check") if state.as_of else f"the check at {format_time(state.checked_at)}"
+        )
         if age is not None:
-            parts.append(Markup("loaded {} before the check at {}").format(humanize_age(age), when))
+            parts.append(Markup("loaded {} before {}").format(humanize_age(age), when))
         else:
-            parts.append(Markup("no load time at the check at {}").format(when))
+            parts.append(Markup("no load time at {}").format(when))
     parts.append(Markup("SLA: {}").format(state.source.sla))
     return Markup(" · ").join(parts)

@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic_core import to_jsonable_python
 
 from handbook.render.pages import Page
+
+T = TypeVar("T")
 
 
 def _plain(value: Any) -> Any:
@@ -52,6 +54,19 @@ def digest(*parts: Any) -> str:
     """A stable key for `parts` (models, lists, dicts, strings, times) and the templates."""
     text = json.dumps([templates_version(), *parts], default=_plain, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def once(compute: Callable[[], T]) -> Callable[[], T]:
+    """`compute`, run at most once: a value both a page's key and its render need (or
+    several pages' keys), worked out only when one of them first asks."""
+    done: list[T] = []
+
+    def get() -> T:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return get
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,8 @@ def write_changed(pages: Iterable[Page], directory: Path) -> set[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, encoding="utf-8")
         touched.add(page.path)
-    for stale in [p for p in directory.rglob("*.md") if p not in wanted]:
+    # Every file here is a generated page or file (the feed), so any other one is stale.
+    for stale in [p for p in directory.rglob("*") if p.is_file() and p not in wanted]:
         stale.unlink()
         touched.add(stale.relative_to(directory).as_posix())
     return touched

@@ -17,7 +17,10 @@ import posixpath
 
 
 def page_url(page: str, directory_urls: bool = True) -> str:
-    """The URL of `page` (a path below docs/) relative to the site root, as MkDocs serves it."""
+    """The URL of `page` (a path below docs/) relative to the site root, as MkDocs serves it;
+    a file that is not a page (`looker/changes.xml`) is served at its own path."""
+    if not page.endswith(".md"):
+        return page
     stem = page.removesuffix(".md")
     if not directory_urls:
         return f"{stem}.html"
@@ -38,3 +41,10 @@ def site_href(from_page: str, to_page: str, fragment: str = "", directory_urls: 
     if there.endswith("/") or not there:  # a directory URL keeps its slash
         rel = "./" if rel == "." else f"{rel}/"
     return rel + (f"#{fragment}" if fragment else "")
+
+
+def absolute_url(site_url: str, page: str, fragment: str = "", directory_urls: bool = True) -> str:
+    """`page` (below docs/) as an absolute URL on the site published at `site_url`, for what
+    is read away from the site (the Atom feed)."""
+    url = site_url.rstrip("/") + "/" + page_url(page, directory_urls)
+    return url + (f"#{fragment}" if fragment else "")

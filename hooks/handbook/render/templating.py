@@ -42,6 +42,22 @@ def md_text(value: Any) -> Markup:
     return Markup(text)
 
 
+_IDENT_BREAK = re.compile(r"(?<=[._])(?=.)")
+
+
+def ident(value: Any) -> Markup:
+    """An identifier (`project.dataset.table`, `view.field`) as inert Markdown that may wrap.
+
+    A `<wbr>` after each `.` and `_` lets a narrow table cell break it between its parts;
+    the stylesheet keeps code from breaking anywhere else (inside a word).
+    """
+    if value is None:
+        return Markup("")
+    # Whitespace is collapsed once, for the whole value: a part must keep its spaces.
+    first, *rest = _IDENT_BREAK.split(" ".join(str(value).split()))
+    return Markup("<wbr>").join([md_text(first), *(Markup(p.translate(_ESCAPES)) for p in rest)])
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
@@ -130,6 +146,7 @@ def environment() -> Environment:
     )
     env.filters.update(
         text=md_text,
+        ident=ident,
         link=link,
         url=safe_url,
         date=format_date,

@@ -91,6 +91,8 @@ class LookerItem:
     description: str | None = None
     folder_id: str | None = None
     owner: str | None = None
+    # The owner's Looker account is deactivated (`is_disabled`): the content's owner left.
+    owner_disabled: bool = False
     created_at: UtcDatetime | None = None
     updated_at: UtcDatetime | None = None
     last_viewed_at: UtcDatetime | None = None
@@ -180,6 +182,53 @@ class CarriedPart(_Data):
     reason: str
 
 
+class ContentError(_Data):
+    """One error Looker's content validator found in a look or dashboard.
+
+    What it says (`message`), which LookML it names (`model`, `explore`, `field`), and
+    where on a dashboard it is: the tile's title (`tile`; `tile_look` when the tile shows a
+    look, so a page can withhold a title that repeats an unpublished look's), or the
+    dashboard filter (`filter`); `schedule` names the schedule when the error is in one.
+    """
+
+    message: str
+    model: str | None = None
+    explore: str | None = None
+    field: str | None = None
+    tile: str | None = None
+    tile_look: str | None = None
+    filter: str | None = None
+    schedule: str | None = None
+
+
+class BrokenItem(_Data):
+    """A look or dashboard the content validator found errors in."""
+
+    kind: ItemKind
+    id: str
+    errors: list[ContentError] = Field(default_factory=list)
+
+
+ValidationState = Literal["ok", "kept", "skipped", "unavailable", "off"]
+
+
+class ContentValidation(_Data):
+    """What Looker's content validator said, and how current that is.
+
+    `state`: "ok" (validated in this pull), "kept" (the validator failed in this pull: a
+    timeout, a 5xx, an unreadable answer, so the errors are an earlier pull's), "skipped"
+    (not asked in this pull: `mkdocs serve` never waits for it; the errors are an earlier
+    pull's), "unavailable" (Looker refused: the API user lacks the permission; no errors),
+    "off" (`content_validation: false` in catalog/looker.yml; no errors). `validated_at`
+    is the time of the pull whose validation `items` holds (None: there was none).
+    """
+
+    state: ValidationState
+    validated_at: UtcDatetime | None = None
+    reason: str | None = None
+    items: list[BrokenItem] = Field(default_factory=list)
+
+
 class LookerSnapshot(_Data):
     """One complete pull of the Looker content catalog."""
 
@@ -197,13 +246,54 @@ class LookerSnapshot(_Data):
     projects: list[LookerProject] = Field(default_factory=list)
     # Parts kept from an earlier pull because this one could not read them (see CarriedPart).
     carried_over: list[CarriedPart] = Field(default_factory=list)
+    # Looker's content validator (None: pulled before the handbook asked it).
+    content_validation: ContentValidation | None = None
+
+
+ChangeKind = Literal["added", "trashed", "deleted", "restored", "renamed", "moved"]
+CHANGE_DAYS = 180  # how long `changes.json` keeps what changed, by pull time
+
+
+class ContentChange(_Data):
+    """One thing a Looker pull found changed since the previous snapshot.
+
+    Kept raw, whatever the publishing policy: pages filter with the policy in force when
+    they are built, so everything that decision needs is here. Titles and folders are
+    before (`old_*`) and after the change; for "added" only the after, for "deleted" only
+    the before (also in `title`/`folder_id`, the last known). `folders` holds every folder
+    id on the before and after paths (root first) and `personal` whether any of them was
+    a personal folder, both as of the pull, so a change under a folder that is excluded
+    now, or was deleted since, can still be held back.
+    """
+
+    at: UtcDatetime  # the pull that found it
+    kind: Literal["dashboard", "look", "board"]
+    id: str
+    change: ChangeKind
+    title: str = ""
+    old_title: str | None = None
+    folder_id: str | None = None
+    old_folder_id: str | None = None
+    folders: list[str] = Field(default_factory=list)
+    personal: bool = False
+
+
+class ChangeLog(_Data):
+    """`catalog/snapshot/changes.json`: what successive Looker pulls found changed."""
+
+    schema_version: int = SCHEMA_VERSION
+    changes: list[ContentChange] = Field(default_factory=list)
 
 
 class TableFreshness(_Data):
-    """What BigQuery said about one table at `checked_at`."""
+    """What BigQuery said about one table, and when."""
 
     table: str  # project.dataset.table
     loaded_at: UtcDatetime | None = None
+    # When the answer was true, as dbt's `snapshotted_at`: BigQuery's CURRENT_TIMESTAMP() in
+    # the MAX(field) query, the time the metadata came back otherwise. Ages are measured from
+    # it; snapshots written before it was kept fall back to the snapshot's `checked_at`.
+    checked_at: UtcDatetime | None = None
     method: Literal["metadata", "max_field"] = "metadata"
     error: str | None = None  # set when the check itself failed: dbt's "runtime error"
     # What was asked, for MAX(field) checks: one table read by two sources with different

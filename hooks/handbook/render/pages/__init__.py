@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Page:
+    """A generated page (a `.md` path), or another generated file the site publishes as it
+    is (the Atom feed, `looker/changes.xml`): engines copy a file that is not Markdown."""
+
     path: str  # relative to docs/, POSIX, e.g. "looker/index.md"
     content: str
     edit_path: str | None = None  # the file an editor should change, relative to the repo
@@ -29,9 +32,24 @@ class Page:
 
 def all_specs(catalog: Catalog) -> Iterable[PageSpec]:
     """Every generated page, unrendered, with the key of what it shows (see `render.cache`)."""
-    from handbook.render.pages import freshness_pages, looker_pages, metric_pages, report_pages
+    from handbook.render.pages import (
+        broken_pages,
+        change_pages,
+        freshness_pages,
+        looker_pages,
+        metric_pages,
+        report_pages,
+    )
 
-    for module in (report_pages, looker_pages, metric_pages, freshness_pages):
+    modules = (
+        report_pages,
+        looker_pages,
+        broken_pages,
+        change_pages,
+        metric_pages,
+        freshness_pages,
+    )
+    for module in modules:
         yield from module.specs(catalog)
 
 

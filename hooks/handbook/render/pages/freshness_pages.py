@@ -1,4 +1,7 @@
-"""The data freshness board (`data/freshness.md`), from catalog/sources/ and the snapshot.
+"""The data freshness board (`data/freshness.md`): every source, hand-written or dbt's.
+
+Sources come from catalog/sources/ and, with `catalog/dbt.yml`, from dbt's manifest;
+statuses from the BigQuery snapshot or, where configured, dbt's own `sources.json`.
 
 All decisions (statuses, ages, which details to open) are made here in Python and handed to
 the template as plain values, so the template only loops and formats, and every piece of
@@ -10,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from handbook.curated.sources import Source
+from handbook.dbt.sources import DbtSource
 from handbook.freshness.rules import SourceStatus, TableStatus, sla_text
-from handbook.render.badges import freshness_badge
+from handbook.render.badges import verdict
 from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
@@ -33,6 +38,7 @@ class TableRow:
     badge: Markup
     sla: str
     method: str  # how the load time was found, in words
+    owner: str | None  # a dbt table's own owner, when not the source's
 
 
 @dataclass(frozen=True)
@@ -47,15 +53,31 @@ class SourceView:
     tables: list[TableRow]
     failures: list[TableRow]
     details: Markup  # "???+" opens the table list when something is wrong, "???" folds it
+    dbt_origin: str | None  # where dbt defines the source, for sources from the manifest
 
 
-_METHOD = {"metadata": "table metadata", "max_field": "MAX({field})", None: "—"}
+_METHOD = {
+    "metadata": "table metadata",
+    "max_field": "MAX({field})",
+    "dbt": "dbt source freshness",
+    None: "—",
+}
 
 
 def _table_row(state: SourceStatus, row: TableStatus) -> TableRow:
     field = state.source.loaded_at_field_for(row.table) or ""
     method = _METHOD.get(row.method, "—").format(field=field)
-    return TableRow(row, freshness_badge(row.status), sla_text(row.rule), method)
+    owner = getattr(row.table, "owner", None)
+    owner = owner if owner != state.source.owner else None
+    return TableRow(row, verdict(row), sla_text(row.rule), method, owner)
+
+
+def _dbt_origin(source: Source) -> str | None:
+    """ "`models/sources.yml` in dbt project 'x'" for a source dbt defines, else None."""
+    if not isinstance(source, DbtSource):
+        return None
+    project = f" of dbt project {source.dbt_project}" if source.dbt_project else ""
+    return f"{source.dbt_file or 'the manifest'}{project}"
 
 
 def _view(state: SourceStatus) -> SourceView:
@@ -65,14 +87,35 @@ def _view(state: SourceStatus) -> SourceView:
         state=state,
         anchor=slug,
         link=Markup("[{}](#{})").format(md_text(state.source.label), slug),
-        badge=freshness_badge(state.status),
+        badge=verdict(state),
         sla=state.source.sla,
         newest=state.newest_age,
         oldest=state.oldest_age,
         tables=rows,
         failures=[r for r in rows if r.state.status == "runtime error"],
         details=Markup("???" if state.status == "pass" else "???+"),
+        dbt_origin=_dbt_origin(state.source),
     )
+
+
+@dataclass(frozen=True)
+class DbtView:
+    """What the board says about dbt: whether sources come from it, and when dbt checked
+    them (an absolute time: the reader's browser adds how long ago)."""
+
+    used: bool
+    from_results: bool
+    checked_at: datetime | None
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> DbtView:
+        results = catalog.dbt.results if catalog.dbt else None
+        checked = results.checked_at if results else None
+        return cls(
+            used=any(isinstance(s, DbtSource) for s in catalog.sources),
+            from_results=results is not None,
+            checked_at=checked,
+        )
 
 
 def board(catalog: Catalog) -> str:
@@ -84,6 +127,7 @@ def board(catalog: Catalog) -> str:
         notice_source="bigquery",
         sources=[_view(s) for s in states],
         checked_at=catalog.freshness.checked_at if catalog.freshness else None,
+        dbt=DbtView.of(catalog),
     )
 
 
@@ -95,7 +139,13 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
 
     def key() -> str:
         notices = render("_notices.md.j2", catalog=catalog, notice_source="bigquery")
-        return digest(notices, edit, catalog.sources, catalog.freshness)
+        results = catalog.dbt.results if catalog.dbt else None
+        dbt = (results.metadata, list(results.results.values())) if results else None
+        view = DbtView.of(catalog)
+        shown = (view.used, view.from_results, view.checked_at)
+        # Statuses as aged to this build: a page changes when one crosses its threshold.
+        aged = [str(verdict(t)) for s in catalog.source_statuses.values() for t in s.tables]
+        return digest(notices, edit, catalog.sources, catalog.freshness, dbt, shown, aged)
 
     yield PageSpec(PATH, key, lambda: Page(PATH, board(catalog), edit_path=edit))
 

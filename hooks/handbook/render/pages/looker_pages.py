@@ -3,11 +3,18 @@
 Pages (all edited through `catalog/looker.yml`, the publishing policy):
 
 - `looker/index.md`     counts, most viewed, recently updated, the folder tree
-- `looker/folders/<id>-<slug>.md`  one per published folder (not in the nav on purpose),
-  plus `looker/folders/unfiled.md` when some items have no (published) folder
+- `looker/folders/<id>-<slug>.md`  one per published folder holding published content, in
+  itself or a subfolder (not in the nav on purpose), plus `looker/folders/unfiled.md` when
+  some items have no (published) folder. An empty folder gets no page: the index and its
+  parent's page list its name, unlinked, with the count 0
 - `looker/boards.md`    every published board: its sections and their dashboards and looks
 - `looker/explores.md`  explores and their visible fields, per model
-- `looker/unused.md`    content with no view for `unused_after_days`, grouped by owner
+- `looker/unused.md`    content with no view for `unused_after_days`, grouped by owner, and
+  the content whose owner's Looker account is deactivated
+
+Each item's entry on its folder page carries its trust line (`render.trust`) and, when
+Looker's content validator found it broken, its errors. The broken-content and change
+pages are `broken_pages` and `change_pages`.
 
 Only the published view of the snapshot reaches this module (the policy is applied in
 `load_catalog`), so nothing here filters for privacy. Every piece of text from Looker goes
@@ -18,22 +25,26 @@ Cost is linear in the catalog: items are grouped by folder and folders by parent
 top-N lists use `heapq`, and each folder page renders only its own items.
 
 Helpers other page modules may use: `folder_page(folder)` (path under docs/ of a folder's
-page) and `explore_anchor(explore)` (the id of an explore's heading on `looker/explores.md`).
+page), `item_entry(catalog, item)` (an item's entry: its folder page and anchor),
+`relative_to(page, target)` (a Markdown link between two pages below docs/) and
+`explore_anchor(explore)` (the id of an explore's heading on `looker/explores.md`).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.render.cache import PageSpec, digest
+from handbook.render.cache import PageSpec, digest, once
 from handbook.render.pages import Page
 from handbook.render.templating import anchor, md_text, render
+from handbook.render.trust import error_lines, trust_line, validated, validation_caveat
 from handbook.snapshot.model import (
     RECENT_DAYS,
     LookerBoard,
@@ -74,12 +85,17 @@ def item_anchor(item: LookerItem) -> str:
     return f"{item.kind}-{_slug(item.id)}"
 
 
-def usage(item: LookerItem) -> Markup:
-    """Views in words that say what they count: the last 90 days, then the lifetime total."""
-    life = f"{item.view_count:,} since created"
-    if item.recent_views is None:
-        return Markup(f"views: {life} (no {RECENT_DAYS}-day count: System Activity not read)")
-    return Markup(f"views: {item.recent_views:,} in the last {RECENT_DAYS} days, {life}")
+def item_entry(catalog: Catalog, item: LookerItem) -> str:
+    """Where a published item's entry is, relative to docs/: its folder page and anchor,
+    e.g. `looker/folders/120-company-metrics.md#look-729` (the unfiled page when its folder
+    is not published), as `build_index` places it."""
+    return f"{folder_page(catalog.folders.get(item.folder_id or ''))}#{item_anchor(item)}"
+
+
+def relative_to(page: str, target: str) -> str:
+    """`target` (below docs/, perhaps with `#anchor`) as a Markdown link from `page`."""
+    path, mark, fragment = target.partition("#")
+    return posixpath.relpath(path, posixpath.dirname(page) or ".") + mark + fragment
 
 
 def _page_link(text: str, target: str) -> Markup:
@@ -103,6 +119,7 @@ class FolderNode:
     items: list[LookerItem] = field(default_factory=list)
     children: list[FolderNode] = field(default_factory=list)
     depth: int = 0
+    has_page: bool = False  # it or a subfolder holds a published item (see `build_index`)
 
     @property
     def file(self) -> str:
@@ -173,6 +190,10 @@ def build_index(catalog: Catalog) -> LookerIndex:
     for node in nodes.values():
         if id(node) not in seen:
             walk(node)
+    # Children come after their parent in `tree`, so going backwards settles them first.
+    for node in reversed(tree):
+        node.has_page = bool(node.items) or any(c.has_page for c in node.children)
+    unfiled.has_page = bool(unfiled.items)
     return LookerIndex(nodes, tree, unfiled if unfiled.items else None)
 
 
@@ -223,7 +244,10 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
         if not keys:
             assert catalog.looker is not None
             rest = catalog.looker.model_dump_json(exclude={"items", "folders"})
-            keys["whole"] = digest(notices, catalog.policy, rest, [f.key() for f in folders])
+            folder_keys = [f.key() for f in folders]
+            keys["whole"] = digest(
+                notices, catalog.policy, rest, catalog.hidden_broken, folder_keys
+            )
         return keys["whole"]
 
     yield PageSpec("looker/index.md", whole, lambda: _index_page(catalog, index))
@@ -267,9 +291,22 @@ def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
             recent=recent,
             index=index,
             page_link=_page_link,
+            validated=validated(catalog),
+            health=Health(len(catalog.broken), catalog.hidden_broken, len(catalog.owner_left)),
+            caveat=validation_caveat(catalog),
         ),
         EDIT_PATH,
     )
+
+
+@dataclass(frozen=True)
+class Health:
+    """The index's counts of what a reader should not trust: broken published items, broken
+    unpublished ones (a count, never names), published items whose owner left."""
+
+    broken: int
+    hidden: int
+    owner_left: int
 
 
 def _folder_page(catalog: Catalog, node: FolderNode, crumbs: list[FolderNode]) -> Page:
@@ -282,43 +319,40 @@ def _folder_page(catalog: Catalog, node: FolderNode, crumbs: list[FolderNode]) -
             crumbs=crumbs,
             page_link=_page_link,
             item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
-            usage=usage,
+            trust=lambda i: trust_line(catalog, i),
+            error_lines=error_lines,
+            caveat=validation_caveat(catalog),
+            broken=any(catalog.validation_errors(i.kind, i.id) for i in node.items),
         ),
         EDIT_PATH,
     )
 
 
 def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalog: Catalog) -> str:
-    """Every input a folder page shows: the folder, its items, subfolders and breadcrumbs."""
+    """Every input a folder page shows: the folder, its items with their trust lines and
+    errors (statuses as aged to this build, never the build time), subfolders, breadcrumbs."""
     return digest(
         notices,
         catalog.base_url,
         node.folder,
         node.title,
         [catalog.item_key(i) for i in node.items],
-        [(c.title, c.file, len(c.items)) for c in node.children],
-        [(c.title, c.file) for c in crumbs],
+        [str(trust_line(catalog, i)) for i in node.items],
+        [catalog.validation_errors(i.kind, i.id) for i in node.items],
+        validation_caveat(catalog),
+        [(c.title, c.file, len(c.items), c.has_page) for c in node.children],
+        [(c.title, c.file, c.has_page) for c in crumbs],
     )
 
 
 def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterable[PageSpec]:
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
+        if not node.has_page:
+            continue
         path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
         crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
-        key = _memo(lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog))
+        key = once(lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog))
         yield PageSpec(node.page, key, lambda n=node, c=crumbs: _folder_page(catalog, n, c))
-
-
-def _memo(compute: Callable[[], str]) -> Callable[[], str]:
-    """`compute` run at most once (folder keys are also part of the summary pages' key)."""
-    done: list[str] = []
-
-    def key() -> str:
-        if not done:
-            done.append(compute())
-        return done[0]
-
-    return key
 
 
 def board_anchor(board: LookerBoard) -> str:
@@ -390,6 +424,7 @@ def _unused_page(catalog: Catalog, index: LookerIndex) -> Page:
             cutoff=_utc(snapshot.pulled_at) - timedelta(days=days),
             groups=groups,
             total=sum(len(g) for _, g in groups),
+            owner_left=catalog.owner_left,
             index=index,
             page_link=_page_link,
         ),

@@ -26,9 +26,10 @@ from handbook.render.badges import freshness_summary, status_badge
 from handbook.render.cache import PageSpec, digest
 from handbook.render.lineage_svg import Node, lineage_svg
 from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import explore_anchor
+from handbook.render.pages.looker_pages import explore_anchor, item_entry, relative_to
 from handbook.render.site_urls import site_href
 from handbook.render.templating import anchor, format_date, link, md_text, number, render
+from handbook.render.trust import broken_flag, validation_caveat
 from handbook.snapshot.model import LookerItem
 
 STATUSES = ("certified", "draft", "deprecated")
@@ -91,14 +92,21 @@ def _items_for(metric: Metric, catalog: Catalog) -> tuple[list[LookerItem], set]
 
 
 def _item_cells(item: LookerItem, catalog: Catalog) -> tuple[Markup, Markup]:
-    """An item's row in a metric's "In Looker" table: its linked title, and the cells after.
+    """An item's row in a metric's "In Looker" table: its linked title, and what follows it:
+    the rest of the title cell (a "Broken in Looker" flag with its errors, or nothing), then
+    the other cells.
 
     Escaped as the template's `{{ … }}` would. An item querying a popular field is listed
     on many metric pages (at 20,000 items, 100,000 rows for 20,000 items), so `specs` makes
     each item's cells once per build instead of once per row.
     """
+    flag = Markup("")
+    errors = catalog.validation_errors(item.kind, item.id)
+    if errors:  # every metric page is in metrics/, as the glossary: one link serves them all
+        entry = relative_to("metrics/index.md", item_entry(catalog, item))
+        flag = Markup("<br>") + broken_flag(errors, entry)
     cells = (
-        f"{md_text(item.kind)} | {md_text(catalog.folder_title(item.folder_id))} | "
+        f"{flag} | {md_text(item.kind)} | {md_text(catalog.folder_title(item.folder_id))} | "
         f"{md_text(item.owner or '—')} | {number(item.recent_views)} | "
         f"{number(item.view_count)} | {format_date(item.updated_at)} |"
     )
@@ -145,19 +153,19 @@ def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup
         found = catalog.fields.get(metric.lookml_field)
         explore = explore_anchor(found[0]) if found else ""
         href = site_href(here, "looker/explores.md", explore, dirs) if found else None
-        short = ".".join(metric.lookml_field.split(".")[-2:])  # view.field
-        fields.append(Node(short, href, "field", f"LookML field {metric.lookml_field}"))
+        tooltip = f"LookML field {metric.lookml_field}"
+        fields.append(Node(metric.lookml_field, href, "field", tooltip))
     shown = [
         Node(item.title, catalog.item_url(item), "item", f"{item.kind} {item.id}: {item.title}")
         for item in items[:LINEAGE_ITEMS]
     ]
     if len(items) > LINEAGE_ITEMS:
         shown.append(Node(f"and {len(items) - LINEAGE_ITEMS} more, listed below", None, "more"))
-    svg = lineage_svg(
-        [sources, fields, [Node(metric.label, None, "metric")], shown],
-        f"Lineage of {metric.label}: {len(sources)} sources, {len(items)} Looker items",
-    )
-    return Markup(f'<div class="hb-lineage-wrap" data-search-exclude>{svg}</div>')
+    columns = [sources, fields, [Node(metric.label, None, "metric")], shown]
+    title = f"Lineage of {metric.label}: {len(sources)} sources, {len(items)} Looker items"
+    # Both layouts; the stylesheet shows the one that fits the content column.
+    svgs = lineage_svg(columns, title) + lineage_svg(columns, title, narrow=True)
+    return Markup(f'<div class="hb-lineage-wrap" data-search-exclude>{svgs}</div>')
 
 
 def _freshness(metric: Metric, catalog: Catalog) -> list[tuple[str, Markup]]:
@@ -211,8 +219,16 @@ def _metric(
         freshness=_freshness(metric, catalog),
         explore_url=catalog.explore_url(explore) if explore else None,
         replacement=_link_view(replacement) if replacement else None,
+        caveat=_caveat(view.items, catalog),
     )
     return Page(metric_page(metric.name), content, edit_path=metric.file or None)
+
+
+def _caveat(items: list[LookerItem], catalog: Catalog) -> str | None:
+    """How current the validation is, when the page shows a broken item."""
+    if not any(catalog.validation_errors(i.kind, i.id) for i in items):
+        return None
+    return validation_caveat(catalog)
 
 
 def _metric_key(metric: Metric, catalog: Catalog, notices: str, summaries: dict[str, str]) -> str:
@@ -233,6 +249,8 @@ def _metric_key(metric: Metric, catalog: Catalog, notices: str, summaries: dict[
         metric,
         metric.file,
         [catalog.item_key(i) for i in items],
+        [catalog.validation_errors(i.kind, i.id) for i in items],
+        _caveat(items, catalog),
         [catalog.sources_by_name.get(name) for name in metric.sources],
         [summaries[n] for n in metric.sources if n in summaries],
         found[0].model_dump_json(exclude={"fields"}) if found else None,

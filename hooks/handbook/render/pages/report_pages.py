@@ -4,9 +4,11 @@ Links are never typed by hand: each entry names a look or dashboard id, and the 
 owner and view count come from the snapshot of this build. A listed report that is no longer
 published stops `handbook validate` and strict builds; a plain build shows a deleted or
 missing one as such, unlinked (excluded ones stop every build), and skips nothing silently.
-Rows are flagged for the reader: trashed in Looker, unused (nobody opened it in
-`unused_after_days`), or a data source behind it failing its freshness check (an `error` or
-`runtime error` on a source of a metric whose LookML field the report queries).
+Each row carries the report's trust line (`render.trust`: sources fresh or stale, broken or
+not, owner active or not, views in 90 days), and is flagged for the reader: broken in Looker
+(with its first errors, linked to its entry in the catalog), trashed in Looker, unused
+(nobody opened it in `unused_after_days`), or a data source behind it failing its freshness
+check (an `error` or `runtime error` on a source of a metric defined on its explore).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from handbook.catalog import Catalog
-from handbook.render.cache import PageSpec, digest
+from handbook.render.cache import PageSpec, digest, once
 from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import is_unused
+from handbook.render.pages.looker_pages import is_unused, item_entry, relative_to
 from handbook.render.templating import render
+from handbook.render.trust import broken_flag, trust_line, validation_caveat
 from handbook.snapshot.model import LookerItem
 
 
@@ -28,27 +33,18 @@ class ReportRow:
     url: str | None  # None: gone from Looker, shown without a link
     note: str | None
     flags: list[str] = field(default_factory=list)  # why a reader should think twice
+    trust: Markup | None = None  # the trust line (`render.trust`); None: gone from Looker
+    broken: Markup | None = None  # "Broken in Looker" and its first errors
 
 
 FAILING = ("error", "runtime error")
+PATH = "reports/index.md"
 
 
-def _failing_sources(catalog: Catalog) -> dict[tuple[str, str], list[str]]:
-    """Items → labels of failing sources behind them, via the metrics querying their field."""
-    out: dict[tuple[str, str], list[str]] = {}
+def _failing(catalog: Catalog, item: LookerItem) -> list[str]:
+    """Labels of the failing sources behind the item (`Catalog.sources_behind`)."""
     statuses = catalog.source_statuses
-    for metric in catalog.metrics:
-        failing = [
-            catalog.sources_by_name[n].label
-            for n in metric.sources
-            if n in statuses and statuses[n].status in FAILING
-        ]
-        if not failing or not metric.lookml_field:
-            continue
-        for item in catalog.items_by_field.get(metric.lookml_field, []):
-            known = out.setdefault((item.kind, item.id), [])
-            known.extend(label for label in failing if label not in known)
-    return out
+    return [s.label for s in catalog.sources_behind(item) if statuses[s.name].status in FAILING]
 
 
 def _flags(catalog: Catalog, item: LookerItem, failing: list[str]) -> list[str]:
@@ -64,8 +60,14 @@ def _flags(catalog: Catalog, item: LookerItem, failing: list[str]) -> list[str]:
     return flags
 
 
+def _broken(catalog: Catalog, item: LookerItem) -> Markup | None:
+    errors = catalog.validation_errors(item.kind, item.id)
+    if not errors:
+        return None
+    return broken_flag(errors, relative_to(PATH, item_entry(catalog, item)))
+
+
 def report_rows(catalog: Catalog) -> list[tuple[str, str | None, list[ReportRow]]]:
-    failing = _failing_sources(catalog)
     sections = []
     for section in catalog.reports.sections:
         rows = []
@@ -77,8 +79,9 @@ def report_rows(catalog: Catalog) -> list[tuple[str, str | None, list[ReportRow]
                     rows.append(gone)
                 continue
             url = catalog.item_url(item) + (f"?{ref.query}" if ref.query else "")
-            flags = _flags(catalog, item, failing.get((item.kind, item.id), []))
-            rows.append(ReportRow(item, url, ref.note, flags))
+            flags = _flags(catalog, item, _failing(catalog, item))
+            trust = trust_line(catalog, item)
+            rows.append(ReportRow(item, url, ref.note, flags, trust, _broken(catalog, item)))
         sections.append((section.title, section.intro, rows))
     return sections
 
@@ -104,26 +107,30 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
     def key() -> str:
         notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
         rows = [
-            (title, intro, [(r.item, r.url, r.note, r.flags) for r in section_rows])
-            for title, intro, section_rows in report_rows(catalog)
+            (title, intro, [(r.item, r.url, r.note, r.flags, r.trust, r.broken) for r in found])
+            for title, intro, found in sections()
         ]
-        return digest(notices, catalog.base_url, catalog.reports.intro, rows)
+        caveat = validation_caveat(catalog)
+        return digest(notices, catalog.base_url, catalog.reports.intro, rows, caveat)
 
-    yield PageSpec("reports/index.md", key, lambda: _page(catalog))
+    sections = once(lambda: report_rows(catalog))
+    yield PageSpec(PATH, key, lambda: _page(catalog, sections()))
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:
-    yield _page(catalog)
+    yield _page(catalog, report_rows(catalog))
 
 
-def _page(catalog: Catalog) -> Page:
+def _page(catalog: Catalog, sections: list[tuple[str, str | None, list[ReportRow]]]) -> Page:
+    broken = any(row.broken for _, _, rows in sections for row in rows)
     return Page(
-        "reports/index.md",
+        PATH,
         render(
             "reports_index.md.j2",
             catalog=catalog,
             intro=catalog.reports.intro,
-            sections=report_rows(catalog),
+            sections=sections,
+            caveat=validation_caveat(catalog) if broken else None,
             notice_source="looker",
         ),
         edit_path="catalog/reports.yml",
