@@ -213,7 +213,7 @@ def test_every_deploy_checks_the_site_size_between_the_build_and_the_upload():
     for name in ("publish.yml", "nightly.yml"):
         steps = _steps(_jobs(name)["build"])
         runs = [str(s.get("run", "")) for s in steps]
-        build = next(i for i, r in enumerate(runs) if r.startswith("mkdocs build"))
+        build = next(i for i, r in enumerate(runs) if "mkdocs build" in r and "zensical build" in r)
         size = next(i for i, r in enumerate(runs) if r.startswith("handbook site-size site"))
         upload = next(
             i for i, s in enumerate(steps) if _uses({"steps": [s]}, "actions/upload-pages-artifact")
