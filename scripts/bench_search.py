@@ -6,16 +6,20 @@ For each size this builds two sites with `mkdocs build` and opens each in Debian
 
 - the handbook: this repository's pages and catalog, its seed Looker snapshot plus that
   many synthetic items (one folder page per 20 items, one heading per item);
-- a plain MkDocs + Material site with the same number of pages and the same item text
-  (each item a paragraph, no per-item heading): what the index costs without our structure.
+- plain MkDocs + Material with the same pages: the generated pages written by `handbook
+  generate` with our search exclusions taken out (`data-search-exclude` on notices,
+  breadcrumbs, the line under each item but its owner, the metric pages' lineage, freshness
+  and "In Looker" sections, the index and glossary tables), built without our plugin (the
+  `handbook.refs` extension resolves references, as under Zensical). What the index would
+  hold if every table cell went into it.
 
 It reports the pages built, `search/search_index.json` size, and in Chromium the time from
-opening the home page until the search is ready (index fetched and built in Material's
-worker) and from typing an item's exact title until the first result shows; for the
-handbook it also checks that the first result links to that item's anchor. Targets (ratios
-against the plain site measured in the same run): index size ≤ 2× (each item is its own
-entry, with a location and a title, where the plain site has one paragraph), search-ready
-time ≤ 1.5×, and the first result opens the item.
+opening the home page until the search is ready (Material fetches the whole index and builds
+it in a worker before the first result), from typing an item's exact title until the first
+result shows, and the sum (the first result after load); for the handbook it also checks
+that the first result links to that item's anchor. Targets: index ≤ 0.6× plain's, first
+result ≤ 1.5 s after load at 20,000 items (and its ratio to plain, same run), and the first
+result opens the item.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,9 +45,8 @@ from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot  # 
 from handbook.snapshot.store import dump_json  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-TARGET = 1.5
-# One index entry per item (location + title) costs more than a paragraph per item does.
-SIZE_TARGET = 2.0
+SIZE_TARGET = 0.6  # index size, ratio to plain's for the same pages
+FIRST_RESULT_TARGET = 1.5  # seconds from opening the page to the first result, at 20,000 items
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 PER_FOLDER = 20
 WORDS = [
@@ -115,34 +119,57 @@ def handbook_site(root: Path, n_items: int) -> Path:
     return root
 
 
-def plain_site(root: Path, n_pages: int, n_items: int) -> Path:
-    """Material + search only: the handbook's hand-written pages, then item pages holding the
-    same item text as paragraphs, `n_pages` pages in all."""
-    docs = root / "docs"
-    shutil.copytree(REPO / "docs", docs)
-    n_pages -= sum(1 for _ in docs.rglob("*.md"))
-    (root / "mkdocs.yml").write_text(
-        "site_name: Plain\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n",
-        "utf-8",
+EXCLUSIONS = (
+    # attribute lists, on a heading or a paragraph of their own line
+    (re.compile(r" \{ data-search-exclude \}$", re.M), ""),
+    (re.compile(r"^\{: data-search-exclude \}\n", re.M), ""),
+    # raw HTML and md_in_html blocks
+    (re.compile(r" data-search-exclude"), ""),
+)
+
+
+def plain_site(root: Path, handbook: Path) -> Path:
+    """The handbook's own pages, generated pages as files with our search exclusions taken
+    out, built by MkDocs + Material without our plugin."""
+    shutil.copytree(handbook, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    done = subprocess.run(
+        [sys.executable, "-m", "handbook", "generate"],
+        cwd=root,
+        env=offline_env(),
+        capture_output=True,
+        text=True,
     )
-    snap = snapshot(n_items)
-    pages: list[list[str]] = [[] for _ in range(max(1, n_pages))]
-    for n, item in enumerate(snap.items):
-        pages[n % len(pages)].append(f"**{item.title}** · {item.kind} · {item.description}")
-    for n, paras in enumerate(pages, start=1):
-        text = f"# Page {n}\n\n" + "\n\n".join(paras) + "\n"
-        (docs / f"page-{n}.md").write_text(text, "utf-8")
+    if done.returncode:
+        raise SystemExit(f"handbook generate failed in {root}:\n{done.stderr}")
+    for marker in root.joinpath("docs").rglob(".handbook-generated"):
+        for page in marker.parent.rglob("*.md"):
+            text = page.read_text("utf-8")
+            for pattern, replacement in EXCLUSIONS:
+                text = pattern.sub(replacement, text)
+            page.write_text(text, "utf-8")
+    freshness = root / "docs/data/freshness.md"  # generated beside hand pages: no marker
+    text = freshness.read_text("utf-8")
+    for pattern, replacement in EXCLUSIONS:
+        text = pattern.sub(replacement, text)
+    freshness.write_text(text, "utf-8")
+    config = (root / "mkdocs.yml").read_text("utf-8")
+    config = config.replace("  - handbook\n", "")  # the plugin; `handbook.refs` stays
+    (root / "mkdocs.yml").write_text(config, "utf-8")
     return root
 
 
-def build(root: Path) -> float:
+def offline_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOOKERSDK_", "GOOGLE_"))}
     env["HANDBOOK_OFFLINE"] = "1"
+    return env
+
+
+def build(root: Path) -> float:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", "site"],
         cwd=root,
-        env=env,
+        env=offline_env(),
         capture_output=True,
         text=True,
     )
@@ -204,9 +231,17 @@ def measure(kind: str, root: Path, query: str) -> dict[str, float | str]:
     ready, to_result, link = browse(site, query)
     print(
         f"{kind:<9} {pages:>6,} pages  build {seconds:6.1f} s  index {size / 1e6:7.2f} MB  "
-        f"search ready {ready:5.2f} s  first result {to_result * 1000:6.0f} ms"
+        f"search ready {ready:5.2f} s  first result {to_result * 1000:6.0f} ms after typing, "
+        f"{ready + to_result:5.2f} s after load"
     )
-    return {"pages": pages, "size": size, "ready": ready, "result": to_result, "link": link}
+    return {
+        "pages": pages,
+        "size": size,
+        "ready": ready,
+        "result": to_result,
+        "first": ready + to_result,
+        "link": link,
+    }
 
 
 def main() -> int:
@@ -219,16 +254,20 @@ def main() -> int:
             target = n // 3  # an item in the middle, by its exact title
             query = item_title(target)
             print(f"--- {n:,} Looker items; query {query!r}")
-            ours = measure("handbook", handbook_site(Path(tmp) / f"hb{n}", n), query)
+            hb = handbook_site(Path(tmp) / f"hb{n}", n)
+            ours = measure("handbook", hb, query)
             link = str(ours["link"])
             found = link.endswith(f"#{'look' if target % 2 else 'dashboard'}-{10_000 + target}")
-            plain = measure("plain", plain_site(Path(tmp) / f"pl{n}", int(ours["pages"]), n), query)
+            plain = measure("plain", plain_site(Path(tmp) / f"pl{n}", hb), query)
             size_ratio = float(ours["size"]) / float(plain["size"])
-            ready_ratio = float(ours["ready"]) / float(plain["ready"])
-            row_ok = size_ratio <= SIZE_TARGET and ready_ratio <= TARGET and found
+            first_ratio = float(ours["first"]) / float(plain["first"])
+            fast = float(ours["first"]) <= FIRST_RESULT_TARGET or n < 20_000
+            row_ok = size_ratio <= SIZE_TARGET and fast and found
             ok &= row_ok
             print(
-                f"ratio     index size {size_ratio:4.2f}×  search ready {ready_ratio:4.2f}×  "
+                f"ratio     index size {size_ratio:4.2f}× (target ≤ {SIZE_TARGET}×)  "
+                f"first result after load {first_ratio:4.2f}× plain's "
+                f"({float(ours['first']):.2f} s, target ≤ {FIRST_RESULT_TARGET} s)  "
                 f"first result opens the item: {'yes' if found else 'NO ' + link}  "
                 f"{'ok' if row_ok else 'OVER TARGET'}"
             )

@@ -390,6 +390,22 @@ CASES: dict[str, Case] = {
         "catalog/snapshot/looker.json",
         edit=_json_edit("catalog/snapshot/looker.json", lambda d: d.update(items="none")),
     ),
+    "looker.json item with an unknown key": Case(
+        V,
+        1,
+        "snapshot does not match the expected shape at items.0.titel: unknown key 'titel'",
+        "catalog/snapshot/looker.json",
+        edit=_json_edit("catalog/snapshot/looker.json", lambda d: d["items"][0].update(titel="x")),
+    ),
+    "looker.json item view count not a number": Case(
+        V,
+        1,
+        "snapshot does not match the expected shape at items.1.view_count",
+        "catalog/snapshot/looker.json",
+        edit=_json_edit(
+            "catalog/snapshot/looker.json", lambda d: d["items"][1].update(view_count="many")
+        ),
+    ),
     "looker.json nested deeply": Case(
         V,
         1,

@@ -26,13 +26,41 @@ def test_excluded_and_deleted_looker_items_are_not_exported(data: dict):
     assert "Quarterly ARR bridge" not in json.dumps(data)
 
 
-def test_items_have_title_url_folder_owner_views_updated(data: dict):
+def test_items_have_title_folder_owner_views_updated(data: dict):
+    assert data["version"] == 2
     look = next(i for i in data["looker"]["items"] if i["id"] == "729")
     assert look["title"] == "Monthly users by instance type"
-    assert look["url"] == "https://sourcegraph.looker.com/looks/729"
-    assert look["folder"] == ["Shared", "Company Metrics"]
     assert look["owner"] == "Eric Brody-Moore"
     assert isinstance(look["views"], int) and look["updated_at"].endswith("Z")
+    assert "views_90_days" in look and isinstance(look["lookml_fields"], list)
+    # The Looker URL is base_url + /looks/ID (not repeated on 20,000 items).
+    assert "url" not in look and data["looker"]["base_url"] == "https://sourcegraph.looker.com"
+
+
+def test_folders_are_listed_once_and_items_point_at_them(data: dict):
+    folders = {f["id"]: f for f in data["looker"]["folders"]}
+    look = next(i for i in data["looker"]["items"] if i["id"] == "729")
+    folder = folders[look["folder_id"]]
+    parent = folders[folder["parent_id"]]
+    assert [parent["name"], folder["name"]] == ["Shared", "Company Metrics"]
+    assert folder["page"].startswith("looker/folders/") and folder["page"].endswith("/")
+    # Excluded (Finance, restricted) and personal folders are not exported.
+    assert not any("Finance" in f["name"] for f in folders.values())
+    assert all(i["folder_id"] in folders for i in data["looker"]["items"] if i["folder_id"])
+
+
+def test_catalog_json_is_compact_and_says_the_same_as_export(tmp_path: Path):
+    from handbook.session import write_export
+
+    catalog = load_catalog(Project(REPO))
+    path = write_export(catalog, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n") == 1 and text.endswith("}\n")  # one line: no indentation
+    data = json.loads(text)
+    data.pop("generated_at")
+    expected = export(catalog)
+    expected.pop("generated_at")
+    assert data == expected
 
 
 def test_metrics_and_sources_with_times(data: dict):

@@ -208,6 +208,21 @@ def test_deploy_jobs_share_the_pages_group_and_alone_can_write_pages():
     assert deploys == 2  # publish on merge, and the nightly refresh
 
 
+def test_every_deploy_checks_the_site_size_between_the_build_and_the_upload():
+    """Over GitHub Pages' 1 GB the run stops before the upload, naming the largest folders."""
+    for name in ("publish.yml", "nightly.yml"):
+        steps = _steps(_jobs(name)["build"])
+        runs = [str(s.get("run", "")) for s in steps]
+        build = next(i for i, r in enumerate(runs) if "mkdocs build" in r and "zensical build" in r)
+        size = next(i for i, r in enumerate(runs) if r.startswith("handbook site-size site"))
+        upload = next(
+            i for i, s in enumerate(steps) if _uses({"steps": [s]}, "actions/upload-pages-artifact")
+        )
+        assert build < size < upload, name
+        assert "--limit 1GB" in runs[size] and "--format github" in runs[size], name
+        assert not steps[size].get("continue-on-error"), name
+
+
 def test_pull_requests_run_tests_validate_build_and_check_changed_links():
     on = _on(_load(WORKFLOWS / "checks.yml"))
     assert "pull_request" in on and "pull_request_target" not in on

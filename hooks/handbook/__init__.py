@@ -48,7 +48,8 @@ Subpackages, one concern each:
   resolved reference looks (`references`), the metric lineage diagram (`lineage_svg`, its
   labels wrapped by `svg_text`), the `atom` feed of Looker changes, page URLs in either
   `use_directory_urls` style for links no engine rewrites and absolute ones for the feed
-  (`site_urls`), the serve error `banner`, and the stylesheet, table script (filters, card
+  (`site_urls`), the serve error `banner`, a built page without its templates' indentation
+  (`compact_html`), and the stylesheet, table script (filters, card
   labels) and templates the package ships (`assets/`, `templates/`).
 - `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`), the `handbook` command (`cli`)
   and what `handbook generate` reads from mkdocs.yml (`site_config`: the site's address).
@@ -59,7 +60,7 @@ and line), `catalog` (snapshot + policy + curated YAML joined into what the site
 `pull_lock` (one pull of a source at a time), `settings` (every environment setting, checked),
 `validate`, `export` (`catalog.json`), `progress`, `timefmt` (the one way a time is written),
 `session` (one build's catalog: live pull with reuse, load, cross-check, last good),
-`suggest` (the one did-you-mean).
+`suggest` (the one did-you-mean), `site_size` (a built site against GitHub Pages' 1 GB).
 """
 
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ indexes here are built once per build so page rendering stays linear in catalog 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
+
+from pydantic import BaseModel
 
 from handbook.curated.metrics import Metric, load_metrics
 from handbook.curated.policy import (
@@ -48,10 +51,13 @@ from handbook.snapshot.model import (
     LookerFolder,
     LookerItem,
     LookerSnapshot,
+    item_json,
 )
 from handbook.snapshot.store import load
+from handbook.timefmt import utc_minute
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,9 @@ class Catalog:
     reports: ReportList
     built_at: datetime
     notices: list[Notice] = field(default_factory=list)
+    # id(item) → digest of every value of the item, made once (see `item_key`); a session
+    # that reuses the same parsed snapshot for the next catalog passes this dict on.
+    item_keys: dict[int, str] = field(default_factory=dict, repr=False)
     # `catalog/dbt.yml` and the dbt artifacts it names; None when the handbook has none.
     dbt: DbtArtifacts | None = None
     # What successive pulls found changed, unfiltered: read `looker_changes` instead.
@@ -131,6 +140,19 @@ class Catalog:
                 for name in item.fields:
                     out.setdefault(f"{item.model}.{item.explore}.{name}", []).append(item)
         return out
+
+    def item_key(self, item: LookerItem) -> str:
+        """A digest of every value of a published `item`, made once per item.
+
+        The keys of the pages that show an item (its folder page, the metric pages listing
+        it) cite this instead of the item's whole JSON: one encoding per item, not one per
+        page showing it, and short keys to digest.
+        """
+        key = self.item_keys.get(id(item))
+        if key is None:
+            key = hashlib.blake2b(item_json(item).encode("utf-8"), digest_size=16).hexdigest()
+            self.item_keys[id(item)] = key
+        return key
 
     # --- Content validation, owners, changes ------------------------------------------------
     @property
@@ -319,12 +341,11 @@ def _attempt_notice(
         return None
     if last is not None and attempted <= last:
         return None
-    when = attempted.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    shown = last.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if last else "no snapshot"
+    shown = utc_minute(last) if last else "no snapshot"
     return Notice(
         source,
-        f"The {label} pull at {when} failed ({error}). This page shows the last good "
-        f"snapshot, from {shown}.",
+        f"The {label} pull at {utc_minute(attempted)} failed ({error}). This page shows the "
+        f"last good snapshot, from {shown}.",
         dismiss_file=project.relative(path),
     )
 
@@ -350,7 +371,7 @@ def _carried_notices(looker: LookerSnapshot | None) -> list[Notice]:
     notices = []
     for part in looker.carried_over if looker else []:
         since = (
-            f"they are from the earlier pull at {part.pulled_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+            f"they are from the earlier pull at {utc_minute(part.pulled_at)}"
             if part.pulled_at
             else "no earlier pull had them, so they are missing"
         )
@@ -378,11 +399,7 @@ def validation_note(validation: ContentValidation | None, pulled: datetime | Non
     """The one wording of how current the content validation is, for pages and notices."""
     if validation is None or validation.state == "ok":
         return None
-    when = (
-        f"the pull at {validation.validated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-        if validation.validated_at
-        else None
-    )
+    when = f"the pull at {utc_minute(validation.validated_at)}" if validation.validated_at else None
     if validation.state == "unavailable":
         return f"Content validation is unavailable: {validation.reason}."
     if validation.state == "off":
@@ -390,22 +407,27 @@ def validation_note(validation: ContentValidation | None, pulled: datetime | Non
     if validation.state == "skipped":
         shown = f"is from {when}" if when else "has not run yet"
         return f"Content validation {shown} ({validation.reason})."
-    this = (
-        f"the Looker pull at {pulled.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-        if pulled
-        else "the last pull"
-    )
+    this = f"the Looker pull at {utc_minute(pulled)}" if pulled else "the last pull"
     shown = f"the broken content shown is from {when}" if when else "no earlier validation to show"
     return f"Content validation failed in {this} ({validation.reason}); {shown}."
 
 
-def load_catalog(project: Project, *, now: datetime | None = None) -> Catalog:
-    """Everything a build publishes, from the files on disk (no network)."""
+SnapshotReader = Callable[[Path, type[M]], M | None]
+
+
+def load_catalog(
+    project: Project, *, now: datetime | None = None, read: SnapshotReader = load
+) -> Catalog:
+    """Everything a build publishes, from the files on disk (no network).
+
+    `read` loads a snapshot file (`snapshot.store.load`); a session that keeps the catalog
+    across rebuilds may give one that reuses a file's last parse while the file is unchanged.
+    """
     with gc_paused():
-        return _load_catalog(project, now)
+        return _load_catalog(project, now, read)
 
 
-def _load_catalog(project: Project, now: datetime | None) -> Catalog:
+def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) -> Catalog:
     problems: list[Problem] = []
 
     def collect(load: Callable[[], T], default: T) -> T:
@@ -418,8 +440,8 @@ def _load_catalog(project: Project, now: datetime | None) -> Catalog:
 
     display = project.relative(project.looker_policy)
     policy = collect(lambda: load_policy(project.looker_policy, display), LookerPolicy())
-    looker = load(project.looker_snapshot, LookerSnapshot)
-    freshness = load(project.freshness_snapshot, FreshnessSnapshot)
+    looker = read(project.looker_snapshot, LookerSnapshot)
+    freshness = read(project.freshness_snapshot, FreshnessSnapshot)
     sources, dbt = collect(lambda: load_all_sources(project), ([], None))
     metrics = collect(lambda: load_metrics(project), [])
     reports = collect(lambda: load_reports(project), ReportList())

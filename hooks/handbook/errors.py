@@ -47,7 +47,8 @@ def describe_validation_error(
     loc = error["loc"]
     name = str(loc[-1]) if loc else "value"
     kind = error["type"]
-    if kind == "extra_forbidden":
+    # A model's unknown key, and a pydantic dataclass's (`LookerItem`) in its words.
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         known = keys_at(model, loc[:-1]) if model is not None else []
         guess = did_you_mean(name, known) or "check the spelling; "
         return f"unknown key '{name}'", f"{guess}see docs/editing/catalog.md for the keys"

@@ -12,7 +12,6 @@ good catalog so an editing session can keep showing it while a YAML file is bein
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from handbook.fingerprint import folder_fingerprint
 from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
 from handbook.settings import load_settings
+from handbook.snapshot.store import ReusedParses
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -75,6 +75,9 @@ class BuildSession:
         # whether the last `load` loaded it again: unchanged files give the same catalog.
         self.loaded_from: tuple | None = None
         self.reloaded = True
+        # Each snapshot file's last parse, reused by the next load while the file is unchanged
+        # (a metric save under serve does not parse 20,000 Looker items again).
+        self.parses = ReusedParses()
 
     def _pull_if_due(self, project: Project) -> None:
         live = live_mode()
@@ -127,7 +130,10 @@ class BuildSession:
         if not self.reloaded:
             assert self.last_good is not None
             return self.last_good
-        catalog = load_catalog(project)
+        catalog = load_catalog(project, read=self.parses)
+        previous = self.last_good
+        if previous is not None and project.looker_snapshot in self.parses.reused:
+            catalog.item_keys = previous.item_keys  # the same item objects: the same digests
         if unused_after_days is not None:
             policy = catalog.policy.model_copy(update={"unused_after_days": unused_after_days})
             catalog.policy = policy
@@ -164,11 +170,11 @@ def _file_stamps(paths: tuple[Path, ...]) -> tuple:
 
 def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
     """`catalog.json`: metrics, sources and published Looker items, for other tools."""
-    from handbook.export import EXPORT_PATH, JSON_FORMAT, export
+    from handbook.export import EXPORT_PATH, write
 
     path = Path(site_dir) / EXPORT_PATH
-    # Streamed to the file: the whole text of 20,000 items never sits in memory at once.
+    # Streamed to the file item by item: neither the text nor a dict of 60,000 items is
+    # ever whole in memory (see `export`).
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(export(catalog, pages_dir), fh, **JSON_FORMAT)
-        fh.write("\n")
+        write(catalog, fh, pages_dir)
     return path

@@ -25,7 +25,17 @@ OFF = {
     "table_filters": "false",
     "markdown_extensions": "false",
     "error_banner": "false",
+    "compact_html": "false",
 }
+CODE = """# Code
+
+Indented, as typed:
+
+```python
+def total(rows):
+    return  sum(rows)
+```
+"""
 COMMITTED = 1_763_800_000  # 2025-11-22
 DATE = "git-revision-date-localized-plugin"
 
@@ -38,6 +48,7 @@ def _site(root: Path, options: dict[str, str]) -> Path:
         lines = "".join(f"      {k}: {v}\n" for k, v in options.items())
         config = MKDOCS_YML.replace("  - handbook\n", f"  - handbook:\n{lines}")
         (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (root / "docs" / "code.md").write_text(CODE, encoding="utf-8")
     (root / "docs" / "theirs.md").write_text(
         "---\ngit_revision_date_localized: their own date\n---\n# Theirs\n", encoding="utf-8"
     )
@@ -106,6 +117,24 @@ def test_stylesheet_and_table_filters_false_link_neither_but_still_publish_both(
     # Published all the same, for a site that links them itself (say, from a theme override).
     assert (all_off / "assets/handbook/handbook.css").is_file()
     assert (all_off / "assets/handbook/filters.js").is_file()
+
+
+# --- compact_html ---------------------------------------------------------------------------
+def _outside_pre(html: str) -> str:
+    return re.sub(r"<(pre|textarea|script|style)\b.*?</\1>", "", html, flags=re.S | re.I)
+
+
+@pytest.mark.slow
+def test_pages_lose_the_themes_indentation_but_not_their_code(defaults: Path, all_off: Path):
+    on, off = _html(defaults, "code/index.html"), _html(all_off, "code/index.html")
+    assert not re.search(r"\n[ \t]", _outside_pre(on))
+    assert re.search(r"\n[ \t]+<", _outside_pre(off))  # compact_html: false leaves it
+    assert len(on) < len(off) * 0.8
+    for html in (on, off):  # the code block keeps its spaces either way
+        text = html_module.unescape(
+            re.sub(r"<[^>]+>", "", re.search(r"<pre.*?</pre>", html, re.S)[0])
+        )
+        assert "def total(rows):\n    return  sum(rows)" in text
 
 
 # --- markdown_extensions --------------------------------------------------------------------

@@ -52,8 +52,9 @@ def make_catalog(
     policy: LookerPolicy | None = None,
     notices=(),
     root: Path = Path("/nonexistent"),
+    built_at: datetime = BUILT,
 ) -> Catalog:
-    """A catalog of `snap` alone (no metrics, sources or reports), built at BUILT, with
+    """A catalog of `snap` alone (no metrics, sources or reports), built at `built_at`, with
     `policy` applied and `notices` shown."""
     policy = policy or LookerPolicy()
     return Catalog(
@@ -64,7 +65,7 @@ def make_catalog(
         sources=[],
         metrics=[],
         reports=ReportList(),
-        built_at=BUILT,
+        built_at=built_at,
         notices=list(notices),
     )
 

@@ -109,10 +109,12 @@ class Html(HTMLParser):
 
 
 def section(md: str, heading: str) -> str:
-    """The Markdown between `heading` (a full line) and the next heading of that level."""
+    """The Markdown between `heading` (a full line, maybe with `{ attributes }`) and the
+    next heading of that level."""
     level = heading.split(" ", 1)[0]
-    start = md.index(heading + "\n")
-    rest = md[start + len(heading) + 1 :]
+    found = re.search(rf"^{re.escape(heading)}( \{{[^}}\n]*\}})?\n", md, flags=re.M)
+    assert found, f"no heading {heading!r}"
+    rest = md[found.end() :]
     m = re.search(rf"^{re.escape(level)} ", rest, flags=re.M)
     return rest[: m.start()] if m else rest
 

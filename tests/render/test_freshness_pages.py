@@ -33,7 +33,8 @@ def test_board_from_the_committed_snapshot() -> None:
     assert (REPO / page.edit_path).is_file()
     text = page.content
     assert (
-        "BigQuery freshness data pulled at 2026-11-22 06:10 UTC (1 day before this build)." in text
+        'BigQuery freshness data pulled at <time class="hb-time" datetime="2026-11-22T06:10:00Z">'
+        "2026-11-22 06:10 UTC</time>." in text
     )
     assert (
         '| [HubSpot](#hubspot) | <span class="hb-badge hb-badge--warn" '

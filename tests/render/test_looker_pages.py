@@ -133,7 +133,7 @@ def test_folder_page_gives_each_item_a_heading_and_anchor_sorted_by_views():
     assert "500 views since created" in sections["dashboard-2"]
     assert "12 views in 90 days" in sections["dashboard-2"]
     assert "90-day views not read" in sections["look-3"] and "50 views since" in sections["look-3"]
-    assert "few" in sections["look-1"] and "1 favorites" in sections["look-1"]
+    assert "few" in sections["look-1"] and "1 favorite<br>" in sections["look-1"]
     assert ("https://example.looker.com/dashboards/2", "Open in Looker") in parsed.links
     # No wide table, and the page's own table of contents is hidden (thousands of items).
     assert not parsed.tables and front_matter(page.content)[0]["hide"] == ["toc"]
@@ -303,7 +303,22 @@ def test_every_page_says_when_the_data_was_pulled():
     for page in pages.values():
         assert page.edit_path == "catalog/looker.yml"
         text = "".join(Html(to_html(page.content)).text)
-        assert "Looker data pulled at 2026-11-22 06:00 UTC (3 days before this build)." in text
+        assert "Looker data pulled at 2026-11-22 06:00 UTC." in text
+
+
+def test_a_page_does_not_change_with_the_build_time():
+    """The pull time is absolute; how long ago it was is left to the reader's browser, so
+    the same snapshot renders the same pages a minute or a week later (serve re-renders and
+    rewrites only what changed)."""
+    snap = snapshot(items=[item("1")])
+    early = looker_pages_by_path(make_catalog(snap, built_at=PULLED + timedelta(minutes=39)))
+    late = looker_pages_by_path(make_catalog(snap, built_at=PULLED + timedelta(days=8)))
+    assert {p: page.content for p, page in early.items()} == {
+        p: page.content for p, page in late.items()
+    }
+    assert (
+        '<time class="hb-time" datetime="2026-11-22T06:00:00Z">' in early["looker/index.md"].content
+    )
 
 
 def test_no_snapshot_still_generates_the_nav_pages_saying_so():
@@ -467,8 +482,8 @@ def test_notices_partial_for_bigquery_uses_the_freshness_check_time():
     assert "BigQuery said no." in missing and "L\n" not in missing
     catalog.freshness = FreshnessSnapshot(checked_at=BUILT - timedelta(hours=5))
     html = to_html(template.render(catalog=catalog, notice_source="bigquery"))
+    assert "BigQuery freshness data pulled at" in html
     assert (
-        "BigQuery freshness data pulled at 2026-11-25 03:00 UTC (5 hours before this build)."
-        in html
+        '<time class="hb-time" datetime="2026-11-25T03:00:00Z">2026-11-25 03:00 UTC</time>.' in html
     )
     assert html.count('class="admonition warning"') == 1

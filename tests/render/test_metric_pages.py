@@ -36,7 +36,7 @@ def test_one_page_per_metric_editing_its_yaml(catalog: Catalog):
 
 def test_glossary_is_one_a_to_z_table_with_synonyms_and_filters(catalog: Catalog):
     index = by_path(catalog)["metrics/index.md"].content
-    assert "Looker data pulled at 2026-11-22 06:00 UTC" in index
+    assert 'Looker data pulled at <time class="hb-time" datetime="2026-11-22T06:00:00Z">' in index
     rows = re.findall(r"^\| \[(.+?)\]\((\w+)\.md\) \|", index, flags=re.M)
     # Every metric exactly once, A to Z by label.
     assert sorted(name for _, name in rows) == sorted(m.name for m in catalog.metrics)

@@ -84,6 +84,37 @@ def test_a_changed_looker_item_re_renders_its_folder_not_every_folder(handbook_c
     assert len([p for p in before if p.startswith("looker/folders/")]) > 1
 
 
+def test_a_session_parses_the_looker_snapshot_again_only_once_it_changed(
+    handbook_copy: Project,
+):
+    """Under serve the catalog is loaded on every save under catalog/: a metric save reuses
+    the snapshot's parse (and each item's digest); a pull, or a hand edit, is parsed anew."""
+    from handbook.session import BuildSession
+
+    session = BuildSession(live=False)
+    cache = RenderCache()
+    first = session.load(handbook_copy)
+    cache.render(all_specs(first))
+    path = handbook_copy.metrics_dir / "product.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = session.load(handbook_copy)
+    assert second is not first and second.looker.items[0] is first.looker.items[0]
+    assert second.item_keys is first.item_keys
+    cache.render(all_specs(second))
+    assert cache.last.rendered == []
+
+    snapshot = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    item = next(i for i in snapshot["items"] if i["kind"] == "look" and i["id"] == "729")
+    item["title"] = "Monthly users by plan"
+    handbook_copy.looker_snapshot.write_text(json.dumps(snapshot), encoding="utf-8")
+    third = session.load(handbook_copy)
+    assert third.items[("look", "729")].title == "Monthly users by plan"
+    assert third.item_keys is not first.item_keys
+    pages = {p.path: p.content for p in cache.render(all_specs(third))}
+    changed = [p for p in cache.last.changed if p.startswith("looker/folders/")]
+    assert len(changed) == 1 and "Monthly users by plan" in pages[changed[0]]
+
+
 def test_a_page_no_longer_generated_is_reported_removed(handbook_copy: Project):
     cache = RenderCache()
     _cached(cache, handbook_copy)

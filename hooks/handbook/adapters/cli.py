@@ -1,4 +1,5 @@
-"""The `handbook` command: refresh the snapshot, validate the catalog, check Looker links.
+"""The `handbook` command: refresh the snapshot, validate the catalog, check Looker links,
+measure a built site against GitHub Pages' limit.
 
 Every subcommand turns user mistakes (`CatalogError`) into `file:line: message` on stderr and
 exit code 1, never a traceback; faults outside our control are reported the same way by the
@@ -198,6 +199,65 @@ def _add_generate(sub: Any) -> None:  # argparse's subparsers action
     p.set_defaults(func=_generate)
 
 
+def _site_size(args: argparse.Namespace, project: Project | None) -> int:
+    from pathlib import Path
+
+    from handbook.site_size import measure, over_limit_message, report
+
+    root = Path(args.site_dir)
+    if not root.is_dir():
+        print(f"error: {args.site_dir}: no such folder; build the site first", file=sys.stderr)
+        return 2
+    size = measure(root)
+    for line in report(size, args.limit, args.top):
+        print(line)
+    if size.total <= args.limit:
+        return 0
+    message = over_limit_message(size, args.limit)
+    if args.format == "github":  # an error annotation on the run's summary page
+        print(f"::error title=Site too large for GitHub Pages::{message}")
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def _size_limit(text: str) -> int:
+    from handbook.site_size import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_site_size(sub: Any) -> None:  # argparse's subparsers action
+    from handbook.site_size import PAGES_LIMIT
+
+    p = sub.add_parser(
+        "site-size",
+        help="how big a built site is; exit 1 when it is over GitHub Pages' 1 GB",
+        description=(
+            "Measure a built site as the GitHub Pages artifact (a tar) holds it, print its "
+            "size and largest folders, and exit 1 when it is over --limit. Needs no catalog."
+        ),
+    )
+    p.add_argument("site_dir", nargs="?", default="site", help="the built site (default: site)")
+    p.add_argument(
+        "--limit",
+        type=_size_limit,
+        default=PAGES_LIMIT,
+        help=f"the most the site may take, e.g. 1GB, 500MB, 1GiB (default: {PAGES_LIMIT}, "
+        "GitHub Pages' limit; GB = 10^9 bytes)",
+    )
+    p.add_argument("--top", type=int, default=8, help="largest folders to list (default: 8)")
+    p.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github: also an error annotation when over the limit",
+    )
+    p.set_defaults(func=_site_size, needs_project=False)
+
+
 def _http_url(value: str) -> str:
     """An http(s) URL with a host, for --site-url (argparse names the option on error)."""
     from urllib.parse import urlsplit
@@ -262,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     linkcheck.add_arguments(p)
     p.set_defaults(func=linkcheck.run_cli)
+
+    _add_site_size(sub)
     return parser
 
 
@@ -294,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if not getattr(args, "needs_project", True):  # works on a built site, not a handbook
+        return int(args.func(args, None) or 0)
     project = _project(args)
     if isinstance(project, str):
         print(f"error: {project}", file=sys.stderr)

@@ -16,6 +16,7 @@
           table_filters: true        # list assets/handbook/filters.js in extra_javascript
           markdown_extensions: true  # add the Markdown extensions its pages need, if missing
           error_banner: true         # under serve, catalog errors in a banner on every page
+          compact_html: true         # every page without the theme's indentation whitespace
 
 Wiring only; the work is in the package. `on_config` loads and cross-checks the catalog
 before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` reference too),
@@ -23,10 +24,12 @@ before MkDocs touches site/ (and, for `--strict`, checks every `[[…]]` referen
 only those whose text changed, so `mkdocs serve --dirty` skips the rest; nothing is written
 under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves references,
 `on_serve` watches the catalog folder and the folders of the dbt artifacts `catalog/dbt.yml`
-names. Under `mkdocs serve` a catalog with errors never stops
-the preview: the last good catalog keeps being served with the errors in a banner on every
-page, and the next good save recovers. The plugin keeps its state (catalog, render cache)
-across serve rebuilds (MkDocs keeps a plugin instance that has `on_startup`).
+names, and `on_post_page` drops the indentation the theme's templates leave in every page
+(option `compact_html`). Under `mkdocs serve` a catalog with
+errors never stops the preview: the last good catalog keeps being served with the errors in
+a banner on every page, and the next good save recovers. The plugin keeps its state
+(catalog, render cache) across serve rebuilds (MkDocs keeps a plugin instance that has
+`on_startup`).
 
 The stylesheet and the table filter script ship with the package; the plugin publishes both
 and lists them in `extra_css` / `extra_javascript` unless the site already does (or the
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -62,6 +66,7 @@ from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pa
 from handbook.project import Project
 from handbook.render.banner import error_banner
 from handbook.render.cache import RenderCache, write_changed
+from handbook.render.compact_html import compact_html
 from handbook.render.page_safety import secure_page
 from handbook.render.pages import Page, all_pages, all_specs, in_folder
 from handbook.session import LIVE_REUSE, BuildSession, write_export
@@ -89,6 +94,7 @@ class HandbookConfig(base.Config):
     table_filters = c.Type(bool, default=True)
     markdown_extensions = c.Type(bool, default=True)
     error_banner = c.Type(bool, default=True)
+    compact_html = c.Type(bool, default=True)
 
 
 def _check_options(options: HandbookConfig) -> None:
@@ -235,19 +241,33 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         A generated file that is not Markdown (the Atom feed, `looker/changes.xml`) becomes
         a static file of the site: MkDocs copies it as it is."""
         assert self.catalog is not None and self.project is not None
-        pages = self._generated_pages()
         folder = self.project.generated_dir
         reused = self.serving and not self.catalog_changed and folder.is_dir()
-        written = set() if reused else write_changed(pages, folder)  # reused: written last time
+        # Each page is written as it is rendered and only its path kept: at 60,000 items
+        # the generated Markdown (~100 MB) is never in memory all at once.
+        pages: list[tuple[str, str | None]] = []  # (path, edit_path)
+
+        def listed(rendered: Iterable[Page]) -> Iterator[Page]:
+            for page in rendered:
+                pages.append((page.path, page.edit_path))
+                yield page
+
+        if reused:  # written by the last build
+            written: set[str] = set()
+            pages = [(page.path, page.edit_path) for page in self._generated_pages()]
+        else:
+            written = write_changed(listed(self._generated_pages()), folder)
         ignore_whole_folder(folder.parent)  # .cache/handbook/ never shows in `git status`
-        for page in pages:
-            existing = files.get_file_from_path(page.path)
+        if not self.serving:
+            self.rendered = len(pages)
+        for path, edit_path in pages:
+            existing = files.get_file_from_path(path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
                 files.remove(existing)
-            file = File(page.path, str(folder), config.site_dir, config.use_directory_urls)
+            file = File(path, str(folder), config.site_dir, config.use_directory_urls)
             file.generated_by = "handbook"  # no "last updated" date, no edit link of its own
-            if page.edit_path:
-                file.edit_uri = f"../{page.edit_path}"
+            if edit_path:
+                file.edit_uri = f"../{edit_path}"
             files.append(file)
         for path, text in ((CSS_PATH, stylesheet()), (JS_PATH, script())):
             existing = files.get_file_from_path(path)
@@ -264,18 +284,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         )
         return files
 
-    def _generated_pages(self) -> list[Page]:
+    def _generated_pages(self) -> Iterable[Page]:
         """Every generated page; under serve only the ones whose inputs changed are rendered.
 
-        Sets `self.rendered`, how many were rendered. When the catalog was not loaded again
-        (no file under catalog/ changed) the last build's pages are reused without computing
-        any key: digesting 20,000 Looker items on every save of a hand page is not free.
+        A build renders each page as it is consumed (and `on_files` counts them). Under
+        serve the pages are kept, and `self.rendered` says how many were rendered: when the
+        catalog was not loaded again (no file under catalog/ changed) the last build's pages
+        are reused without computing any key: digesting 20,000 Looker items on every save of
+        a hand page is not free.
         """
         assert self.catalog is not None
         if not self.serving:  # one build per process: nothing to reuse, no keys to compute
-            pages = list(all_pages(self.catalog, self.config.pages_dir))
-            self.rendered = len(pages)
-            return pages
+            return all_pages(self.catalog, self.config.pages_dir)
         if self.catalog_changed or self.pages is None:
             rendered = self.cache.render(all_specs(self.catalog))
             self.pages = list(in_folder(rendered, self.config.pages_dir))
@@ -359,12 +379,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        """Drop the meta keys `on_page_context` added (a front-matter title stays secured)."""
+        """Drop the meta keys `on_page_context` added (a front-matter title stays secured);
+        with `compact_html`, the page without its templates' indentation (about a third of a
+        Material page's bytes, none of what a reader sees: `render.compact_html`)."""
         if self.page_meta is not None and self.page_meta[0] is page:
             for key in self.page_meta[1]:
                 page.meta.pop(key, None)
         self.page_meta = None
-        return output
+        return compact_html(output) if self.config.compact_html else output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        """The theme's own pages (`404.html`) compacted like every other page."""
+        if self.config.compact_html and template_name.endswith(".html"):
+            return compact_html(output_content)
+        return output_content
 
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:

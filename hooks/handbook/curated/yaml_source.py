@@ -136,6 +136,11 @@ def _scalar(node: yaml.Node, walk: _Walk) -> Any:
         raise _Limits(
             node.start_mark.line + 1, f"invalid value: {exc}", "quote the value"
         ) from None
+    finally:
+        # PyYAML caches every node it constructs until a document ends, which never
+        # happens for this shared loader: without this, every scalar node (and its two
+        # marks) of every file ever loaded stayed alive, 5 MB per load of 500 metrics.
+        _LOADER.constructed_objects.clear()
 
 
 def _to_python(node: yaml.Node, loc: Loc, walk: _Walk, aliased: bool = False) -> Any:

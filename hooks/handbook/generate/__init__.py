@@ -16,14 +16,13 @@ XX
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Iterable
 from importlib.resources import files as package_files
 
 from handbook.catalog import Catalog
 from handbook.errors import Problem
-from handbook.export import EXPORT_PATH, JSON_FORMAT, export
+from handbook.export import EXPORT_PATH, chunks
 from handbook.generate.inputs import generator_digest
 from handbook.generate.install import Installed, Target, install_targets
 from handbook.generate.record import Record, WarningRecord, load_record
@@ -56,7 +55,7 @@ def _targets(catalog: Catalog, pages_dir: str, cache: RenderCache | None) -> lis
     for path, text in ((CSS_PATH, stylesheet()), (JS_PATH, script())):
         what = f"the generated {posixpath.join(shown, path)} (shipped with the handbook package)"
         out.append(Target(docs / path, text.encode("utf-8"), what))
-    data = json.dumps(export(catalog, pages_dir), **JSON_FORMAT) + "\n"
+    data = "".join(chunks(catalog, pages_dir))
     what = f"the generated {posixpath.join(shown, EXPORT_PATH)} (the catalog as data)"
     out.append(Target(docs / EXPORT_PATH, data.encode("utf-8"), what))
     return out

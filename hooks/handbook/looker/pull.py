@@ -20,6 +20,7 @@ one snapshot. Talking to Looker is `client`; turning its rows into the snapshot'
 
 from __future__ import annotations
 
+import copy
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -262,6 +263,6 @@ def _items(
     elif previous is not None:  # LookML unchanged: its dashboards are too
         for kept in previous.items:
             if kept.lookml:
-                items[(kept.kind, kept.id)] = kept.model_copy(deep=True)
+                items[(kept.kind, kept.id)] = copy.deepcopy(kept)
     with_owners(items.values(), content.users.result())
     return items

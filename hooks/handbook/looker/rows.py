@@ -15,9 +15,10 @@ naming what it was (`validated`, in the package's one wording of pydantic's erro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from handbook.errors import PullError, first_validation_error
 from handbook.looker.faults import SOURCE, malformed
@@ -31,7 +32,7 @@ from handbook.snapshot.model import (
     LookerItem,
 )
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model")  # a pydantic model or pydantic dataclass
 
 FOLDER_FIELDS = "id,name,parent_id,is_personal,is_personal_descendant"
 ITEM_FIELDS = (
@@ -103,10 +104,16 @@ def nested(
     return text(part.get(field)) if isinstance(part, dict) else None
 
 
+@cache
+def _adapter(model: type[Model]) -> TypeAdapter[Model]:
+    return TypeAdapter(model)
+
+
 def validated(model: type[Model], data: dict[str, Any], what: str) -> Model:
-    """`model` built from Looker's `data`, or a PullError naming what was unreadable."""
+    """`model` (a model, or a pydantic dataclass such as `LookerItem`) built from Looker's
+    `data`, or a PullError naming what was unreadable."""
     try:
-        return model.model_validate(data)
+        return _adapter(model).validate_python(data)
     except ValidationError as exc:
         raise PullError(
             SOURCE, f"Looker sent an unreadable {what} {first_validation_error(exc)}"

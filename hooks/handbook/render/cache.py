@@ -18,13 +18,12 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from handbook.render.pages import Page
 
@@ -32,14 +31,11 @@ T = TypeVar("T")
 
 
 def _plain(value: Any) -> Any:
-    """JSON for what `json.dumps` does not know: models, times, sets."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
+    """JSON for what `json.dumps` does not know: models, dataclasses (a `LookerItem`),
+    times, sets (sorted, so the key does not depend on their order); else the text."""
     if isinstance(value, set | frozenset):
         return sorted(map(str, value))
-    return str(value)
+    return to_jsonable_python(value, fallback=str)
 
 
 @cache

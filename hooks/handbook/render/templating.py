@@ -84,9 +84,25 @@ def link(text: Any, url: str | None) -> Markup:
 
 
 def format_time(value: datetime | None) -> str:
+    """The one way pages and messages show a time: `2026-11-22 06:00 UTC`.
+
+    Always absolute: a page's text must not change with the clock (a page saying "39 minutes
+    before this build" differs on every rebuild, so every page is rendered and rewritten
+    again). How long ago that was is worked out in the reader's browser (`time_tag`).
+    """
     if value is None:
         return "never"
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def time_tag(value: datetime | None) -> Markup:
+    """`format_time` in a `<time>` element that the shipped script (`assets/filters.js`)
+    follows with "(3 hours ago)" as the reader's clock has it. Without scripts, and in the
+    page's source, the absolute time alone."""
+    if value is None:
+        return Markup("never")
+    iso = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Markup(f'<time class="hb-time" datetime="{iso}">{format_time(value)}</time>')
 
 
 def format_date(value: datetime | None) -> Markup:
@@ -135,6 +151,7 @@ def environment() -> Environment:
         url=safe_url,
         date=format_date,
         time=lambda v: Markup(format_time(v)),
+        time_tag=time_tag,
         age=humanize_age,
         anchor=anchor,
         number=number,

@@ -20,6 +20,8 @@ from pydantic import (
     Field,
     WithJsonSchema,
 )
+from pydantic.dataclasses import dataclass
+from pydantic_core import to_json
 
 SCHEMA_VERSION = 1
 RECENT_DAYS = 90  # the window of `LookerItem.recent_views`; System Activity keeps 90 days
@@ -71,8 +73,17 @@ class LookerFolder(_Data):
     is_personal_descendant: bool = False
 
 
-class LookerItem(_Data):
-    """A dashboard (numeric id, or LookML `model::name`) or a look."""
+@dataclass(slots=True, config=ConfigDict(extra="forbid"))
+class LookerItem:
+    """A dashboard (numeric id, or LookML `model::name`) or a look.
+
+    A slotted pydantic dataclass, not a model: a snapshot holds 20,000 to 60,000 of them for
+    the whole build, and a model instance carries a dict of its values and a set of the
+    fields given (about 1.2 KB more per item, measured) where slots take a pointer a field.
+    Validation is the same (types, unknown keys refused), inside `LookerSnapshot` or on its
+    own with `pydantic.TypeAdapter(LookerItem)`; short strings repeated across items (owners,
+    folder ids, field names) are shared by pydantic's JSON parser already.
+    """
 
     kind: ItemKind
     id: str
@@ -97,6 +108,11 @@ class LookerItem(_Data):
     model: str | None = None
     explore: str | None = None
     fields: list[str] = Field(default_factory=list)
+
+
+def item_json(item: LookerItem) -> str:
+    """Every value of `item` as JSON text (for keys that must change when any value does)."""
+    return to_json(item).decode("utf-8")
 
 
 class LookerField(_Data):

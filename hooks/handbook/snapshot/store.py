@@ -3,6 +3,7 @@
 A pull writes to a temporary file in the same folder, flushes it to disk, then renames it
 over the old one: `os.replace` is atomic on POSIX, so a reader (or a build after a killed
 pull) sees either the whole old snapshot or the whole new one, byte for byte.
+`ReusedParses` reads them for a long-lived process, parsing a file again only once it changed.
 """
 
 from __future__ import annotations
@@ -104,3 +105,36 @@ def load(path: Path, model_type: type[M]) -> M | None:
             f"snapshot does not match the expected shape {first_validation_error(exc)}",
             "restore it from git or run `handbook refresh`",
         ) from None
+
+
+class ReusedParses:
+    """`load`, reusing a file's last parse while the file is unchanged (same modification
+    time, size and inode: `refresh` replaces a snapshot with a new file, so a pull always
+    shows as a change).
+
+    For a process that loads the catalog again and again (`mkdocs serve` reloads it on every
+    save under catalog/): a 60,000-item Looker snapshot takes seconds to parse and validate,
+    and a metric edit does not change it. The models returned are shared between loads, so
+    callers must not change them.
+    """
+
+    def __init__(self) -> None:
+        self._parses: dict[Path, tuple[tuple[int, int, int], BaseModel | None]] = {}
+        self.reused: set[Path] = set()  # the files the last call for each path reused
+
+    def __call__(self, path: Path, model_type: type[M]) -> M | None:
+        try:
+            info = path.stat()
+        except OSError:  # gone or unreadable: `load` says which
+            self._parses.pop(path, None)
+            self.reused.discard(path)
+            return load(path, model_type)
+        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        kept = self._parses.get(path)
+        if kept is not None and kept[0] == stamp and isinstance(kept[1], model_type):
+            self.reused.add(path)
+            return kept[1]
+        self.reused.discard(path)
+        model = load(path, model_type)
+        self._parses[path] = (stamp, model)
+        return model

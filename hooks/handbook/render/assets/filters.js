@@ -10,7 +10,9 @@
    Labels: every cell of a table inside `<div class="hb-stack">` gets its column's heading as
    `data-label`; on a phone the stylesheet stacks a row's cells into a card, hides the
    heading row and shows each label before its value. Doing this here keeps the labels out of
-   the page's bytes (a catalog page can have thousands of rows). */
+   the page's bytes (a catalog page can have thousands of rows).
+
+   Times: how long ago each `<time class="hb-time">` on a generated page was (see the end). */
 (function () {
   function headings(table) {
     return Array.prototype.map.call(table.tHead.rows[0].cells, function (c) {
@@ -95,4 +97,36 @@
     document.querySelectorAll(".hb-filter").forEach(setUp);
   }
   if (window.document$) window.document$.subscribe(all); else document.addEventListener("DOMContentLoaded", all);
+})();
+
+/* Times on generated pages are absolute, `<time class="hb-time" datetime="…Z">2026-11-22 06:00
+   UTC</time>`, so a page's text never changes with the clock (a rebuild rewrites only pages
+   whose data changed). This adds how long ago that was by the reader's clock, "(3 hours ago)",
+   after each one, and keeps it current while the page stays open. Without scripts the
+   absolute time alone shows. */
+(function () {
+  var UNITS = [["day", 86400], ["hour", 3600], ["minute", 60]];
+  function ago(seconds) {
+    if (seconds < 0) return "in the future";
+    for (var i = 0; i < UNITS.length; i++) {
+      var n = Math.floor(seconds / UNITS[i][1]);
+      if (n >= 1) return n + " " + UNITS[i][0] + (n === 1 ? "" : "s") + " ago";
+    }
+    return "just now";
+  }
+  function mark() {
+    document.querySelectorAll("time.hb-time[datetime]").forEach(function (time) {
+      var then = Date.parse(time.getAttribute("datetime"));
+      if (isNaN(then)) return;
+      var note = time.nextElementSibling;
+      if (!note || !note.classList.contains("hb-ago")) {
+        note = document.createElement("span");
+        note.className = "hb-ago";
+        time.after(note);
+      }
+      note.textContent = " (" + ago(Math.floor((Date.now() - then) / 1000)) + ")";
+    });
+  }
+  if (window.document$) window.document$.subscribe(mark); else document.addEventListener("DOMContentLoaded", mark);
+  setInterval(mark, 60000);
 })();

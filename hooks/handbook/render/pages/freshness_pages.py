@@ -24,7 +24,7 @@ from handbook.freshness.rules import SourceStatus, TableStatus, sla_text
 from handbook.render.badges import verdict
 from handbook.render.cache import PageSpec, digest
 from handbook.render.pages import Page
-from handbook.render.templating import anchor, humanize_age, md_text, render
+from handbook.render.templating import anchor, md_text, render
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
@@ -101,12 +101,11 @@ def _view(state: SourceStatus) -> SourceView:
 @dataclass(frozen=True)
 class DbtView:
     """What the board says about dbt: whether sources come from it, and when dbt checked
-    them (with the age at this build, as every check's age is shown)."""
+    them (an absolute time: the reader's browser adds how long ago)."""
 
     used: bool
     from_results: bool
     checked_at: datetime | None
-    age: timedelta | None
 
     @classmethod
     def of(cls, catalog: Catalog) -> DbtView:
@@ -116,7 +115,6 @@ class DbtView:
             used=any(isinstance(s, DbtSource) for s in catalog.sources),
             from_results=results is not None,
             checked_at=checked,
-            age=catalog.built_at - checked if checked else None,
         )
 
 
@@ -144,7 +142,7 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
         results = catalog.dbt.results if catalog.dbt else None
         dbt = (results.metadata, list(results.results.values())) if results else None
         view = DbtView.of(catalog)
-        shown = (view.used, view.from_results, view.checked_at, str(humanize_age(view.age)))
+        shown = (view.used, view.from_results, view.checked_at)
         # Statuses as aged to this build: a page changes when one crosses its threshold.
         aged = [str(verdict(t)) for s in catalog.source_statuses.values() for t in s.tables]
         return digest(notices, edit, catalog.sources, catalog.freshness, dbt, shown, aged)

@@ -336,7 +336,7 @@ def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalo
         catalog.base_url,
         node.folder,
         node.title,
-        [i.model_dump_json() for i in node.items],
+        [catalog.item_key(i) for i in node.items],
         [str(trust_line(catalog, i)) for i in node.items],
         [catalog.validation_errors(i.kind, i.id) for i in node.items],
         validation_caveat(catalog),

@@ -231,31 +231,28 @@ def _caveat(items: list[LookerItem], catalog: Catalog) -> str | None:
     return validation_caveat(catalog)
 
 
-def _metric_key(metric: Metric, catalog: Catalog, notices: str, dumps: dict[int, str]) -> str:
+def _metric_key(metric: Metric, catalog: Catalog, notices: str, summaries: dict[str, str]) -> str:
     """Every input `_metric` shows: the metric, its content, sources, field, replacement.
 
-    `dumps` memoises each item's JSON for this build: popular fields are shown on many pages.
+    `summaries` memoises each source's freshness summary for this build: a source is
+    behind many metrics.
     """
     items, _ = _items_for(metric, catalog)
     found = catalog.fields.get(metric.lookml_field or "")
-    for item in items:
-        if id(item) not in dumps:
-            dumps[id(item)] = item.model_dump_json()
+    for name in metric.sources:
+        if name in catalog.sources_by_name and name not in summaries:
+            summaries[name] = str(freshness_summary(catalog.source_statuses[name]))
     return digest(
         notices,
         catalog.base_url,
         catalog.project.directory_urls,  # the lineage diagram's links depend on it
         metric,
         metric.file,
-        [dumps[id(i)] for i in items],
+        [catalog.item_key(i) for i in items],
         [catalog.validation_errors(i.kind, i.id) for i in items],
         _caveat(items, catalog),
         [catalog.sources_by_name.get(name) for name in metric.sources],
-        [
-            str(freshness_summary(catalog.source_statuses[n]))
-            for n in metric.sources
-            if n in catalog.sources_by_name
-        ],
+        [summaries[n] for n in metric.sources if n in summaries],
         found[0].model_dump_json(exclude={"fields"}) if found else None,
         catalog.metrics_by_name.get(metric.replaced_by or ""),
     )
@@ -270,12 +267,12 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
         lambda: digest(notices, edit, catalog.metrics),
         lambda: _glossary(catalog),
     )
-    dumps: dict[int, str] = {}
+    summaries: dict[str, str] = {}
     cells: dict[int, tuple[Markup, Markup]] = {}
     for metric in catalog.metrics:
         yield PageSpec(
             metric_page(metric.name),
-            lambda metric=metric: _metric_key(metric, catalog, notices, dumps),
+            lambda metric=metric: _metric_key(metric, catalog, notices, summaries),
             lambda metric=metric: _metric(metric, catalog, cells),
         )
 
