@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import serve_directory
+from helpers.serving import serve_directory
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 from handbook.site_size import measure, parse_size
+from helpers.handbook import run_cli
 
 
 def _site(root: Path) -> Path:
@@ -26,16 +25,6 @@ def _site(root: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x" * size)
     return root
-
-
-def _size_command(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "handbook", "site-size", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_the_size_is_what_the_pages_tar_holds(tmp_path: Path):
@@ -57,7 +46,7 @@ def test_folders_are_ranked_by_everything_below_them(tmp_path: Path):
 
 def test_a_site_under_the_limit_prints_its_size_and_passes(tmp_path: Path):
     _site(tmp_path / "site")
-    done = _size_command("site", cwd=tmp_path)
+    done = run_cli(tmp_path, "site-size", "site")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("site/ takes 353.8 KB in 6 files: 0% of the limit, 1.0 GB")
     assert "largest folders:" in done.stdout and "search/ (1 file)" in done.stdout
@@ -66,7 +55,7 @@ def test_a_site_under_the_limit_prints_its_size_and_passes(tmp_path: Path):
 
 def test_a_site_over_the_limit_fails_naming_its_largest_folders(tmp_path: Path):
     _site(tmp_path / "site")
-    done = _size_command("site", "--limit", "300KB", "--format", "github", cwd=tmp_path)
+    done = run_cli(tmp_path, "site-size", "site", "--limit", "300KB", "--format", "github")
     assert done.returncode == 1
     assert "over the limit of 300.0 KB; largest folders: search/ (201.2 KB), looker/" in (
         done.stderr
@@ -75,9 +64,9 @@ def test_a_site_over_the_limit_fails_naming_its_largest_folders(tmp_path: Path):
 
 
 def test_a_missing_site_or_a_bad_limit_is_a_usage_error(tmp_path: Path):
-    missing = _size_command("nowhere", cwd=tmp_path)
+    missing = run_cli(tmp_path, "site-size", "nowhere")
     assert missing.returncode == 2 and "nowhere: no such folder" in missing.stderr
-    bad = _size_command("--limit", "lots", cwd=tmp_path)
+    bad = run_cli(tmp_path, "site-size", "--limit", "lots")
     assert bad.returncode == 2 and "'lots' is not a size" in bad.stderr
 
 
