@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from handbook.catalog import load_catalog
 from handbook.project import Project
-from handbook.render.pages.looker_pages import item_anchor
+from handbook.render.addresses import item_anchor
 from helpers.handbook import REPO
 
 pytestmark = pytest.mark.slow

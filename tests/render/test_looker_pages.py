@@ -133,7 +133,7 @@ def test_folder_page_gives_each_item_a_heading_and_anchor_sorted_by_views():
     assert "500 views since created" in sections["dashboard-2"]
     assert "12 views in 90 days" in sections["dashboard-2"]
     assert "90-day views not read" in sections["look-3"] and "50 views since" in sections["look-3"]
-    assert "few" in sections["look-1"] and "1 favorites" in sections["look-1"]
+    assert "few" in sections["look-1"] and "1 favorite<br>" in sections["look-1"]
     assert ("https://example.looker.com/dashboards/2", "Open in Looker") in parsed.links
     # No wide table, and the page's own table of contents is hidden (thousands of items).
     assert not parsed.tables and front_matter(page.content)[0]["hide"] == ["toc"]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from handbook.render.pages.looker_pages import item_entry
+from handbook.render.addresses import FRESHNESS_BOARD, item_entry, metric_page
 from handbook.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -49,9 +49,6 @@ KINDS_HINT = (
 _QUERY_KINDS = ("look", "dashboard", "board")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _QUERY_SAFE = "!$&'()*+,;=:@/?%-._~[]"
-# Where the generated pages references link to live, relative to the generated-pages folder.
-METRIC_PAGE = "metrics/{name}.md"
-FRESHNESS_PAGE = "data/freshness.md"
 
 
 class ReferenceSyntaxError(ValueError):
@@ -174,7 +171,7 @@ def _metric(catalog: Catalog, ref: Reference, page: str, pages_dir: str) -> Reso
             f"{hint}names are defined in catalog/metrics/*.yml",
             ref.label or ref.text,
         )
-    href = _relative(METRIC_PAGE.format(name=metric.name), page, pages_dir)
+    href = _relative(metric_page(metric.name), page, pages_dir)
     return Resolved(ref.label or metric.label, href, metric_status=metric.status)
 
 
@@ -219,7 +216,7 @@ def _freshness(
             f"{hint}names are defined in catalog/sources/*.yml and by dbt (catalog/dbt.yml)",
             ref.label or ref.text,
         )
-    href = _relative(FRESHNESS_PAGE, page, pages_dir)
+    href = _relative(FRESHNESS_BOARD, page, pages_dir)
     return Resolved(ref.label or source.label, href, freshness=catalog.source_statuses[source.name])
 
 

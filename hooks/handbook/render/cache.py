@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from pydantic_core import to_jsonable_python
 
-from handbook.render.pages import Page
+from handbook.render.page import Page, PageSpec
 
 T = TypeVar("T")
 
@@ -67,15 +67,6 @@ def once(compute: Callable[[], T]) -> Callable[[], T]:
         return done[0]
 
     return get
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A generated page before rendering: where it goes, what it shows, how to render it."""
-
-    path: str
-    key: Callable[[], str]  # called only by the cache: a plain build does not pay for keys
-    render: Callable[[], Page]
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,15 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.render.cache import PageSpec, digest, once
-from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import (
-    EDIT_PATH,
-    folder_page,
-    item_entry,
-    relative_to,
-)
+from handbook.render.addresses import LOOKER_BROKEN, folder_page, item_entry, relative_to
+from handbook.render.cache import digest, once
+from handbook.render.page import Page, PageSpec
+from handbook.render.pages.looker_pages import EDIT_PATH
 from handbook.render.templating import render
 from handbook.render.trust import OWNER_LEFT, bad, error_lines, validated, validation_caveat
 from handbook.snapshot.model import ContentError, LookerItem
 
-PATH = "looker/broken.md"
+PATH = LOOKER_BROKEN
 TITLE = "Broken content"
 
 

@@ -24,16 +24,23 @@ from datetime import UTC, datetime
 from markupsafe import Markup, escape
 
 from handbook.catalog import Catalog
+from handbook.render.addresses import (
+    LOOKER_CHANGES,
+    LOOKER_FEED,
+    board_entry,
+    item_entry,
+    relative_to,
+)
 from handbook.render.atom import Entry, Feed, atom_xml
-from handbook.render.cache import PageSpec, digest, once
-from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import EDIT_PATH, board_anchor, item_entry, relative_to
+from handbook.render.cache import digest, once
+from handbook.render.page import Page, PageSpec
+from handbook.render.pages.looker_pages import EDIT_PATH
 from handbook.render.site_urls import absolute_url
 from handbook.render.templating import md_text, render
 from handbook.snapshot.model import CHANGE_DAYS, ContentChange
 
-PATH = "looker/changes.md"
-FEED = "looker/changes.xml"
+PATH = LOOKER_CHANGES
+FEED = LOOKER_FEED
 TITLE = "What changed in Looker"
 
 _LABELS = {
@@ -87,7 +94,7 @@ def _target(catalog: Catalog, change: ContentChange) -> str | None:
         return None
     if change.kind == "board":
         board = catalog.boards.get(change.id)
-        return f"looker/boards.md#{board_anchor(board)}" if board else None
+        return board_entry(board) if board else None
     item = catalog.items.get((change.kind, change.id))
     return item_entry(catalog, item) if item else None
 
