@@ -109,10 +109,6 @@ class RenderCache:
         self.last = report
         return pages
 
-    def changed_since_last_build(self) -> set[str]:
-        """Paths (relative to docs/) whose Markdown changed, appeared or went in the last build."""
-        return {*self.last.changed, *self.last.removed}
-
 
 def write_changed(pages: Iterable[Page], directory: Path) -> set[str]:
     """Make `directory` hold exactly `pages`; rewrite only files whose text differs.
