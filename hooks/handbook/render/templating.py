@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from handbook.render.addresses import slug
+from handbook.timefmt import utc_minute
 
 # Characters with meaning to Markdown (incl. pymdownx extensions), HTML, or Jinja-like
 # template engines downstream. Letters, digits, spaces and common punctuation stay readable
@@ -94,7 +95,7 @@ def format_time(value: datetime | None) -> str:
     """
     if value is None:
         return "never"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return utc_minute(value)
 
 
 def time_tag(value: datetime | None) -> Markup:

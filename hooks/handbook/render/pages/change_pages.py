@@ -38,6 +38,7 @@ from handbook.render.pages.looker_pages import EDIT_PATH
 from handbook.render.site_urls import absolute_url
 from handbook.render.templating import md_text, render
 from handbook.snapshot.model import CHANGE_DAYS, ContentChange
+from handbook.timefmt import utc_minute
 
 PATH = LOOKER_CHANGES
 FEED = LOOKER_FEED
@@ -157,7 +158,7 @@ def feed(catalog: Catalog, shown: list[Pull]) -> str:
             Entry(
                 id=f"{page}#{pull.anchor}",
                 title=f"{count:,} change{'s' if count != 1 else ''} in the Looker pull of "
-                f"{pull.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+                f"{utc_minute(pull.at)}",
                 updated=pull.at,
                 link=f"{page}#{pull.anchor}",
                 html=str(Markup("<ul>{}</ul>").format(items)),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.curated.metrics import Metric
+from handbook.curated.metrics import METRIC_STATUSES, Metric
 from handbook.render.addresses import (
     FRESHNESS_BOARD,
     LOOKER_EXPLORES,
@@ -40,7 +40,6 @@ from handbook.render.templating import anchor, format_date, link, md_text, numbe
 from handbook.render.trust import broken_flag, validation_caveat
 from handbook.snapshot.model import LookerItem
 
-STATUSES = ("certified", "draft", "deprecated")
 # Items beyond this many make the lineage diagram unreadable; the table below lists all.
 LINEAGE_ITEMS = 12
 
@@ -189,7 +188,7 @@ def _link_view(metric: Metric) -> MetricView:
 
 def _glossary(catalog: Catalog) -> Page:
     views = [_link_view(m) for m in sorted(catalog.metrics, key=lambda m: m.label.casefold())]
-    statuses: dict[str, list[MetricView]] = {s: [] for s in STATUSES}
+    statuses: dict[str, list[MetricView]] = {s: [] for s in METRIC_STATUSES}
     for view in views:
         statuses[view.metric.status].append(view)
     content = render(
@@ -197,7 +196,7 @@ def _glossary(catalog: Catalog) -> Page:
         catalog=catalog,
         notice_source="looker",
         views=views,
-        statuses=[(s, statuses[s], status_badge(s)) for s in STATUSES],
+        statuses=[(s, statuses[s], status_badge(s)) for s in METRIC_STATUSES],
     )
     edit = catalog.metrics[0].file if catalog.metrics else "docs/editing/catalog.md"
     return Page(METRICS_INDEX, content, edit_path=edit)
