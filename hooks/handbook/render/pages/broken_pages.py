@@ -19,7 +19,7 @@ from handbook.catalog import Catalog
 from handbook.render.addresses import LOOKER_BROKEN, folder_page, item_entry, relative_to
 from handbook.render.cache import digest, once
 from handbook.render.page import Page, PageSpec
-from handbook.render.pages.looker_pages import EDIT_PATH
+from handbook.render.pages.looker_pages import EDIT_PATH, missing_snapshot_spec
 from handbook.render.templating import render
 from handbook.render.trust import OWNER_LEFT, bad, error_lines, validated, validation_caveat
 from handbook.snapshot.model import ContentError, LookerItem
@@ -81,10 +81,7 @@ def _page(catalog: Catalog, folders: list[BrokenFolder]) -> Page:
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The broken-content page, keyed by every row it shows and how current they are."""
     if catalog.looker is None:
-        missing = render(
-            "looker_missing.md.j2", catalog=catalog, notice_source="looker", title=TITLE
-        )
-        yield PageSpec(PATH, lambda: digest(missing), lambda: Page(PATH, missing, EDIT_PATH))
+        yield missing_snapshot_spec(catalog, PATH, TITLE)
         return
     folders = once(lambda: broken_folders(catalog))
 

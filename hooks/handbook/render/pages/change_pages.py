@@ -34,7 +34,7 @@ from handbook.render.addresses import (
 from handbook.render.atom import Entry, Feed, atom_xml
 from handbook.render.cache import digest, once
 from handbook.render.page import Page, PageSpec
-from handbook.render.pages.looker_pages import EDIT_PATH
+from handbook.render.pages.looker_pages import EDIT_PATH, missing_snapshot_spec
 from handbook.render.site_urls import absolute_url
 from handbook.render.templating import md_text, render
 from handbook.snapshot.model import CHANGE_DAYS, ContentChange
@@ -181,10 +181,7 @@ def feed(catalog: Catalog, shown: list[Pull]) -> str:
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The changes page and, with a site address, its feed; both keyed by what they show."""
     if catalog.looker is None:
-        missing = render(
-            "looker_missing.md.j2", catalog=catalog, notice_source="looker", title=TITLE
-        )
-        yield PageSpec(PATH, lambda: digest(missing), lambda: Page(PATH, missing, EDIT_PATH))
+        yield missing_snapshot_spec(catalog, PATH, TITLE)
         return
     shown = once(lambda: pulls(catalog))
     project = catalog.project

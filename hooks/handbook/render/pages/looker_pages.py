@@ -174,21 +174,19 @@ def _render(template: str, catalog: Catalog, **context) -> str:
     return render(template, catalog=catalog, notice_source="looker", **context)
 
 
-def _missing_pages(catalog: Catalog) -> Iterable[Page]:
-    for path, title in (
-        (LOOKER_INDEX, "Looker catalog"),
-        (LOOKER_BOARDS, "Boards"),
-        (LOOKER_EXPLORES, "Explores and fields"),
-        (LOOKER_UNUSED, "Unused content"),
-    ):
-        yield Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
+def missing_snapshot_spec(catalog: Catalog, path: str, title: str) -> PageSpec:
+    """A Looker page while there is no Looker snapshot: its title and what to run."""
+    page = Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
+    return PageSpec(path, lambda: digest(page.content), lambda: page)
 
 
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
     if catalog.looker is None:
-        for page in _missing_pages(catalog):
-            yield PageSpec(page.path, lambda page=page: digest(page.content), lambda p=page: p)
+        yield missing_snapshot_spec(catalog, LOOKER_INDEX, "Looker catalog")
+        yield missing_snapshot_spec(catalog, LOOKER_BOARDS, "Boards")
+        yield missing_snapshot_spec(catalog, LOOKER_EXPLORES, "Explores and fields")
+        yield missing_snapshot_spec(catalog, LOOKER_UNUSED, "Unused content")
         return
     index = build_index(catalog)
     notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
