@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from handbook.catalog import load_catalog
 from handbook.project import Project
-from handbook.render.pages.looker_pages import build_index, item_anchor
+from handbook.render.addresses import item_anchor
+from handbook.render.pages.looker_pages import build_index
 from helpers.handbook import REPO
 
 pytestmark = pytest.mark.slow

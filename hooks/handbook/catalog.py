@@ -1,10 +1,11 @@
 """Snapshot + publishing policy + curated YAML, joined into what the site publishes.
 
-`load_catalog` is the one place a build gets its data from. It reads the committed
-snapshots (or, in live mode, refreshes them first and falls back to them on failure),
-applies the publishing policy so nothing excluded reaches a page, loads the analysts' YAML,
-and collects the notices pages show ("pulled 3 days ago", "the last pull failed"). The
-indexes here are built once per build so page rendering stays linear in catalog size.
+`load_catalog` is the one place a build gets its data from, and it never touches the
+network: it reads the snapshots under `catalog/snapshot/` (a live build refreshes them first,
+in `session`), applies the publishing policy so nothing excluded reaches a page, loads the
+analysts' YAML and dbt's artifacts, and collects the notices pages show ("the last pull
+failed", a part kept from an earlier pull). The indexes here are built once per build so
+page rendering stays linear in catalog size.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from handbook.catalog import Catalog
 from handbook.dbt.sources import DbtSource
+from handbook.render.addresses import LOOKER_BOARDS, board_anchor, folder_page, metric_page
 from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 2
@@ -53,7 +54,7 @@ def _metrics(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
     out = []
     for metric in catalog.metrics:
         data = metric.model_dump(mode="json")
-        data["page"] = _page(catalog, f"metrics/{metric.name}.md", pages_dir)
+        data["page"] = _page(catalog, metric_page(metric.name), pages_dir)
         out.append(data)
     return out
 
@@ -99,8 +100,6 @@ def _freshness(catalog: Catalog) -> dict[str, Any]:
 
 def _folders(catalog: Catalog, pages_dir: str) -> Iterator[dict[str, Any]]:
     """Published folders, each once; items point at them by `folder_id`."""
-    from handbook.render.pages.looker_pages import folder_page
-
     for folder in catalog.looker.folders if catalog.looker else []:
         yield {
             "id": folder.id,
@@ -160,9 +159,7 @@ def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
     Looker's trash are not in it, and each section keeps only published looks and
     dashboards (an excluded one is dropped without a trace, as on the boards page).
     """
-    from handbook.render.pages.looker_pages import board_anchor
-
-    boards_page = _page(catalog, "looker/boards.md", pages_dir)
+    boards_page = _page(catalog, LOOKER_BOARDS, pages_dir)
     return [
         {
             "id": board.id,

@@ -22,10 +22,10 @@ import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC
 
 from handbook import pull_marker
 from handbook.project import Project
+from handbook.timefmt import utc_minute
 
 POLL_SECONDS = 0.2
 
@@ -48,7 +48,7 @@ def holder(project: Project, source: str, label: str) -> str:
     marker = pull_marker.current(project, source)
     if marker is None:
         return f"another {label} pull holds {where}"
-    started = marker.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    started = utc_minute(marker.started_at)
     return (
         f"another {label} pull (pid {marker.pid} on {marker.host}, started {started}) holds {where}"
     )

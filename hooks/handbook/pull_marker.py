@@ -16,9 +16,9 @@ import socket
 from datetime import UTC, datetime
 
 from handbook.project import Project
-from handbook.render.templating import format_time
 from handbook.snapshot.model import PullInProgress
 from handbook.snapshot.store import dump_json, write_atomic
+from handbook.timefmt import utc_minute
 
 
 def mark_started(project: Project, source: str) -> None:
@@ -78,8 +78,8 @@ def _running(marker: PullInProgress) -> bool:
 
 def describe(marker: PullInProgress, label: str, shown: datetime | None) -> str:
     """One sentence for pages and the CLI: what did not finish, and how old the data is."""
-    started = format_time(marker.started_at)
-    data = format_time(shown) if shown else "no snapshot"
+    started = utc_minute(marker.started_at)
+    data = utc_minute(shown) if shown else "no snapshot"
     return (
         f"The last {label} pull, started at {started}, did not finish (the process was "
         f"stopped before it ended). The data shown is from {data}."

@@ -27,6 +27,7 @@ from handbook.project import Project
 from handbook.redact import scrub
 from handbook.snapshot.model import ChangeLog, FreshnessSnapshot, LookerSnapshot, PullAttempt
 from handbook.snapshot.store import dump_json, load, save, write_atomic
+from handbook.timefmt import utc_minute
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -117,14 +118,14 @@ def _refresh_looker(
         f"{len(snapshot.explores)} explores in {snapshot.requests} requests"
     )
     for part in snapshot.carried_over:
-        since = f"{part.pulled_at:%Y-%m-%d %H:%M} UTC" if part.pulled_at else "no earlier pull"
+        since = utc_minute(part.pulled_at) if part.pulled_at else "no earlier pull"
         result.failures.append(
             f"looker: {part.reason}; the {part.part} in the snapshot are from {since}"
         )
     validation = snapshot.content_validation
     if validation is not None and validation.state == "kept":
         when = validation.validated_at
-        since = f"the pull at {when:%Y-%m-%d %H:%M} UTC" if when else "no earlier pull"
+        since = f"the pull at {utc_minute(when)}" if when else "no earlier pull"
         result.failures.append(
             f"looker: content validation failed ({validation.reason}); the broken content "
             f"in the snapshot is from {since}"

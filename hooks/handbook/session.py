@@ -1,9 +1,10 @@
 """One build's catalog, for any engine: pull when live, load, cross-check, remember.
 
-A `BuildSession` lives as long as the process that builds (one `mkdocs build`, a whole
-`mkdocs serve`, one `handbook generate`). Each `load` refreshes the snapshots first in live
-mode, at most once per `live_reuse` seconds so `mkdocs serve` does not spend Looker's API
-budget on every keystroke, then loads and cross-checks the catalog. A live pull never waits:
+A `BuildSession` lives as long as the MkDocs process that builds (one `mkdocs build`, a
+whole `mkdocs serve`; `handbook generate` loads the catalog itself, from the snapshot). Each
+`load` refreshes the snapshots first in live mode, at most once per `live_reuse` seconds so
+`mkdocs serve` does not spend Looker's API budget on every keystroke, then loads and
+cross-checks the catalog. A live pull never waits:
 not for another pull of the same source (it builds from the snapshot and says so at INFO),
 and under `mkdocs serve` (`validate_content=False`) not for Looker's content validator,
 whose last answer stays in the snapshot with its own time. It remembers the last

@@ -24,6 +24,7 @@ from handbook.curated.reports import check_reports
 from handbook.errors import CatalogError, Problem
 from handbook.gc_pause import gc_paused
 from handbook.project import Project
+from handbook.render.addresses import metric_page
 from handbook.suggest import did_you_mean
 
 _SPACE = re.compile(r"\s+")
@@ -171,24 +172,28 @@ def _check_policy(catalog: Catalog) -> list[Problem]:
 
 
 def _check_reserved_pages(catalog: Catalog) -> list[Problem]:
-    """A metric whose page would replace a hand-written page under docs/metrics/.
+    """A metric whose page would replace a hand-written page below docs/.
 
     Pages `handbook generate` wrote there earlier are its own, not hand-written.
     """
     from handbook.generate.install import written_by_generate
 
-    docs = catalog.project.docs_dir / "metrics"
+    docs = catalog.project.docs_dir
+    shown = catalog.project.relative(docs)
     ours = written_by_generate(catalog.project)
-    return [
-        Problem(
-            metric.file,
-            metric.line_of("name"),
-            f"metric '{metric.name}': its page would replace docs/metrics/{metric.name}.md",
-            "rename the metric or the page",
-        )
-        for metric in catalog.metrics
-        if (docs / f"{metric.name}.md").exists() and not ours(docs / f"{metric.name}.md")
-    ]
+    problems = []
+    for metric in catalog.metrics:
+        page = metric_page(metric.name)
+        if (docs / page).exists() and not ours(docs / page):
+            problems.append(
+                Problem(
+                    metric.file,
+                    metric.line_of("name"),
+                    f"metric '{metric.name}': its page would replace {shown}/{page}",
+                    "rename the metric or the page",
+                )
+            )
+    return problems
 
 
 def validate_catalog(catalog: Catalog) -> list[Problem]:

@@ -13,7 +13,8 @@ from handbook.catalog import Catalog
 from handbook.curated.policy import LookerPolicy, apply_policy
 from handbook.curated.reports import ReportList
 from handbook.project import Project
-from handbook.render.pages import Page, broken_pages, change_pages, looker_pages
+from handbook.render.page import Page
+from handbook.render.pages import broken_pages, change_pages, looker_pages
 from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot
 
 PULLED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from handbook.catalog import Catalog, Notice, load_catalog
 from handbook.project import Project
-from handbook.render.pages import Page
+from handbook.render.page import Page
 from handbook.render.pages.metric_pages import code_block, pages
 from handbook.render.site_urls import site_href
 from helpers.handbook import REPO

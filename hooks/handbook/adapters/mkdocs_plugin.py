@@ -60,15 +60,17 @@ from handbook.adapters.site_publish import AtomicPublish
 from handbook.catalog import Catalog, empty_catalog
 from handbook.dbt.config import artifact_folders
 from handbook.errors import CatalogError
-from handbook.generate import CSS_PATH, JS_PATH, script, stylesheet
 from handbook.generate.gitignore import ignore_whole_folder
 from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
 from handbook.project import Project
+from handbook.render.addresses import CSS_PATH, JS_PATH
 from handbook.render.banner import error_banner
 from handbook.render.cache import RenderCache, write_changed
 from handbook.render.compact_html import compact_html
+from handbook.render.page import Page
 from handbook.render.page_safety import secure_page
-from handbook.render.pages import Page, all_pages, all_specs, in_folder
+from handbook.render.pages import all_pages, all_specs, in_folder
+from handbook.render.shipped import script, stylesheet
 from handbook.session import LIVE_REUSE, BuildSession, write_export
 
 log = logging.getLogger("mkdocs.plugins.handbook")

@@ -22,7 +22,7 @@ A file looks like::
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -39,6 +39,7 @@ from handbook.project import Project
 from handbook.snapshot.model import LookerId
 
 MetricStatus = Literal["certified", "draft", "deprecated"]
+METRIC_STATUSES: tuple[MetricStatus, ...] = get_args(MetricStatus)  # in the glossary's order
 TimeGrain = Literal["day", "week", "month", "quarter", "year"]
 
 # `model.explore.view.field`, as Looker names a field inside an explore.

@@ -285,30 +285,27 @@ def _check_version(found: int, supported: int, kind: str, what: str) -> None:
     )
 
 
+def _read(path: Path, what: str, kind: str, meta: type[_Part], body: str) -> tuple[Any, Any]:
+    """An artifact's checked schema version, its metadata as `meta`, and its `body` part
+    (left to the caller to check: the manifest's is an object, sources.json's a list)."""
+    parts = read_parts(path, frozenset({"metadata", body}), what)
+    supported = MANIFEST_VERSION if kind == "manifest" else RESULTS_VERSION
+    _check_version(schema_version(parts.get("metadata"), kind, what), supported, kind, what)
+    return _model(meta, parts["metadata"], what, "metadata"), parts.get(body)
+
+
 def read_manifest(path: Path, what: str) -> Manifest:
     """The metadata and source tables of `path`; ArtifactError for anything unusable."""
-    parts = read_parts(path, frozenset({"metadata", "sources"}), what)
-    _check_version(
-        schema_version(parts.get("metadata"), "manifest", what), MANIFEST_VERSION, "manifest", what
-    )
-    metadata = _model(ManifestMetadata, parts["metadata"], what, "metadata")
-    sources = parts.get("sources")
+    metadata, sources = _read(path, what, "manifest", ManifestMetadata, "sources")
     if not isinstance(sources, dict):
         raise ArtifactError(f"{what} has no `sources` object", _regenerate(what))
-    tables = []
-    for key, node in sources.items():
-        tables.append(_model(ManifestTable, node, what, f"source {key!r}"))
+    tables = [_model(ManifestTable, node, what, f"source {key!r}") for key, node in sources.items()]
     return Manifest(metadata, tuple(tables))
 
 
 def read_results(path: Path, what: str) -> FreshnessResults:
     """dbt's freshness verdicts from `sources.json`, by unique_id."""
-    parts = read_parts(path, frozenset({"metadata", "results"}), what)
-    _check_version(
-        schema_version(parts.get("metadata"), "sources", what), RESULTS_VERSION, "sources", what
-    )
-    metadata = _model(ResultsMetadata, parts["metadata"], what, "metadata")
-    raw = parts.get("results")
+    metadata, raw = _read(path, what, "sources", ResultsMetadata, "results")
     if not isinstance(raw, list):
         raise ArtifactError(f"{what} has no `results` list", _regenerate(what))
     results = [_model(FreshnessResult, r, what, f"result {i}") for i, r in enumerate(raw)]

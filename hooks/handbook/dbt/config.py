@@ -108,18 +108,8 @@ def artifact_folders(project: Project) -> list[Path]:
     """The existing folders holding the artifacts `catalog/dbt.yml` names, outside the catalog
     folder: what a preview watches so a new `dbt parse` or `dbt source freshness` shows.
     Empty when there is no (readable) `catalog/dbt.yml`; its problems are the build's to say."""
-    try:
-        config = load_dbt_config(project)
-    except CatalogError:
-        return []
-    if config is None:
-        return []
-    folders = []
-    for key in ("manifest", "freshness_results"):
-        path = config.path(project, key)
-        folder = path.parent if path is not None else None
-        if folder is None or not folder.is_dir() or folder in folders:
-            continue
-        if not folder.is_relative_to(project.catalog_dir.resolve()):
-            folders.append(folder)
+    folders: list[Path] = []
+    for path in artifact_files(project):
+        if path.parent.is_dir() and path.parent not in folders:
+            folders.append(path.parent)
     return folders

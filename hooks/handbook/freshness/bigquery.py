@@ -48,7 +48,6 @@ from handbook.snapshot.model import FreshnessSnapshot, TableFreshness, freshness
 MAX_WORKERS = 8
 MAX_ATTEMPTS = 4  # tries per API call, first one included
 MAX_TABLES_PER_QUERY = 50
-DEFAULT_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)

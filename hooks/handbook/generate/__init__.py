@@ -10,15 +10,14 @@ engine copies to the site root as the MkDocs plugin writes it there.
 Modules: `run` (validate, then write: what the command does once), `install` (writing
 beside the user's files without touching them), `record` (what was written, from what),
 `inputs` (digests of the catalog and of this package), `gitignore` (keeping it all out of
-`git status`), `files` (whole-file writes), `state` (are the pages on disk current?),
-XX
+`git status`), `files` (whole-file writes), `state` (are the pages on disk current?) and
+`watch` (`--watch`: generate again after each change under catalog/).
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from importlib.resources import files as package_files
 
 from handbook.catalog import Catalog
 from handbook.errors import Problem
@@ -26,20 +25,10 @@ from handbook.export import EXPORT_PATH, chunks
 from handbook.generate.inputs import generator_digest
 from handbook.generate.install import Installed, Target, install_targets
 from handbook.generate.record import Record, WarningRecord, load_record
+from handbook.render.addresses import CSS_PATH, JS_PATH
 from handbook.render.cache import RenderCache
 from handbook.render.pages import all_pages, all_specs, in_folder
-
-CSS_PATH = "assets/handbook/handbook.css"
-JS_PATH = "assets/handbook/filters.js"  # the generated tables' filters
-
-
-def stylesheet() -> str:
-    return package_files("handbook.render").joinpath("assets/handbook.css").read_text("utf-8")
-
-
-def script() -> str:
-    """The table filters the generated pages use (`<div class="hb-filter">`)."""
-    return package_files("handbook.render").joinpath("assets/filters.js").read_text("utf-8")
+from handbook.render.shipped import script, stylesheet
 
 
 def _targets(catalog: Catalog, pages_dir: str, cache: RenderCache | None) -> list[Target]:

@@ -28,8 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handbook.errors import CatalogError, Problem
-from handbook.generate import gitignore
 from handbook.generate.files import create_file, replace_file
+from handbook.generate.gitignore import (
+    IgnorePlan,
+    candidate_folders,
+    plan_ignores,
+    update_git_exclude,
+)
 from handbook.generate.inputs import file_digest, sha256_bytes
 from handbook.generate.record import Record, absolute, relative, save_record
 from handbook.project import Project
@@ -217,7 +222,7 @@ def install_targets(
     except OSError as exc:  # a file that appeared meanwhile, permissions, a full disk
         raise _failed(project, exc) from None
     new.folders = _remove_empty_folders(project, new.folders)
-    new.excluded = gitignore.update_git_exclude(
+    new.excluded = update_git_exclude(
         project.docs_dir if project.docs_dir.is_dir() else project.root,
         ignores.unplaced,
         record.excluded,
@@ -261,17 +266,15 @@ def _failed(project: Project, exc: OSError) -> Stopped:
     )
 
 
-def _plan_ignores(project: Project, targets: list[Target], owner: _Owner) -> gitignore.IgnorePlan:
+def _plan_ignores(project: Project, targets: list[Target], owner: _Owner) -> IgnorePlan:
     """Ignore files for the targets and for the record itself (see handbook.generate.gitignore)."""
     docs = project.docs_dir
     wanted = [
-        (t.path, gitignore.candidate_folders(docs, t.path))
-        for t in targets
-        if t.path.is_relative_to(docs)
+        (t.path, candidate_folders(docs, t.path)) for t in targets if t.path.is_relative_to(docs)
     ]
     record = project.generate_record
     wanted.append((record, [record.parent]))
-    return gitignore.plan_ignores(wanted, lambda p: owner.owns(p) and p not in owner.wanted)
+    return plan_ignores(wanted, lambda p: owner.owns(p) and p not in owner.wanted)
 
 
 def _intent(

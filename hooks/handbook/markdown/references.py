@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from handbook.render.pages.looker_pages import item_entry
+from handbook.render.addresses import FRESHNESS_BOARD, item_entry, metric_page
 from handbook.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -49,9 +50,6 @@ KINDS_HINT = (
 _QUERY_KINDS = ("look", "dashboard", "board")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _QUERY_SAFE = "!$&'()*+,;=:@/?%-._~[]"
-# Where the generated pages references link to live, relative to the generated-pages folder.
-METRIC_PAGE = "metrics/{name}.md"
-FRESHNESS_PAGE = "data/freshness.md"
 
 
 class ReferenceSyntaxError(ValueError):
@@ -165,16 +163,21 @@ def _relative(path: str, page: str, pages_dir: str) -> str:
     return posixpath.relpath(posixpath.join(pages_dir, path), here)
 
 
+def _unknown(what: str, ref: Reference, known: Iterable[str], defined_in: str) -> Unresolved:
+    """A name the catalog does not define, with the nearest one it does."""
+    hint = did_you_mean(ref.target, known)
+    return Unresolved(
+        f"unknown {what} '{ref.target}'",
+        f"{hint}names are defined in {defined_in}",
+        ref.label or ref.text,
+    )
+
+
 def _metric(catalog: Catalog, ref: Reference, page: str, pages_dir: str) -> Resolved | Unresolved:
     metric = catalog.metrics_by_name.get(ref.target)
     if metric is None:
-        hint = did_you_mean(ref.target, catalog.metrics_by_name)
-        return Unresolved(
-            f"unknown metric '{ref.target}'",
-            f"{hint}names are defined in catalog/metrics/*.yml",
-            ref.label or ref.text,
-        )
-    href = _relative(METRIC_PAGE.format(name=metric.name), page, pages_dir)
+        return _unknown("metric", ref, catalog.metrics_by_name, "catalog/metrics/*.yml")
+    href = _relative(metric_page(metric.name), page, pages_dir)
     return Resolved(ref.label or metric.label, href, metric_status=metric.status)
 
 
@@ -213,13 +216,9 @@ def _freshness(
 ) -> Resolved | Unresolved:
     source = catalog.sources_by_name.get(ref.target)
     if source is None:
-        hint = did_you_mean(ref.target, catalog.sources_by_name)
-        return Unresolved(
-            f"unknown data source '{ref.target}'",
-            f"{hint}names are defined in catalog/sources/*.yml and by dbt (catalog/dbt.yml)",
-            ref.label or ref.text,
-        )
-    href = _relative(FRESHNESS_PAGE, page, pages_dir)
+        where = "catalog/sources/*.yml and by dbt (catalog/dbt.yml)"
+        return _unknown("data source", ref, catalog.sources_by_name, where)
+    href = _relative(FRESHNESS_BOARD, page, pages_dir)
     return Resolved(ref.label or source.label, href, freshness=catalog.source_statuses[source.name])
 
 

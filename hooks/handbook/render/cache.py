@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from pydantic_core import to_jsonable_python
 
-from handbook.render.pages import Page
+from handbook.render.page import Page, PageSpec
 
 T = TypeVar("T")
 
@@ -70,15 +70,6 @@ def once(compute: Callable[[], T]) -> Callable[[], T]:
 
 
 @dataclass(frozen=True)
-class PageSpec:
-    """A generated page before rendering: where it goes, what it shows, how to render it."""
-
-    path: str
-    key: Callable[[], str]  # called only by the cache: a plain build does not pay for keys
-    render: Callable[[], Page]
-
-
-@dataclass(frozen=True)
 class RenderReport:
     """What the last `RenderCache.render` did."""
 
@@ -117,10 +108,6 @@ class RenderCache:
             report.removed.append(path)
         self.last = report
         return pages
-
-    def changed_since_last_build(self) -> set[str]:
-        """Paths (relative to docs/) whose Markdown changed, appeared or went in the last build."""
-        return {*self.last.changed, *self.last.removed}
 
 
 def write_changed(pages: Iterable[Page], directory: Path) -> set[str]:

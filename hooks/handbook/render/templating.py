@@ -20,6 +20,9 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from handbook.render.addresses import slug
+from handbook.timefmt import utc_minute
+
 # Characters with meaning to Markdown (incl. pymdownx extensions), HTML, or Jinja-like
 # template engines downstream. Letters, digits, spaces and common punctuation stay readable
 # in the Markdown source.
@@ -92,7 +95,7 @@ def format_time(value: datetime | None) -> str:
     """
     if value is None:
         return "never"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return utc_minute(value)
 
 
 def time_tag(value: datetime | None) -> Markup:
@@ -125,8 +128,7 @@ def humanize_age(delta: timedelta | None) -> Markup:
 
 def anchor(value: Any) -> Markup:
     """A stable, URL-safe slug for ids and anchors built from untrusted text."""
-    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
-    return Markup(slug or "item")
+    return Markup(slug(value))
 
 
 def number(value: int | None) -> Markup:

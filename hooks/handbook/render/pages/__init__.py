@@ -1,33 +1,20 @@
 """Generated pages: each module renders one part of the catalog into Markdown files.
 
-A page module exposes `pages(catalog) -> Iterable[Page]`; `all_pages` gathers them. Pages are
-plain data (path + Markdown), so tests can check them without an engine; the MkDocs plugin
-serves them from memory and `handbook generate` writes them to disk. `all_specs` gives them
-unrendered, keyed by what they show, for `render.cache.RenderCache` to skip the ones that did
-not change.
+A page module exposes `specs(catalog) -> Iterable[PageSpec]` and `pages(catalog) ->
+Iterable[Page]` (`render.page`); `all_pages` gathers them. Pages are plain data (path +
+Markdown), so tests can check them without an engine; the MkDocs plugin serves them from
+memory and `handbook generate` writes them to disk. `all_specs` gives them unrendered, keyed
+by what they show, for `render.cache.RenderCache` to skip the ones that did not change.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from handbook.catalog import Catalog
-
-if TYPE_CHECKING:
-    from handbook.render.cache import PageSpec
-
-
-@dataclass(frozen=True)
-class Page:
-    """A generated page (a `.md` path), or another generated file the site publishes as it
-    is (the Atom feed, `looker/changes.xml`): engines copy a file that is not Markdown."""
-
-    path: str  # relative to docs/, POSIX, e.g. "looker/index.md"
-    content: str
-    edit_path: str | None = None  # the file an editor should change, relative to the repo
+from handbook.render.page import Page, PageSpec
 
 
 def all_specs(catalog: Catalog) -> Iterable[PageSpec]:

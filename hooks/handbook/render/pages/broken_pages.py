@@ -16,19 +16,15 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.render.cache import PageSpec, digest, once
-from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import (
-    EDIT_PATH,
-    folder_page,
-    item_entry,
-    relative_to,
-)
+from handbook.render.addresses import LOOKER_BROKEN, folder_page, item_entry, relative_to
+from handbook.render.cache import digest, once
+from handbook.render.page import Page, PageSpec
+from handbook.render.pages.looker_pages import EDIT_PATH, missing_snapshot_spec
 from handbook.render.templating import render
 from handbook.render.trust import OWNER_LEFT, bad, error_lines, validated, validation_caveat
 from handbook.snapshot.model import ContentError, LookerItem
 
-PATH = "looker/broken.md"
+PATH = LOOKER_BROKEN
 TITLE = "Broken content"
 
 
@@ -85,10 +81,7 @@ def _page(catalog: Catalog, folders: list[BrokenFolder]) -> Page:
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The broken-content page, keyed by every row it shows and how current they are."""
     if catalog.looker is None:
-        missing = render(
-            "looker_missing.md.j2", catalog=catalog, notice_source="looker", title=TITLE
-        )
-        yield PageSpec(PATH, lambda: digest(missing), lambda: Page(PATH, missing, EDIT_PATH))
+        yield missing_snapshot_spec(catalog, PATH, TITLE)
         return
     folders = once(lambda: broken_folders(catalog))
 

@@ -24,16 +24,24 @@ from datetime import UTC, datetime
 from markupsafe import Markup, escape
 
 from handbook.catalog import Catalog
+from handbook.render.addresses import (
+    LOOKER_CHANGES,
+    LOOKER_FEED,
+    board_entry,
+    item_entry,
+    relative_to,
+)
 from handbook.render.atom import Entry, Feed, atom_xml
-from handbook.render.cache import PageSpec, digest, once
-from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import EDIT_PATH, board_anchor, item_entry, relative_to
+from handbook.render.cache import digest, once
+from handbook.render.page import Page, PageSpec
+from handbook.render.pages.looker_pages import EDIT_PATH, missing_snapshot_spec
 from handbook.render.site_urls import absolute_url
 from handbook.render.templating import md_text, render
 from handbook.snapshot.model import CHANGE_DAYS, ContentChange
+from handbook.timefmt import utc_minute
 
-PATH = "looker/changes.md"
-FEED = "looker/changes.xml"
+PATH = LOOKER_CHANGES
+FEED = LOOKER_FEED
 TITLE = "What changed in Looker"
 
 _LABELS = {
@@ -87,7 +95,7 @@ def _target(catalog: Catalog, change: ContentChange) -> str | None:
         return None
     if change.kind == "board":
         board = catalog.boards.get(change.id)
-        return f"looker/boards.md#{board_anchor(board)}" if board else None
+        return board_entry(board) if board else None
     item = catalog.items.get((change.kind, change.id))
     return item_entry(catalog, item) if item else None
 
@@ -150,7 +158,7 @@ def feed(catalog: Catalog, shown: list[Pull]) -> str:
             Entry(
                 id=f"{page}#{pull.anchor}",
                 title=f"{count:,} change{'s' if count != 1 else ''} in the Looker pull of "
-                f"{pull.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+                f"{utc_minute(pull.at)}",
                 updated=pull.at,
                 link=f"{page}#{pull.anchor}",
                 html=str(Markup("<ul>{}</ul>").format(items)),
@@ -173,10 +181,7 @@ def feed(catalog: Catalog, shown: list[Pull]) -> str:
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The changes page and, with a site address, its feed; both keyed by what they show."""
     if catalog.looker is None:
-        missing = render(
-            "looker_missing.md.j2", catalog=catalog, notice_source="looker", title=TITLE
-        )
-        yield PageSpec(PATH, lambda: digest(missing), lambda: Page(PATH, missing, EDIT_PATH))
+        yield missing_snapshot_spec(catalog, PATH, TITLE)
         return
     shown = once(lambda: pulls(catalog))
     project = catalog.project

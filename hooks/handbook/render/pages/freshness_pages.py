@@ -21,15 +21,16 @@ from markupsafe import Markup
 from handbook.curated.sources import Source
 from handbook.dbt.sources import DbtSource
 from handbook.freshness.rules import SourceStatus, TableStatus, sla_text
+from handbook.render.addresses import FRESHNESS_BOARD
 from handbook.render.badges import verdict
-from handbook.render.cache import PageSpec, digest
-from handbook.render.pages import Page
+from handbook.render.cache import digest
+from handbook.render.page import Page, PageSpec
 from handbook.render.templating import anchor, md_text, render
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
 
-PATH = "data/freshness.md"
+PATH = FRESHNESS_BOARD
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,12 @@ own pages, whose targets are slugs of `[a-z0-9-]`.
 Cost is linear in the catalog: items are grouped by folder and folders by parent once, the
 top-N lists use `heapq`, and each folder page renders only its own items.
 
-Helpers other page modules may use: `folder_page(folder)` (path under docs/ of a folder's
-page), `item_entry(catalog, item)` (an item's entry: its folder page and anchor),
-`relative_to(page, target)` (a Markdown link between two pages below docs/) and
-`explore_anchor(explore)` (the id of an explore's heading on `looker/explores.md`).
+Page addresses and anchors (a folder's page, an item's entry) are `render.addresses`'.
 """
 
 from __future__ import annotations
 
 import heapq
-import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,13 +37,22 @@ from datetime import UTC, datetime, timedelta
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.render.cache import PageSpec, digest, once
-from handbook.render.pages import Page
-from handbook.render.templating import anchor, md_text, render
+from handbook.render.addresses import (
+    LOOKER_BOARDS,
+    LOOKER_EXPLORES,
+    LOOKER_INDEX,
+    LOOKER_UNUSED,
+    board_anchor,
+    explore_anchor,
+    folder_page,
+    item_anchor,
+)
+from handbook.render.cache import digest, once
+from handbook.render.page import Page, PageSpec
+from handbook.render.templating import md_text, render
 from handbook.render.trust import error_lines, trust_line, validated, validation_caveat
 from handbook.snapshot.model import (
     RECENT_DAYS,
-    LookerBoard,
     LookerExplore,
     LookerFolder,
     LookerItem,
@@ -55,59 +60,11 @@ from handbook.snapshot.model import (
 
 EDIT_PATH = "catalog/looker.yml"
 TOP_N = 25
-UNFILED = "unfiled"
-_SLUG_MAX = 60
-
-
-# --- paths and links --------------------------------------------------------------------
-def _slug(value: str) -> str:
-    return str(anchor(value))[:_SLUG_MAX].strip("-") or "item"
-
-
-def folder_slug(folder: LookerFolder) -> str:
-    return f"{_slug(folder.id)}-{_slug(folder.name)}"
-
-
-def folder_page(folder: LookerFolder | None) -> str:
-    """The page of `folder` relative to docs/; `None` means the unfiled-items page."""
-    return f"looker/folders/{folder_slug(folder) if folder else UNFILED}.md"
-
-
-def explore_anchor(explore: LookerExplore) -> str:
-    return f"explore-{_slug(explore.model)}-{_slug(explore.name)}"
-
-
-def item_anchor(item: LookerItem) -> str:
-    """The id of an item's heading on its folder page, e.g. `look-729` (slug characters only).
-
-    Other pages (references, lineage, boards) link to `folder_page(...)` + `#` + this.
-    """
-    return f"{item.kind}-{_slug(item.id)}"
-
-
-def item_entry(catalog: Catalog, item: LookerItem) -> str:
-    """Where a published item's entry is, relative to docs/: its folder page and anchor,
-    e.g. `looker/folders/120-company-metrics.md#look-729` (the unfiled page when its folder
-    is not published), as `build_index` places it."""
-    return f"{folder_page(catalog.folders.get(item.folder_id or ''))}#{item_anchor(item)}"
-
-
-def relative_to(page: str, target: str) -> str:
-    """`target` (below docs/, perhaps with `#anchor`) as a Markdown link from `page`."""
-    path, mark, fragment = target.partition("#")
-    return posixpath.relpath(path, posixpath.dirname(page) or ".") + mark + fragment
 
 
 def _page_link(text: str, target: str) -> Markup:
     """A link to one of our pages; `target` is built from slugs only, so it is safe as is."""
     return Markup(f"[{md_text(text)}]({target})")
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """Aware UTC datetimes, so a hand-edited snapshot with naive times still compares."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # --- the catalog, indexed once ----------------------------------------------------------
@@ -207,31 +164,29 @@ def is_unused(item: LookerItem, pulled_at: datetime, days: int) -> bool:
     """
     if item.recent_views and days >= RECENT_DAYS:
         return False
-    last = _utc(item.last_viewed_at)
+    last = item.last_viewed_at
     if last is None:
         return True
-    return _utc(pulled_at) - last >= timedelta(days=days)
+    return pulled_at - last >= timedelta(days=days)
 
 
 def _render(template: str, catalog: Catalog, **context) -> str:
     return render(template, catalog=catalog, notice_source="looker", **context)
 
 
-def _missing_pages(catalog: Catalog) -> Iterable[Page]:
-    for path, title in (
-        ("looker/index.md", "Looker catalog"),
-        ("looker/boards.md", "Boards"),
-        ("looker/explores.md", "Explores and fields"),
-        ("looker/unused.md", "Unused content"),
-    ):
-        yield Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
+def missing_snapshot_spec(catalog: Catalog, path: str, title: str) -> PageSpec:
+    """A Looker page while there is no Looker snapshot: its title and what to run."""
+    page = Page(path, _render("looker_missing.md.j2", catalog, title=title), EDIT_PATH)
+    return PageSpec(path, lambda: digest(page.content), lambda: page)
 
 
 def specs(catalog: Catalog) -> Iterable[PageSpec]:
     """The catalog's pages; folder pages keyed by their own folder, the rest by the snapshot."""
     if catalog.looker is None:
-        for page in _missing_pages(catalog):
-            yield PageSpec(page.path, lambda page=page: digest(page.content), lambda p=page: p)
+        yield missing_snapshot_spec(catalog, LOOKER_INDEX, "Looker catalog")
+        yield missing_snapshot_spec(catalog, LOOKER_BOARDS, "Boards")
+        yield missing_snapshot_spec(catalog, LOOKER_EXPLORES, "Explores and fields")
+        yield missing_snapshot_spec(catalog, LOOKER_UNUSED, "Unused content")
         return
     index = build_index(catalog)
     notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
@@ -250,11 +205,11 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
             )
         return keys["whole"]
 
-    yield PageSpec("looker/index.md", whole, lambda: _index_page(catalog, index))
+    yield PageSpec(LOOKER_INDEX, whole, lambda: _index_page(catalog, index))
     yield from folders
-    yield PageSpec("looker/boards.md", whole, lambda: _boards_page(catalog, index))
-    yield PageSpec("looker/explores.md", whole, lambda: _explores_page(catalog))
-    yield PageSpec("looker/unused.md", whole, lambda: _unused_page(catalog, index))
+    yield PageSpec(LOOKER_BOARDS, whole, lambda: _boards_page(catalog, index))
+    yield PageSpec(LOOKER_EXPLORES, whole, lambda: _explores_page(catalog))
+    yield PageSpec(LOOKER_UNUSED, whole, lambda: _unused_page(catalog, index))
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:
@@ -272,7 +227,7 @@ def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
     recent = heapq.nlargest(
         TOP_N,
         (i for i in items if i.updated_at is not None),
-        key=lambda i: _utc(i.updated_at),
+        key=lambda i: i.updated_at,
     )
     counts = {
         "folders": len(index.nodes),
@@ -282,7 +237,7 @@ def _index_page(catalog: Catalog, index: LookerIndex) -> Page:
         "fields": sum(1 for e in snapshot.explores for f in e.fields if not f.hidden),
     }
     return Page(
-        "looker/index.md",
+        LOOKER_INDEX,
         _render(
             "looker_index.md.j2",
             catalog,
@@ -355,11 +310,6 @@ def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterabl
         yield PageSpec(node.page, key, lambda n=node, c=crumbs: _folder_page(catalog, n, c))
 
 
-def board_anchor(board: LookerBoard) -> str:
-    """The id of a board's heading on `looker/boards.md` ([a-z0-9-] only)."""
-    return f"board-{_slug(board.id)}"
-
-
 def _boards_page(catalog: Catalog, index: LookerIndex) -> Page:
     """One section per published board; its items link to their folder's catalog page.
 
@@ -368,7 +318,7 @@ def _boards_page(catalog: Catalog, index: LookerIndex) -> Page:
     """
     boards = sorted(catalog.boards.values(), key=lambda b: (b.title.casefold(), b.id))
     return Page(
-        "looker/boards.md",
+        LOOKER_BOARDS,
         _render(
             "looker_boards.md.j2",
             catalog,
@@ -388,7 +338,7 @@ def _explores_page(catalog: Catalog) -> Page:
     for explore in catalog.looker.explores if catalog.looker else []:
         models.setdefault(explore.model, []).append(explore)
     return Page(
-        "looker/explores.md",
+        LOOKER_EXPLORES,
         _render(
             "looker_explores.md.j2",
             catalog,
@@ -412,16 +362,16 @@ def _unused_page(catalog: Catalog, index: LookerIndex) -> Page:
             owners.setdefault(item.owner or "", []).append(item)
     never = datetime.min.replace(tzinfo=UTC)
     groups = [
-        (owner, sorted(group, key=lambda i: (_utc(i.last_viewed_at) or never, i.title)))
+        (owner, sorted(group, key=lambda i: (i.last_viewed_at or never, i.title)))
         for owner, group in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0].casefold()))
     ]
     return Page(
-        "looker/unused.md",
+        LOOKER_UNUSED,
         _render(
             "looker_unused.md.j2",
             catalog,
             days=days,
-            cutoff=_utc(snapshot.pulled_at) - timedelta(days=days),
+            cutoff=snapshot.pulled_at - timedelta(days=days),
             groups=groups,
             total=sum(len(g) for _, g in groups),
             owner_left=catalog.owner_left,

@@ -21,28 +21,30 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.curated.metrics import Metric
+from handbook.curated.metrics import METRIC_STATUSES, Metric
+from handbook.render.addresses import (
+    FRESHNESS_BOARD,
+    LOOKER_EXPLORES,
+    METRICS_INDEX,
+    explore_anchor,
+    item_entry,
+    metric_page,
+    relative_to,
+)
 from handbook.render.badges import freshness_summary, status_badge
-from handbook.render.cache import PageSpec, digest
+from handbook.render.cache import digest
 from handbook.render.lineage_svg import Node, lineage_svg
-from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import explore_anchor, item_entry, relative_to
+from handbook.render.page import Page, PageSpec
 from handbook.render.site_urls import site_href
 from handbook.render.templating import anchor, format_date, link, md_text, number, render
 from handbook.render.trust import broken_flag, validation_caveat
 from handbook.snapshot.model import LookerItem
 
-STATUSES = ("certified", "draft", "deprecated")
 # Items beyond this many make the lineage diagram unreadable; the table below lists all.
 LINEAGE_ITEMS = 12
 
 _BACKTICKS = re.compile(r"`+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
-
-
-def metric_page(name: str) -> str:
-    """The page of a metric, relative to docs/ (also what references link to)."""
-    return f"metrics/{name}.md"
 
 
 def code_block(text: str, language: str = "sql") -> Markup:
@@ -103,7 +105,7 @@ def _item_cells(item: LookerItem, catalog: Catalog) -> tuple[Markup, Markup]:
     flag = Markup("")
     errors = catalog.validation_errors(item.kind, item.id)
     if errors:  # every metric page is in metrics/, as the glossary: one link serves them all
-        entry = relative_to("metrics/index.md", item_entry(catalog, item))
+        entry = relative_to(METRICS_INDEX, item_entry(catalog, item))
         flag = Markup("<br>") + broken_flag(errors, entry)
     cells = (
         f"{flag} | {md_text(item.kind)} | {md_text(catalog.folder_title(item.folder_id))} | "
@@ -146,13 +148,13 @@ def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup
     sources = []
     for name in metric.sources:
         source = catalog.sources_by_name.get(name)
-        href = site_href(here, "data/freshness.md", str(anchor(name)), dirs) if source else None
+        href = site_href(here, FRESHNESS_BOARD, str(anchor(name)), dirs) if source else None
         sources.append(Node(source.label if source else name, href, "source"))
     fields = []
     if metric.lookml_field:
         found = catalog.fields.get(metric.lookml_field)
         explore = explore_anchor(found[0]) if found else ""
-        href = site_href(here, "looker/explores.md", explore, dirs) if found else None
+        href = site_href(here, LOOKER_EXPLORES, explore, dirs) if found else None
         tooltip = f"LookML field {metric.lookml_field}"
         fields.append(Node(metric.lookml_field, href, "field", tooltip))
     shown = [
@@ -186,7 +188,7 @@ def _link_view(metric: Metric) -> MetricView:
 
 def _glossary(catalog: Catalog) -> Page:
     views = [_link_view(m) for m in sorted(catalog.metrics, key=lambda m: m.label.casefold())]
-    statuses: dict[str, list[MetricView]] = {s: [] for s in STATUSES}
+    statuses: dict[str, list[MetricView]] = {s: [] for s in METRIC_STATUSES}
     for view in views:
         statuses[view.metric.status].append(view)
     content = render(
@@ -194,10 +196,10 @@ def _glossary(catalog: Catalog) -> Page:
         catalog=catalog,
         notice_source="looker",
         views=views,
-        statuses=[(s, statuses[s], status_badge(s)) for s in STATUSES],
+        statuses=[(s, statuses[s], status_badge(s)) for s in METRIC_STATUSES],
     )
     edit = catalog.metrics[0].file if catalog.metrics else "docs/editing/catalog.md"
-    return Page("metrics/index.md", content, edit_path=edit)
+    return Page(METRICS_INDEX, content, edit_path=edit)
 
 
 def _metric(
@@ -263,7 +265,7 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
     notices = render("_notices.md.j2", catalog=catalog, notice_source="looker")
     edit = catalog.metrics[0].file if catalog.metrics else ""
     yield PageSpec(
-        "metrics/index.md",
+        METRICS_INDEX,
         lambda: digest(notices, edit, catalog.metrics),
         lambda: _glossary(catalog),
     )

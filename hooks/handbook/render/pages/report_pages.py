@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from handbook.catalog import Catalog
-from handbook.render.cache import PageSpec, digest, once
-from handbook.render.pages import Page
-from handbook.render.pages.looker_pages import is_unused, item_entry, relative_to
+from handbook.render.addresses import REPORTS_INDEX, item_entry, relative_to
+from handbook.render.cache import digest, once
+from handbook.render.page import Page, PageSpec
+from handbook.render.pages.looker_pages import is_unused
 from handbook.render.templating import render
 from handbook.render.trust import broken_flag, trust_line, validation_caveat
 from handbook.snapshot.model import LookerItem
@@ -38,7 +39,7 @@ class ReportRow:
 
 
 FAILING = ("error", "runtime error")
-PATH = "reports/index.md"
+PATH = REPORTS_INDEX
 
 
 def _failing(catalog: Catalog, item: LookerItem) -> list[str]:

@@ -1,0 +1,94 @@
+"""Where each generated page is, relative to the generated pages' folder below docs/: the one
+place a page's address, and an anchor on it, is spelled.
+
+As Material's blog plugin formats each kind of page path in one function
+(`_format_path_for_post`, `_format_path_for_archive`, …), every generated page here has one
+constant or one function, and every module that writes a page, links to it, exports its
+address or checks it against a hand page asks this module: the page modules, `[[…]]`
+references, `catalog.json`, `handbook validate`, `handbook generate` and the MkDocs plugin.
+
+Parts made from untrusted text (a folder's name, an item's id) are slugs of `[a-z0-9-]`, so no
+address or anchor needs escaping wherever it lands.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handbook.catalog import Catalog
+    from handbook.snapshot.model import LookerBoard, LookerExplore, LookerFolder, LookerItem
+
+LOOKER_INDEX = "looker/index.md"
+LOOKER_BOARDS = "looker/boards.md"
+LOOKER_EXPLORES = "looker/explores.md"
+LOOKER_UNUSED = "looker/unused.md"
+LOOKER_BROKEN = "looker/broken.md"
+LOOKER_CHANGES = "looker/changes.md"
+LOOKER_FEED = "looker/changes.xml"  # the Atom feed of the changes page
+METRICS_INDEX = "metrics/index.md"
+FRESHNESS_BOARD = "data/freshness.md"
+REPORTS_INDEX = "reports/index.md"
+# The stylesheet and table script the package ships, published beside the pages.
+CSS_PATH = "assets/handbook/handbook.css"
+JS_PATH = "assets/handbook/filters.js"
+
+UNFILED = "unfiled"  # the page of items whose folder is not published
+_SLUG_MAX = 60  # a folder name's share of its page's file name
+
+
+def slug(value: object) -> str:
+    """A stable, URL-safe slug of untrusted text: `[a-z0-9-]`, never empty."""
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "item"
+
+
+def _short_slug(value: str) -> str:
+    return slug(value)[:_SLUG_MAX].strip("-") or "item"
+
+
+def metric_page(name: str) -> str:
+    """A metric's page (metric names are identifiers, checked when the YAML is read)."""
+    return f"metrics/{name}.md"
+
+
+def folder_slug(folder: LookerFolder) -> str:
+    return f"{_short_slug(folder.id)}-{_short_slug(folder.name)}"
+
+
+def folder_page(folder: LookerFolder | None) -> str:
+    """The page of a Looker folder; `None` means the page of items without one."""
+    return f"looker/folders/{folder_slug(folder) if folder else UNFILED}.md"
+
+
+def item_anchor(item: LookerItem) -> str:
+    """The id of a look's or dashboard's heading on its folder page, e.g. `look-729`."""
+    return f"{item.kind}-{_short_slug(item.id)}"
+
+
+def item_entry(catalog: Catalog, item: LookerItem) -> str:
+    """Where a published item's entry is: its folder's page and anchor, e.g.
+    `looker/folders/120-company-metrics.md#look-729` (the unfiled page when its folder is
+    not published)."""
+    return f"{folder_page(catalog.folders.get(item.folder_id or ''))}#{item_anchor(item)}"
+
+
+def board_anchor(board: LookerBoard) -> str:
+    """The id of a board's heading on the boards page."""
+    return f"board-{_short_slug(board.id)}"
+
+
+def board_entry(board: LookerBoard) -> str:
+    return f"{LOOKER_BOARDS}#{board_anchor(board)}"
+
+
+def explore_anchor(explore: LookerExplore) -> str:
+    """The id of an explore's heading on the explores page."""
+    return f"explore-{_short_slug(explore.model)}-{_short_slug(explore.name)}"
+
+
+def relative_to(page: str, target: str) -> str:
+    """`target` (an address here, perhaps with `#anchor`) as a Markdown link from `page`."""
+    path, mark, fragment = target.partition("#")
+    return posixpath.relpath(path, posixpath.dirname(page) or ".") + mark + fragment
