@@ -46,7 +46,7 @@ class DbtTable(SourceTable):
     def own_check_refusal(self) -> str | None:
         if self.loaded_at_query:
             return (
-                "dbt finds this table's load time with `loaded_at_query` (SQL of its own), "
+                "dbt finds this table's load time with loaded_at_query (SQL of its own), "
                 "which the handbook's check does not run; set freshness_results: in "
                 "catalog/dbt.yml to show dbt's result"
             )

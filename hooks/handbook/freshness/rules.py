@@ -186,7 +186,7 @@ def dbt_table_status(
             table,
             "not checked",
             judged_by,
-            reason="`dbt source freshness` wrote no result for it (dbt-core 1.11 leaves out "
+            reason="'dbt source freshness' wrote no result for it (dbt-core 1.11 leaves out "
             "the tables it could not check: look for the error in dbt's log)",
         )
     if result.status == "runtime error":
