@@ -40,8 +40,8 @@ Subpackages, one concern each:
   `record` of what was written and from what `inputs`, keeping it out of git (`gitignore`),
   whether the pages on disk are current (`state`), and `--watch` (`watch`).
 - `links`: Looker links judged against the snapshot (`check`), the lines a change added
-  (`changed_lines`, for `--changed-since`), the `handbook check-links` command (`cli`), the
-  nightly issue's body (`issue_report`).
+  (`changed_lines`, for `--changed-since`), a `handbook check-links` run with its report and
+  exit code (`cli`), the nightly issue's body (`issue_report`).
 - `render`: Jinja2 `templating` with Markdown-safe escaping, the generated `pages` (reports,
   Looker catalog, broken content, what changed, metrics, freshness), `badges` (statuses as
   aged to the build), each look and dashboard's `trust` line and content errors, how a
@@ -51,8 +51,9 @@ Subpackages, one concern each:
   (`site_urls`), the serve error `banner`, a built page without its templates' indentation
   (`compact_html`), and the stylesheet, table script (filters, card
   labels) and templates the package ships (`assets/`, `templates/`).
-- `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`), the `handbook` command (`cli`)
-  and what `handbook generate` reads from mkdocs.yml (`site_config`: the site's address).
+- `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`), the `handbook` command (`cli`:
+  every subcommand declared there in one shape, its options and its handler) and what
+  `handbook generate` reads from mkdocs.yml (`site_config`: the site's address).
 
 Core modules: `project` (where a handbook's files are), `errors` (user-facing problems with file
 and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),
