@@ -30,7 +30,8 @@ Subpackages, one concern each:
   hand-written file may add), `exposures` (a dbt `exposures:` file for the notable reports).
 - `curated`: the YAML analysts edit: `metrics`, `sources`, `reports`, `policy` (which Looker
   folders and boards may be published, and the one rule for published / excluded / trashed /
-  missing), read by `yaml_source` with file and line.
+  missing), read by `yaml_source` with file and line; `schemas`, the JSON Schemas editors
+  check those files with, derived from the same models (`handbook schemas` writes them).
 - `markdown`: which parts of a page are `code`, `[[…]]` `references` (parsing and lookup) and
   `refs_extension` (the `handbook.refs` Python-Markdown extension), what it can learn about
   a Zensical run and how it stops a strict one (`zensical_run`), where links are as

@@ -1,6 +1,6 @@
 """The `handbook` command: refresh the snapshot, validate the catalog, write the generated
 pages or a dbt exposures file, check Looker links, measure a built site against GitHub Pages'
-limit.
+limit, write the catalog YAML's JSON Schemas.
 
 Every subcommand is one `Command` in `COMMANDS`: its name, help, the function that declares its
 options and the handler that runs it, here and nowhere else; `build_parser` only loops over
@@ -328,6 +328,27 @@ def _site_size(args: argparse.Namespace, project: None) -> int:
     return 1
 
 
+def _schemas_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the schema files that are missing or differ from the "
+        "models and exit 1 if there are any (for CI)",
+    )
+
+
+def _schemas(args: argparse.Namespace, project: Project) -> int:
+    from handbook.curated.schemas import stale_schemas, write_schemas
+
+    stale = stale_schemas(project)
+    if not args.check:
+        write_schemas(stale)
+    verb = "stale (run `handbook schemas`)" if args.check else "written"
+    for path in stale:
+        print(f"{project.relative(path)}: {verb}")
+    return 1 if stale and args.check else 0
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="refresh",
@@ -400,6 +421,20 @@ COMMANDS: tuple[Command, ...] = (
         arguments=_site_size_arguments,
         run=_site_size,
         needs_project=False,
+    ),
+    Command(
+        name="schemas",
+        help="write the JSON Schemas of the catalog YAML to catalog/schemas/ (for editors)",
+        description=(
+            "Write the JSON Schemas of the catalog YAML files (metrics/*.yml, sources/*.yml, "
+            "reports.yml, looker.yml, dbt.yml) to catalog/schemas/, generated from the models "
+            "`handbook validate` reads them with; only files that are missing or differ are "
+            "written, and each is listed. Editors with the YAML language server read them "
+            "through the `# yaml-language-server: $schema=…` line at the top of each file. "
+            "Run it after changing a model."
+        ),
+        arguments=_schemas_arguments,
+        run=_schemas,
     ),
 )
 
