@@ -31,7 +31,7 @@ Core modules (this folder):
 - `validate`: cross-checks between the curated YAML, the snapshot and the pages.
 
 `adapters`: the engines' glue, thin over the core.
-- `cli`: the `handbook` command and its subcommands.
+- `cli`: the `handbook` command: every subcommand declared in one shape, with its handler.
 - `mkdocs_plugin`: the MkDocs plugin `handbook`.
 - `quiet_banners`: the end-of-life banners of Material and ProperDocs silenced.
 - `site_config`: what `handbook generate` reads from mkdocs.yml (the site's address).
@@ -41,7 +41,7 @@ Core modules (this folder):
 - `metrics`: metric definitions.
 - `policy`: which Looker folders and boards may be published; published / excluded / trashed.
 - `reports`: the notable reports the team vouches for.
-- `schemas`: JSON Schemas of the YAML files, from the models that read them.
+- `schemas`: JSON Schemas of the YAML files, from the models that read them (`handbook schemas`).
 - `sources`: hand-written data sources and their freshness SLAs.
 - `yaml_source`: YAML that remembers the file and line of each value.
 
@@ -69,7 +69,7 @@ Core modules (this folder):
 `links`: Looker links in Markdown judged against the snapshot.
 - `changed_lines`: the lines a change added (`--changed-since`).
 - `check`: each link judged: ok, deleted, missing, excluded or unverifiable.
-- `cli`: `handbook check-links`' output formats and exit code.
+- `cli`: a `handbook check-links` run: its report and exit code.
 - `issue_report`: the body of the nightly stale-links issue.
 
 `looker`: the only code that talks to Looker.

@@ -1,9 +1,13 @@
-"""The `handbook` command: refresh the snapshot, validate the catalog, check Looker links,
-measure a built site against GitHub Pages' limit.
+"""The `handbook` command: refresh the snapshot, validate the catalog, write the generated
+pages or a dbt exposures file, check Looker links, measure a built site against GitHub Pages'
+limit, write the catalog YAML's JSON Schemas.
 
-Every subcommand turns user mistakes (`CatalogError`) into `file:line: message` on stderr and
-exit code 1, never a traceback; faults outside our control are reported the same way by the
-modules that meet them.
+Every subcommand is one `Command` in `COMMANDS`: its name, help, the function that declares its
+options and the handler that runs it, here and nowhere else; `build_parser` only loops over
+them. A handler turns parsed options into a call of the package's tested functions, prints
+what they report and returns the exit code. User mistakes (`CatalogError`) become
+`file:line: message` on stderr and exit code 1, never a traceback; faults outside our control
+are reported the same way by the modules that meet them.
 """
 
 from __future__ import annotations
@@ -11,13 +15,34 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
-from dataclasses import asdict, replace
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from handbook import __version__
 from handbook.errors import CatalogError
 from handbook.project import Project
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `handbook` subcommand, as `handbook --help` and `handbook NAME --help` show it.
+
+    `arguments` adds its options to the subcommand's parser; `run` gets the parsed options and
+    the handbook (None when `needs_project` is false: it works on a built site, not a
+    handbook) and returns the exit code.
+    """
+
+    name: str
+    help: str
+    description: str | None
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Any], int]
+    needs_project: bool = True
+
+
+def _refresh_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")
 
 
 def _refresh(args: argparse.Namespace, project: Project) -> int:
@@ -52,6 +77,16 @@ def _refresh(args: argparse.Namespace, project: Project) -> int:
     return 1 if result.failures else 0
 
 
+def _validate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="json: every problem as an object on stdout (file, line, severity, message, "
+        "hint, publishable = gone from Looker, which a plain build publishes)",
+    )
+
+
 def _validate(args: argparse.Namespace, project: Project) -> int:
     from handbook.validate import validate_project
 
@@ -68,6 +103,51 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
         return 1
     print(f"catalog is valid ({warnings} warning(s))")
     return 0
+
+
+def _generate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pages-dir",
+        default="",
+        help="folder below docs/ for the pages (default: docs/ itself, the MkDocs plugin's URLs)",
+    )
+    p.add_argument(
+        "--no-directory-urls",
+        action="store_true",
+        help="the site sets `use_directory_urls: false` (pages at metrics/mau.html)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also refuse (write nothing) on what a plain build publishes with a warning: "
+        "[[…]] references that do not resolve, curated YAML naming content gone from Looker",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: write the pages again after any change under catalog/ (looked "
+        "at twice a second; beside `zensical serve`); a YAML error keeps the last good pages; "
+        "Ctrl-C stops",
+    )
+    p.add_argument(
+        "--site-url",
+        type=_http_url,
+        metavar="URL",
+        help="the site's address, for the Atom feed of Looker changes (default: site_url "
+        "in mkdocs.yml; without one no feed is written)",
+    )
+
+
+def _http_url(value: str) -> str:
+    """An http(s) URL with a host, for --site-url (argparse names the option on error)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(
+            f"must be an http(s) URL, e.g. https://example.com/ (got {value!r})"
+        )
+    return value
 
 
 def _generate(args: argparse.Namespace, project: Project) -> int:
@@ -120,6 +200,15 @@ def _report_generate(outcome: Any, project: Project, prefix: str) -> int:
     return 0
 
 
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--dbt-exposures",
+        metavar="PATH",
+        required=True,
+        help="the YAML file to write, relative to the current folder",
+    )
+
+
 def _export(args: argparse.Namespace, project: Project) -> int:
     from pathlib import Path
 
@@ -132,74 +221,93 @@ def _export(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
-def _add_export(sub: Any) -> None:  # argparse's subparsers action
-    p = sub.add_parser(
-        "export",
-        help="write the catalog for another tool: a dbt exposures file of the notable reports",
-        description=(
-            "Write a dbt `exposures:` YAML file for the looks and dashboards in "
-            "catalog/reports.yml (type, URL, owner, and depends_on the dbt sources of the "
-            "metrics on their explores), so `dbt docs` shows which dashboards a source feeds. "
-            "Put it in the dbt project (e.g. models/handbook_exposures.yml). Only a file this "
-            "command wrote is ever replaced."
-        ),
-    )
+def _check_links_arguments(p: argparse.ArgumentParser) -> None:
+    from pathlib import Path
+
     p.add_argument(
-        "--dbt-exposures",
+        "paths",
+        nargs="*",
         metavar="PATH",
-        required=True,
-        help="the YAML file to write, relative to the current folder",
-    )
-    p.set_defaults(func=_export)
-
-
-def _add_generate(sub: Any) -> None:  # argparse's subparsers action
-    p = sub.add_parser(
-        "generate",
-        help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
-        description=(
-            "For engines without plugins (Zensical): validate the catalog, then write the "
-            "generated pages, their stylesheet, script and catalog.json below docs/ "
-            "(git-ignored), rewriting only files whose text changed. Files of yours are never "
-            "replaced or deleted: a generated page in the way of one is refused and nothing is "
-            "written. Build with `markdown_extensions: [handbook.refs]` in mkdocs.yml so "
-            "references resolve."
-        ),
+        type=Path,
+        help="Markdown files or folders (default: docs/)",
     )
     p.add_argument(
-        "--pages-dir",
-        default="",
-        help="folder below docs/ for the pages (default: docs/ itself, the MkDocs plugin's URLs)",
+        "--format",
+        choices=["text", "json", "github", "markdown"],
+        default="text",
+        help="output format (markdown: the nightly stale-links issue's body)",
     )
     p.add_argument(
-        "--no-directory-urls",
-        action="store_true",
-        help="the site sets `use_directory_urls: false` (pages at metrics/mau.html)",
-    )
-    p.add_argument(
-        "--strict",
-        action="store_true",
-        help="also refuse (write nothing) on what a plain build publishes with a warning: "
-        "[[…]] references that do not resolve, curated YAML naming content gone from Looker",
-    )
-    p.add_argument(
-        "--watch",
-        action="store_true",
-        help="keep running: write the pages again after any change under catalog/ (looked "
-        "at twice a second; beside `zensical serve`); a YAML error keeps the last good pages; "
-        "Ctrl-C stops",
-    )
-    p.add_argument(
-        "--site-url",
-        type=_http_url,
+        "--blob-url",
         metavar="URL",
-        help="the site's address, for the Atom feed of Looker changes (default: site_url "
-        "in mkdocs.yml; without one no feed is written)",
+        help="markdown format: link each line to URL/<file>#L<line> (the repository at a commit)",
     )
-    p.set_defaults(func=_generate)
+    p.add_argument(
+        "--live",
+        action="store_true",
+        help="ask Looker about every look, dashboard and board (batched) instead of the snapshot",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="also list links to Looker's documentation (docs.looker.com, "
+        "cloud.google.com/looker), with why they are not checked; never annotated",
+    )
+    p.add_argument(
+        "--changed-since",
+        metavar="BASE",
+        help="list links that cannot be judged only on lines added since the git revision "
+        "BASE (git diff -U0 BASE; untracked files count as added); stale links are listed "
+        "wherever they are. For pull requests: the base branch's commit",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="text format: list ok links too")
 
 
-def _site_size(args: argparse.Namespace, project: Project | None) -> int:
+def _check_links(args: argparse.Namespace, project: Project) -> int:
+    from handbook.links.cli import run_check_links
+
+    return run_check_links(
+        project,
+        args.paths,
+        output=args.format,
+        blob_url=args.blob_url,
+        live=args.live,
+        list_all=args.all,
+        changed_since=args.changed_since,
+        verbose=args.verbose,
+    )
+
+
+def _site_size_arguments(p: argparse.ArgumentParser) -> None:
+    from handbook.site_size import PAGES_LIMIT
+
+    p.add_argument("site_dir", nargs="?", default="site", help="the built site (default: site)")
+    p.add_argument(
+        "--limit",
+        type=_size_limit,
+        default=PAGES_LIMIT,
+        help=f"the most the site may take, e.g. 1GB, 500MB, 1GiB (default: {PAGES_LIMIT}, "
+        "GitHub Pages' limit; GB = 10^9 bytes)",
+    )
+    p.add_argument("--top", type=int, default=8, help="largest folders to list (default: 8)")
+    p.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github: also an error annotation when over the limit",
+    )
+
+
+def _size_limit(text: str) -> int:
+    from handbook.site_size import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _site_size(args: argparse.Namespace, project: None) -> int:
     from pathlib import Path
 
     from handbook.site_size import measure, over_limit_message, report
@@ -220,72 +328,30 @@ def _site_size(args: argparse.Namespace, project: Project | None) -> int:
     return 1
 
 
-def _size_limit(text: str) -> int:
-    from handbook.site_size import parse_size
-
-    try:
-        return parse_size(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _add_site_size(sub: Any) -> None:  # argparse's subparsers action
-    from handbook.site_size import PAGES_LIMIT
-
-    p = sub.add_parser(
-        "site-size",
-        help="how big a built site is; exit 1 when it is over GitHub Pages' 1 GB",
-        description=(
-            "Measure a built site as the GitHub Pages artifact (a tar) holds it, print its "
-            "size and largest folders, and exit 1 when it is over --limit. Needs no catalog."
-        ),
-    )
-    p.add_argument("site_dir", nargs="?", default="site", help="the built site (default: site)")
+def _schemas_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--limit",
-        type=_size_limit,
-        default=PAGES_LIMIT,
-        help=f"the most the site may take, e.g. 1GB, 500MB, 1GiB (default: {PAGES_LIMIT}, "
-        "GitHub Pages' limit; GB = 10^9 bytes)",
+        "--check",
+        action="store_true",
+        help="write nothing; list the schema files that are missing or differ from the "
+        "models and exit 1 if there are any (for CI)",
     )
-    p.add_argument("--top", type=int, default=8, help="largest folders to list (default: 8)")
-    p.add_argument(
-        "--format",
-        choices=["text", "github"],
-        default="text",
-        help="github: also an error annotation when over the limit",
-    )
-    p.set_defaults(func=_site_size, needs_project=False)
 
 
-def _http_url(value: str) -> str:
-    """An http(s) URL with a host, for --site-url (argparse names the option on error)."""
-    from urllib.parse import urlsplit
+def _schemas(args: argparse.Namespace, project: Project) -> int:
+    from handbook.curated.schemas import stale_schemas, write_schemas
 
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise argparse.ArgumentTypeError(
-            f"must be an http(s) URL, e.g. https://example.com/ (got {value!r})"
-        )
-    return value
+    stale = stale_schemas(project)
+    if not args.check:
+        write_schemas(stale)
+    verb = "stale (run `handbook schemas`)" if args.check else "written"
+    for path in stale:
+        print(f"{project.relative(path)}: {verb}")
+    return 1 if stale and args.check else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from handbook.links import cli as linkcheck
-
-    parser = argparse.ArgumentParser(
-        prog="handbook",
-        description=(
-            "Tools for the Data & Analytics handbook. Build the site with `mkdocs build`; "
-            "these commands keep its catalog honest."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"handbook {__version__}")
-    parser.add_argument("--root", help="the handbook folder (default: nearest with mkdocs.yml)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser(
-        "refresh",
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        name="refresh",
         help="pull Looker content and BigQuery freshness into catalog/snapshot/",
         description=(
             "Pull the Looker content catalog (looker-sdk credentials: LOOKERSDK_BASE_URL, "
@@ -296,34 +362,99 @@ def build_parser() -> argparse.ArgumentParser:
             "sources asked for configured, the command exits 2. One pull of a source runs at "
             "a time: a second waits up to HANDBOOK_PULL_WAIT seconds."
         ),
-    )
-    p.add_argument("--only", choices=["looker", "bigquery"], help="pull just one of the two")
-    p.set_defaults(func=_refresh)
-
-    p = sub.add_parser(
-        "validate",
+        arguments=_refresh_arguments,
+        run=_refresh,
+    ),
+    Command(
+        name="validate",
         help="check metric, source and report YAML against each other and the snapshot",
-    )
-    p.add_argument(
-        "--format",
-        choices=["text", "json"],
-        default="text",
-        help="json: every problem as an object on stdout (file, line, severity, message, "
-        "hint, publishable = gone from Looker, which a plain build publishes)",
-    )
-    p.set_defaults(func=_validate)
-
-    _add_generate(sub)
-    _add_export(sub)
-
-    p = sub.add_parser(
-        "check-links",
+        description=None,
+        arguments=_validate_arguments,
+        run=_validate,
+    ),
+    Command(
+        name="generate",
+        help="validate, then write every generated page as Markdown below docs/ (for Zensical)",
+        description=(
+            "For engines without plugins (Zensical): validate the catalog, then write the "
+            "generated pages, their stylesheet, script and catalog.json below docs/ "
+            "(git-ignored), rewriting only files whose text changed. Files of yours are never "
+            "replaced or deleted: a generated page in the way of one is refused and nothing is "
+            "written. Build with `markdown_extensions: [handbook.refs]` in mkdocs.yml so "
+            "references resolve."
+        ),
+        arguments=_generate_arguments,
+        run=_generate,
+    ),
+    Command(
+        name="export",
+        help="write the catalog for another tool: a dbt exposures file of the notable reports",
+        description=(
+            "Write a dbt `exposures:` YAML file for the looks and dashboards in "
+            "catalog/reports.yml (type, URL, owner, and depends_on the dbt sources of the "
+            "metrics on their explores), so `dbt docs` shows which dashboards a source feeds. "
+            "Put it in the dbt project (e.g. models/handbook_exposures.yml). Only a file this "
+            "command wrote is ever replaced."
+        ),
+        arguments=_export_arguments,
+        run=_export,
+    ),
+    Command(
+        name="check-links",
         help="find Looker links in Markdown that point at deleted, missing or excluded content",
-    )
-    linkcheck.add_arguments(p)
-    p.set_defaults(func=linkcheck.run_cli)
+        description=(
+            "Report Looker links in Markdown that point at deleted, missing or excluded "
+            "content (exit 1), resolved against catalog/snapshot/looker.json. Links in code "
+            "blocks and inline code are examples and are not checked; links to Looker's "
+            "documentation are not links to the instance and are listed only with --all."
+        ),
+        arguments=_check_links_arguments,
+        run=_check_links,
+    ),
+    Command(
+        name="site-size",
+        help="how big a built site is; exit 1 when it is over GitHub Pages' 1 GB",
+        description=(
+            "Measure a built site as the GitHub Pages artifact (a tar) holds it, print its "
+            "size and largest folders, and exit 1 when it is over --limit. Needs no catalog."
+        ),
+        arguments=_site_size_arguments,
+        run=_site_size,
+        needs_project=False,
+    ),
+    Command(
+        name="schemas",
+        help="write the JSON Schemas of the catalog YAML to catalog/schemas/ (for editors)",
+        description=(
+            "Write the JSON Schemas of the catalog YAML files (metrics/*.yml, sources/*.yml, "
+            "reports.yml, looker.yml, dbt.yml) to catalog/schemas/, generated from the models "
+            "`handbook validate` reads them with; only files that are missing or differ are "
+            "written, and each is listed. Editors with the YAML language server read them "
+            "through the `# yaml-language-server: $schema=…` line at the top of each file. "
+            "Run it after changing a model."
+        ),
+        arguments=_schemas_arguments,
+        run=_schemas,
+    ),
+)
 
-    _add_site_size(sub)
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `handbook` parser: the global options, then one subparser per `COMMANDS` entry."""
+    parser = argparse.ArgumentParser(
+        prog="handbook",
+        description=(
+            "Tools for the Data & Analytics handbook. Build the site with `mkdocs build`; "
+            "these commands keep its catalog honest."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"handbook {__version__}")
+    parser.add_argument("--root", help="the handbook folder (default: nearest with mkdocs.yml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.description)
+        command.arguments(p)
+        p.set_defaults(func=command.run, needs_project=command.needs_project)
     return parser
 
 
@@ -356,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if not getattr(args, "needs_project", True):  # works on a built site, not a handbook
+    if not args.needs_project:  # works on a built site, not a handbook
         return int(args.func(args, None) or 0)
     project = _project(args)
     if isinstance(project, str):

@@ -6,8 +6,8 @@ keys, show their descriptions and underline mistakes as the analyst types. The s
 derived from the same models `handbook validate` uses, so the two cannot disagree; a test
 keeps the committed files in step. Regenerate after changing a model:
 
-    python -m handbook.curated.schemas          # writes catalog/schemas/*.schema.json
-    python -m handbook.curated.schemas --check  # exit 1 if a committed schema is stale
+    handbook schemas          # writes catalog/schemas/*.schema.json that are missing or stale
+    handbook schemas --check  # exit 1 if a committed schema is stale
 
 Fields the loader fills in itself (`file`, `line`, `lines`: where a value was typed) are
 marked `exclude=True` on the models and left out of the schemas.
@@ -16,7 +16,6 @@ marked `exclude=True` on the models and left out of the schemas.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,24 +98,20 @@ def modeline(project: Project, yaml_file: Path, schema_name: str) -> str:
     return f"# yaml-language-server: $schema={rel if depth else './' + rel}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    project = Project(Path.cwd())
+def stale_schemas(project: Project) -> dict[Path, str]:
+    """Each schema file under catalog/schemas/ that is missing or differs from the models,
+    with the text it should hold, in `SCHEMAS` order."""
     out_dir = project.catalog_dir / SCHEMA_DIR
-    stale = []
+    stale = {}
     for name, text in rendered().items():
         path = out_dir / name
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            continue
-        stale.append(project.relative(path))
-        if "--check" not in args:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    verb = "stale (run `python -m handbook.curated.schemas`)" if "--check" in args else "written"
-    for name in stale:
-        print(f"{name}: {verb}")
-    return 1 if stale and "--check" in args else 0
+        if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+            stale[path] = text
+    return stale
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def write_schemas(files: dict[Path, str]) -> None:
+    """Write each file's text (what `stale_schemas` found), making catalog/schemas/."""
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
