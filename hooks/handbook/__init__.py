@@ -35,6 +35,12 @@ Subpackages, one concern each:
   `refs_extension` (the `handbook.refs` Python-Markdown extension), what it can learn about
   a Zensical run and how it stops a strict one (`zensical_run`), where links are as
   GitHub's renderer finds them (`mdlinks`), which of them are Looker URLs (`linkscan`).
+  - `page_check`: every page checked before a build (references that do not resolve, pages
+    that are not UTF-8), and before a Zensical build the generated pages too, once.
+  - `shown_references`: what references show: their HTML under a catalog, and what each
+    page showed (for `serve --dirty`).
+  - `catalog_cache`: each handbook's catalog for an engine without our plugin, loaded once
+    per process and again after a catalog file changes.
 - `generate`: `handbook generate`, the pages as files for engines without plugins: one run
   (`run`), writing beside the user's files without touching them (`install`, `files`), the
   `record` of what was written and from what `inputs`, keeping it out of git (`gitignore`),

@@ -62,7 +62,8 @@ from handbook.dbt.config import artifact_folders
 from handbook.errors import CatalogError
 from handbook.generate import CSS_PATH, JS_PATH, script, stylesheet
 from handbook.generate.gitignore import ignore_whole_folder
-from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
+from handbook.markdown.page_check import check_pages, read_pages
+from handbook.markdown.refs_extension import RefsExtension
 from handbook.project import Project
 from handbook.render.banner import error_banner
 from handbook.render.cache import RenderCache, write_changed
@@ -227,9 +228,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """For --strict: every broken reference, before MkDocs empties site/."""
         assert self.catalog is not None
         site_extensions = [e for e in config.markdown_extensions if e is not self.refs]
-        problems = check_pages(
-            self.catalog, site_extensions, dict(config.mdx_configs), self.config.pages_dir
-        )
+        refs = RefsExtension(pages_dir=self.config.pages_dir)
+        problems = check_pages(self.catalog, refs, site_extensions, dict(config.mdx_configs))
         if problems:
             listed = "\n".join(str(p) for p in problems)
             raise PluginError(f"the handbook has broken references:\n{listed}")
