@@ -59,6 +59,8 @@ Subpackages, one concern each:
   labels) and templates the package ships (`assets/`, `templates/`).
 - `adapters`: the MkDocs plugin `handbook` (`mkdocs_plugin`), the `handbook` command (`cli`)
   and what `handbook generate` reads from mkdocs.yml (`site_config`: the site's address).
+  - `serve_state`: what the plugin keeps from one `mkdocs serve` rebuild to the next, and
+    which built pages a catalog change makes stale under `--dirty`.
 
 Core modules: `project` (where a handbook's files are), `errors` (user-facing problems with file
 and line), `catalog` (snapshot + policy + curated YAML joined into what the site publishes),
