@@ -70,9 +70,9 @@ class RefsExtension(Extension):
 
     No `reset()`: nothing on the extension belongs to one document. The page being
     converted belongs to one `Markdown` instance and lives on its `RefsInlineProcessor`,
-    started afresh by `SourcePreprocessor` for every document. An inner `Markdown` that
-    shares this extension mid-page (mkdocstrings renders docstrings with the site's
-    extensions while the page is being parsed, and resets that instance after each) so
+    started afresh by `SourcePreprocessor` for every document. So an inner `Markdown` that
+    shares this extension in the middle of a page (mkdocstrings renders docstrings with the
+    site's extensions while the page is parsed, and resets that instance after each one)
     neither sees nor clears the page around it.
     """
 
