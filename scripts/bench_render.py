@@ -29,7 +29,8 @@ from handbook.catalog import Catalog, load_catalog  # noqa: E402
 from handbook.curated.metrics import Metric  # noqa: E402
 from handbook.curated.policy import apply_policy  # noqa: E402
 from handbook.markdown.linkscan import HostMatcher, scan_text  # noqa: E402
-from handbook.markdown.refs_extension import DEFAULT_EXTENSIONS, RefsExtension  # noqa: E402
+from handbook.markdown.page_check import DEFAULT_EXTENSIONS  # noqa: E402
+from handbook.markdown.refs_extension import RefsExtension  # noqa: E402
 from handbook.project import Project  # noqa: E402
 from handbook.render.pages import looker_pages, metric_pages  # noqa: E402
 from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot  # noqa: E402

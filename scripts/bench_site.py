@@ -895,7 +895,7 @@ def size_rows(ours: Site, base: Site) -> None:
 PROFILE_PARTS = (
     ("catalog load", "catalog.py", ("load_catalog",)),
     ("catalog checks", "validate.py", ("validate_catalog",)),
-    ("generated pages (render)", "mkdocs_plugin.py", ("_generated_pages",)),
+    ("generated pages (render)", "serve_state.py", ("generated_pages",)),
     ("generated pages (write)", "cache.py", ("write_changed",)),
     ("catalog.json", "session.py", ("write_export",)),
     ("page dates (git log)", "gitdates.py", ("last_changed",)),

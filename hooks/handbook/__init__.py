@@ -34,6 +34,7 @@ Core modules (this folder):
 - `cli`: the `handbook` command: every subcommand declared in one shape, with its handler.
 - `mkdocs_plugin`: the MkDocs plugin `handbook`.
 - `quiet_banners`: the end-of-life banners of Material and ProperDocs silenced.
+- `serve_state`: what the plugin keeps between `mkdocs serve` rebuilds, and what is stale.
 - `site_config`: what `handbook generate` reads from mkdocs.yml (the site's address).
 - `site_publish`: the built site published atomically (the last good `site/` stays).
 
@@ -89,12 +90,15 @@ Core modules (this folder):
 - `verify`: which look, dashboard and board ids Looker knows now (`check-links --live`).
 
 `markdown`: Markdown read as a renderer reads it.
+- `catalog_cache`: each handbook's catalog for an engine without our plugin, loaded once.
 - `code`: which lines of a page are code.
 - `linkscan`: Looker URLs in a page, with line and column.
 - `mdlinks`: every link target, where a CommonMark + GFM renderer finds it.
 - `mermaid_fence`: ```` ```mermaid ```` blocks kept out of the site search.
+- `page_check`: every page checked before a build, and the generated pages before Zensical's.
 - `references`: `[[…]]` references parsed and looked up in the catalog.
 - `refs_extension`: `handbook.refs`, the Python-Markdown extension for references.
+- `shown_references`: what references show, and what each page showed (`serve --dirty`).
 - `zensical_run`: what an extension can learn about a Zensical run, and how it stops one.
 
 `render`: everything a reader sees, from plain data.

@@ -232,9 +232,10 @@ def validate_handbook(catalog: Catalog) -> list[Problem]:
 
     What the build refuses before it starts, and what `handbook validate` prints.
     """
-    from handbook.markdown.refs_extension import check_pages
+    from handbook.markdown.page_check import check_pages
+    from handbook.markdown.refs_extension import RefsExtension
 
-    return [*validate_catalog(catalog), *check_pages(catalog)]
+    return [*validate_catalog(catalog), *check_pages(catalog, RefsExtension())]
 
 
 def validate_project(project: Project) -> list[Problem]:

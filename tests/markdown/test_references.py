@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import shutil
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import markdown
 import pytest
 from handbook.catalog import Catalog, load_catalog
-from handbook.markdown.refs_extension import DEFAULT_EXTENSIONS, RefsExtension
+from handbook.markdown.page_check import DEFAULT_EXTENSIONS
+from handbook.markdown.refs_extension import RefsExtension
 from handbook.project import Project
 from helpers.handbook import REPO, run_build, run_cli
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
 
 LOGGER = "mkdocs.plugins.handbook"
 
@@ -206,6 +210,39 @@ def test_the_extension_loads_by_name_and_finds_the_catalog_itself(tmp_path: Path
     )
     assert '<a href="metrics/mau.md">Monthly active users</a>' in out
     assert "<code>[[metric:mau]]</code>" in out
+
+
+class NestedMarkdown(Extension):
+    """`::: text` blocks converted by a second Markdown that shares the page's extensions,
+    and reset after each, as mkdocstrings renders a docstring in the middle of a page."""
+
+    def __init__(self, inner: markdown.Markdown) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        inner = self.inner
+
+        class Block(BlockProcessor):
+            def test(self, parent, block):
+                return block.startswith(":::")
+
+            def run(self, parent, blocks):
+                html = inner.convert(blocks.pop(0)[3:].strip())
+                inner.reset()
+                etree.SubElement(parent, "div").text = md.htmlStash.store(html)
+
+        md.parser.blockprocessors.register(Block(md.parser), "nested", 200)
+
+
+def test_a_markdown_converted_inside_a_page_leaves_the_pages_references_alone(catalog: Catalog):
+    refs = RefsExtension()
+    refs.catalog, refs.page = catalog, "team/index.md"
+    inner = markdown.Markdown(extensions=[refs])
+    page = markdown.Markdown(extensions=[NestedMarkdown(inner), refs])
+    out = page.convert("::: Inside [[metric:nps]].\n\nAfter it, [[metric:mau]].\n")
+    assert '<a href="../metrics/nps.md">Net Promoter Score</a>' in out
+    assert '<a href="../metrics/mau.md">Monthly active users</a>' in out
 
 
 def test_plain_build_warns_about_a_bad_reference_and_shows_plain_text(handbook_copy: Project):

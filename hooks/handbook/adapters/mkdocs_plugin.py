@@ -27,9 +27,10 @@ under docs/) and the stylesheet, the `handbook.refs` Markdown extension resolves
 names, and `on_post_page` drops the indentation the theme's templates leave in every page
 (option `compact_html`). Under `mkdocs serve` a catalog with
 errors never stops the preview: the last good catalog keeps being served with the errors in
-a banner on every page, and the next good save recovers. The plugin keeps its state
-(catalog, render cache) across serve rebuilds (MkDocs keeps a plugin instance that has
-`on_startup`).
+a banner on every page, and the next good save recovers. MkDocs keeps a plugin instance
+that has `on_startup` across serve rebuilds; besides the build session, the project and
+the catalog, what a rebuild reuses (generated pages, the banner, what references showed for
+`--dirty`) is one `ServeState` (`adapters.serve_state`).
 
 The stylesheet and the table filter script ship with the package; the plugin publishes both
 and lists them in `extra_css` / `extra_javascript` unless the site already does (or the
@@ -44,7 +45,6 @@ whole (`site_publish`), never left half-written.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -56,20 +56,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from handbook.adapters.serve_state import ServeState
 from handbook.adapters.site_publish import AtomicPublish
 from handbook.catalog import Catalog, empty_catalog
 from handbook.dbt.config import artifact_folders
 from handbook.errors import CatalogError
 from handbook.generate.gitignore import ignore_whole_folder
-from handbook.markdown.refs_extension import RefsExtension, check_pages, read_pages
+from handbook.markdown.page_check import check_pages, read_pages
+from handbook.markdown.refs_extension import RefsExtension
 from handbook.project import Project
 from handbook.render.addresses import CSS_PATH, JS_PATH
 from handbook.render.banner import error_banner
-from handbook.render.cache import RenderCache, write_changed
+from handbook.render.cache import write_changed
 from handbook.render.compact_html import compact_html
 from handbook.render.page import Page
 from handbook.render.page_safety import secure_page
-from handbook.render.pages import all_pages, all_specs, in_folder
 from handbook.render.shipped import script, stylesheet
 from handbook.session import LIVE_REUSE, BuildSession, write_export
 
@@ -113,25 +114,19 @@ def _check_options(options: HandbookConfig) -> None:
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     def __init__(self) -> None:
-        self.session: BuildSession | None = None
-        self.serving = False
-        self.catalog: Catalog | None = None
-        self.banner = ""
-        self.refs = RefsExtension()
+        self.session: BuildSession | None = None  # the catalog, loaded (and pulled) per build
         self.project: Project | None = None
+        self.catalog: Catalog | None = None
+        self.serve = ServeState()  # what a `mkdocs serve` keeps from rebuild to rebuild
+        self.refs = RefsExtension()  # `handbook.refs`, given this build's catalog and page
+        self.refs.shown = self.serve.shown
         self.publisher = AtomicPublish()
-        self.dirty = False  # `--dirty`: MkDocs rebuilds only pages whose source is newer
-        self.cache = RenderCache()  # generated pages by what they show, across serve rebuilds
-        self.pages: list[Page] | None = None  # the last build's generated pages (under serve)
-        self.rendered = 0  # how many of them the last build rendered
-        self.catalog_changed = True  # the last on_config loaded the catalog again
-        self.shown_banner = ""  # the banner the last build's pages carry
         self.page_meta: tuple[Any, set[str]] | None = None  # the page rendering, keys we added
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds.
-        self.serving = command == "serve"
-        self.dirty = dirty
+        self.serve.serving = command == "serve"
+        self.serve.dirty = dirty
         self.publisher.startup(command, dirty)
 
     # --- configuration ------------------------------------------------------------------
@@ -141,7 +136,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.session = BuildSession(
                 self.config.live_reuse_minutes * 60,
                 live=self.config.live,
-                validate_content=not self.serving,  # serve never waits minutes for it
+                validate_content=not self.serve.serving,  # serve never waits minutes for it
             )
         self.project = Project(
             Path(config.config_file_path).parent.resolve(),
@@ -159,9 +154,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.config.table_filters and not js_listed:
             config.extra_javascript.append(JS_PATH)
         previous, self.catalog = self.catalog, self._load()
-        self.catalog_changed = self.catalog is not previous
+        self.serve.catalog_changed = self.catalog is not previous
         self.refs.catalog = self.catalog
-        if config.strict and not self.serving:
+        if config.strict and not self.serve.serving:
             self._refuse_gone_content()
             if self.config.references:
                 self._check_references(config)
@@ -192,9 +187,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             added = [name for name in NEEDED_EXTENSIONS if name not in kept]
         if self.config.references:
             options = config.mdx_configs.pop("handbook.refs", {})
-            shown = self.refs.shown  # what the pages built so far showed, across rebuilds
             self.refs = RefsExtension(**{**options, "pages_dir": self.config.pages_dir})
-            self.refs.shown = shown
+            self.refs.shown = self.serve.shown  # what the pages built so far showed
             kept = [e for e in kept if e != "handbook.refs" and not isinstance(e, RefsExtension)]
             added.append(self.refs)
         config.markdown_extensions = [*kept, *added]
@@ -205,7 +199,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         try:
             catalog = self.session.load(self.project, self.config.unused_after_days)
         except CatalogError as exc:
-            if not self.serving:
+            if not self.serve.serving:
                 raise PluginError(f"the handbook catalog has problems:\n{exc}") from None
             # Never stuck under serve: the last good catalog (or, before the first one loaded,
             # an empty one) with the errors on every page, until the next good save.
@@ -213,9 +207,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             log.error("the handbook catalog has problems; %s:\n%s", shown, exc)
             if self.config.error_banner:
                 last_good = self.session.last_good is not None
-                self.banner = error_banner(str(exc), last_good=last_good)
+                self.serve.banner = error_banner(str(exc), last_good=last_good)
             return self.session.last_good or empty_catalog(self.project)
-        self.banner = ""
+        self.serve.banner = ""
         return catalog
 
     def _refuse_gone_content(self) -> None:
@@ -229,9 +223,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """For --strict: every broken reference, before MkDocs empties site/."""
         assert self.catalog is not None
         site_extensions = [e for e in config.markdown_extensions if e is not self.refs]
-        problems = check_pages(
-            self.catalog, site_extensions, dict(config.mdx_configs), self.config.pages_dir
-        )
+        refs = RefsExtension(pages_dir=self.config.pages_dir)
+        problems = check_pages(self.catalog, refs, site_extensions, dict(config.mdx_configs))
         if problems:
             listed = "\n".join(str(p) for p in problems)
             raise PluginError(f"the handbook has broken references:\n{listed}")
@@ -243,8 +236,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         A generated file that is not Markdown (the Atom feed, `looker/changes.xml`) becomes
         a static file of the site: MkDocs copies it as it is."""
         assert self.catalog is not None and self.project is not None
-        folder = self.project.generated_dir
-        reused = self.serving and not self.catalog_changed and folder.is_dir()
+        serve, folder = self.serve, self.project.generated_dir
+        reused = serve.serving and not serve.catalog_changed and folder.is_dir()
+        generated = serve.generated_pages(self.catalog, self.config.pages_dir)
         # Each page is written as it is rendered and only its path kept: at 60,000 items
         # the generated Markdown (~100 MB) is never in memory all at once.
         pages: list[tuple[str, str | None]] = []  # (path, edit_path)
@@ -256,12 +250,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
         if reused:  # written by the last build
             written: set[str] = set()
-            pages = [(page.path, page.edit_path) for page in self._generated_pages()]
+            pages = [(page.path, page.edit_path) for page in generated]
         else:
-            written = write_changed(listed(self._generated_pages()), folder)
+            written = write_changed(listed(generated), folder)
         ignore_whole_folder(folder.parent)  # .cache/handbook/ never shows in `git status`
-        if not self.serving:
-            self.rendered = len(pages)
         for path, edit_path in pages:
             existing = files.get_file_from_path(path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
@@ -276,75 +268,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
                 files.remove(existing)
             files.append(File.generated(config, path, content=text))
-        if self.dirty:
-            self._mark_stale_pages(files)
+        if serve.dirty:
+            serve.mark_stale(files, self.catalog, self.config.pages_dir, self.config.references)
         log.info(
             "handbook: %d generated pages, %d rendered, %d files rewritten",
             len(pages),
-            self.rendered,
+            serve.rendered if serve.serving else len(pages),
             len(written),
         )
         return files
 
-    def _generated_pages(self) -> Iterable[Page]:
-        """Every generated page; under serve only the ones whose inputs changed are rendered.
-
-        A build renders each page as it is consumed (and `on_files` counts them). Under
-        serve the pages are kept, and `self.rendered` says how many were rendered: when the
-        catalog was not loaded again (no file under catalog/ changed) the last build's pages
-        are reused without computing any key: digesting 20,000 Looker items on every save of
-        a hand page is not free.
-        """
-        assert self.catalog is not None
-        if not self.serving:  # one build per process: nothing to reuse, no keys to compute
-            return all_pages(self.catalog, self.config.pages_dir)
-        if self.catalog_changed or self.pages is None:
-            rendered = self.cache.render(all_specs(self.catalog))
-            self.pages = list(in_folder(rendered, self.config.pages_dir))
-            self.rendered = len(self.cache.last.rendered)
-        else:
-            self.rendered = 0
-        return self.pages
-
-    def _mark_stale_pages(self, files: Files) -> None:
-        """For --dirty: pages whose HTML shows catalog data that changed get rebuilt.
-
-        MkDocs rebuilds a page under --dirty only when its source is newer than its HTML.
-        When the catalog was loaded again, a hand page is out of date if one of its `[[…]]`
-        references now renders differently (the refs extension recorded what each showed);
-        a page this process never converted is out of date if it has a reference at all.
-        When the error banner came or went, every page is. Removing its HTML makes MkDocs
-        build it again.
-        """
-        assert self.catalog is not None
-        banner_changed = self.banner != self.shown_banner
-        self.shown_banner = self.banner
-        if not (banner_changed or (self.catalog_changed and self.config.references)):
-            return
-        shown = self.refs.shown
-        first_build = not shown.pages
-        changed = set() if banner_changed else shown.changed_by(self.catalog, self.config.pages_dir)
-        stale = []
-        for file in files.documentation_pages():
-            if not os.path.isfile(file.abs_dest_path):
-                continue
-            page = file.src_uri
-            hand_page = file.generated_by is None
-            if banner_changed or (
-                hand_page
-                and (page in changed or (page not in shown.pages and "[[" in file.content_string))
-            ):
-                os.remove(file.abs_dest_path)
-                stale += [page] if hand_page else []
-        if not (banner_changed or first_build):
-            listed = ", ".join(sorted(stale)[:5]) + (", …" if len(stale) > 5 else "")
-            noun = "hand page shows" if len(stale) == 1 else "hand pages show"
-            listed = f": {listed}" if listed else ""
-            log.info("handbook: %d %s the changed catalog%s", len(stale), noun, listed)
-
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         self.refs.page = page.file.src_uri
-        return self.banner + markdown if self.banner else markdown
+        banner = self.serve.banner
+        return banner + markdown if banner else markdown
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """Saving any file under the catalog folder rebuilds the preview, and so does a new
@@ -398,16 +335,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
-        if self.config.export and self.catalog is not None and self._export_is_stale(config):
+        stale = self.serve.export_is_stale(config.site_dir)
+        if self.config.export and self.catalog is not None and stale:
             write_export(self.catalog, config.site_dir, self.config.pages_dir)
         self.publisher.publish(config)
-
-    def _export_is_stale(self, config: Any) -> bool:
-        """`catalog.json` shows only the catalog: a serve rebuild that did not load the
-        catalog again keeps the one it wrote (seconds at 60,000 Looker items)."""
-        if not self.serving or self.catalog_changed:
-            return True
-        return not os.path.isfile(os.path.join(config.site_dir, "catalog.json"))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.publisher.abandon()

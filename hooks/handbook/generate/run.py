@@ -71,12 +71,13 @@ def _check_and_write(
     check_references: bool,
 ) -> Outcome:
     from handbook.generate import generate
-    from handbook.markdown.refs_extension import check_pages
+    from handbook.markdown.page_check import check_pages
+    from handbook.markdown.refs_extension import RefsExtension
     from handbook.validate import validate_catalog
 
     found = validate_catalog(catalog)
     gone = [p for p in found if p.severity == "error" and p.publishable]
-    pages = check_pages(catalog) if check_references else []
+    pages = check_pages(catalog, RefsExtension()) if check_references else []
     errors = [p for p in found if p.severity == "error" and not p.publishable]
     if strict:
         errors += gone + pages

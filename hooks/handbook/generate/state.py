@@ -4,8 +4,8 @@ Under an engine without our plugin (Zensical), nothing regenerates the catalog p
 YAML file or the snapshot changes: a build would publish stale pages, or none, without a
 word. `generated_problems` compares the record of the last `handbook generate` with the
 catalog, this package and the pages on disk, and says what is missing or stale and which
-file made it so; the `handbook.refs` extension reports it (a warning, or a failed
-`zensical build --strict`).
+file made it so; the `handbook.refs` extension reports it on the first page it renders
+(`markdown.page_check.PrebuildCheck`: a warning, or a failed `zensical build --strict`).
 """
 
 from __future__ import annotations
