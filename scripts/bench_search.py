@@ -41,6 +41,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+from handbook.generate.record import load_record  # noqa: E402
+from handbook.project import Project  # noqa: E402
 from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot  # noqa: E402
 from handbook.snapshot.store import dump_json  # noqa: E402
 
@@ -141,17 +143,14 @@ def plain_site(root: Path, handbook: Path) -> Path:
     )
     if done.returncode:
         raise SystemExit(f"handbook generate failed in {root}:\n{done.stderr}")
-    for marker in root.joinpath("docs").rglob(".handbook-generated"):
-        for page in marker.parent.rglob("*.md"):
+    record = load_record(Project(root))  # the pages `handbook generate` wrote, by path
+    for name in record.pages if record else []:
+        if name.endswith(".md"):
+            page = root / name
             text = page.read_text("utf-8")
             for pattern, replacement in EXCLUSIONS:
                 text = pattern.sub(replacement, text)
             page.write_text(text, "utf-8")
-    freshness = root / "docs/data/freshness.md"  # generated beside hand pages: no marker
-    text = freshness.read_text("utf-8")
-    for pattern, replacement in EXCLUSIONS:
-        text = pattern.sub(replacement, text)
-    freshness.write_text(text, "utf-8")
     config = (root / "mkdocs.yml").read_text("utf-8")
     config = config.replace("  - handbook\n", "")  # the plugin; `handbook.refs` stays
     (root / "mkdocs.yml").write_text(config, "utf-8")
