@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 from handbook.gitdates import last_changed
+from helpers.handbook import git_env
 
 
 def _commit(root: Path, when: int, files: dict[str, str], message: str) -> None:
@@ -14,15 +14,7 @@ def _commit(root: Path, when: int, files: dict[str, str], message: str) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "A",
-        "GIT_AUTHOR_EMAIL": "a@example.com",
-        "GIT_COMMITTER_NAME": "A",
-        "GIT_COMMITTER_EMAIL": "a@example.com",
-        "GIT_AUTHOR_DATE": f"@{when} +0000",
-        "GIT_COMMITTER_DATE": f"@{when} +0000",
-    }
+    env = git_env(when)
     subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
     subprocess.run(["git", "commit", "-qm", message], cwd=root, env=env, check=True)
 

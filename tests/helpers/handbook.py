@@ -71,10 +71,9 @@ def copy_handbook(root: Path) -> Project:
     return Project(root)
 
 
-def commit_all(root: Path, when: int = 1_763_800_000) -> None:
-    """Make `root` a git repository with everything in it committed at `when` (Unix time),
-    as a handbook in a real repository is: hand pages get their "last updated" date."""
-    env = {
+def git_env(when: int) -> dict[str, str]:
+    """The environment for a git commit by a fixed author at `when` (Unix time, UTC)."""
+    return {
         **os.environ,
         "GIT_AUTHOR_NAME": "A",
         "GIT_AUTHOR_EMAIL": "a@example.com",
@@ -83,6 +82,12 @@ def commit_all(root: Path, when: int = 1_763_800_000) -> None:
         "GIT_AUTHOR_DATE": f"@{when} +0000",
         "GIT_COMMITTER_DATE": f"@{when} +0000",
     }
+
+
+def commit_all(root: Path, when: int = 1_763_800_000) -> None:
+    """Make `root` a git repository with everything in it committed at `when` (Unix time),
+    as a handbook in a real repository is: hand pages get their "last updated" date."""
+    env = git_env(when)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "handbook"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
