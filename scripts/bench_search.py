@@ -134,15 +134,7 @@ def plain_site(root: Path, handbook: Path) -> Path:
     """The handbook's own pages, generated pages as files with our search exclusions taken
     out, built by MkDocs + Material without our plugin."""
     shutil.copytree(handbook, root, ignore=shutil.ignore_patterns("site", ".cache"))
-    done = subprocess.run(
-        [sys.executable, "-m", "handbook", "generate"],
-        cwd=root,
-        env=offline_env(),
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise SystemExit(f"handbook generate failed in {root}:\n{done.stderr}")
+    run_offline(root, "handbook", "generate")
     record = load_record(Project(root))  # the pages `handbook generate` wrote, by path
     for name in record.pages if record else []:
         if name.endswith(".md"):
@@ -163,17 +155,22 @@ def offline_env() -> dict[str, str]:
     return env
 
 
-def build(root: Path) -> float:
-    started = time.perf_counter()
+def run_offline(root: Path, module: str, *args: str) -> None:
+    """`python -m module args…` in `root` without credentials; stop the benchmark if it fails."""
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", "site"],
+        [sys.executable, "-m", module, *args],
         cwd=root,
         env=offline_env(),
         capture_output=True,
         text=True,
     )
     if done.returncode:
-        raise SystemExit(f"mkdocs build failed in {root}:\n{done.stderr}")
+        raise SystemExit(f"{module} {' '.join(args)} failed in {root}:\n{done.stderr}")
+
+
+def build(root: Path) -> float:
+    started = time.perf_counter()
+    run_offline(root, "mkdocs", "build", "-q", "--site-dir", "site")
     return time.perf_counter() - started
 
 

@@ -88,8 +88,9 @@ def validation_caveat(catalog: Catalog) -> str | None:
     return catalog.validation_note
 
 
-def _sources(catalog: Catalog, item: LookerItem) -> Markup | None:
-    """How fresh the sources behind the item are, or None when none is known: stale (a
+def sources_part(catalog: Catalog, item: LookerItem) -> Markup | None:
+    """How fresh the sources behind the item are, or None when none is known (the same
+    for every item on one explore): stale (a
     table past warn_after or error_after, naming the sources), unchecked (a check failed or
     is missing), not checked since <time> (a pass too old to stand), or fresh."""
     sources = catalog.sources_behind(item)
@@ -111,7 +112,7 @@ def _sources(catalog: Catalog, item: LookerItem) -> Markup | None:
 def trust_line(catalog: Catalog, item: LookerItem) -> Markup:
     """Sources · broken or not · owner · views in the last 90 days, as one line of HTML."""
     parts = []
-    sources = _sources(catalog, item)
+    sources = sources_part(catalog, item)
     if sources is not None:
         parts.append(sources)
     if catalog.validation_errors(item.kind, item.id):

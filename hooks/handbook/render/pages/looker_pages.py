@@ -30,7 +30,7 @@ Page addresses and anchors (a folder's page, an item's entry) are `render.addres
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -50,7 +50,13 @@ from handbook.render.addresses import (
 from handbook.render.cache import digest, once
 from handbook.render.page import Page, PageSpec
 from handbook.render.templating import md_text, render
-from handbook.render.trust import error_lines, trust_line, validated, validation_caveat
+from handbook.render.trust import (
+    error_lines,
+    sources_part,
+    trust_line,
+    validated,
+    validation_caveat,
+)
 from handbook.snapshot.model import (
     RECENT_DAYS,
     LookerExplore,
@@ -283,16 +289,25 @@ def _folder_page(catalog: Catalog, node: FolderNode, crumbs: list[FolderNode]) -
     )
 
 
-def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalog: Catalog) -> str:
-    """Every input a folder page shows: the folder, its items with their trust lines and
-    errors (statuses as aged to this build, never the build time), subfolders, breadcrumbs."""
+def _folder_key(
+    node: FolderNode,
+    crumbs: list[FolderNode],
+    notices: str,
+    catalog: Catalog,
+    sources: Callable[[LookerItem], str],
+) -> str:
+    """Every input a folder page shows: the folder, its items with their errors and the
+    inputs of their trust lines (each item's values, whether content is validated, the
+    freshness of the sources behind its explore: statuses as aged to this build, never the
+    build time), subfolders, breadcrumbs."""
     return digest(
         notices,
         catalog.base_url,
         node.folder,
         node.title,
         [catalog.item_key(i) for i in node.items],
-        [str(trust_line(catalog, i)) for i in node.items],
+        [sources(i) for i in node.items],
+        validated(catalog),
         [catalog.validation_errors(i.kind, i.id) for i in node.items],
         validation_caveat(catalog),
         [(c.title, c.file, len(c.items), c.has_page) for c in node.children],
@@ -301,12 +316,24 @@ def _folder_key(node: FolderNode, crumbs: list[FolderNode], notices: str, catalo
 
 
 def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterable[PageSpec]:
+    # The sources part of a trust line depends on the item's explore alone: worked out once
+    # per explore for the keys, not once per item (20,000 of them on every serve rebuild).
+    by_explore: dict[tuple[str, str], str] = {}
+
+    def sources(item: LookerItem) -> str:
+        explore = (item.model or "", item.explore or "")
+        if explore not in by_explore:
+            by_explore[explore] = str(sources_part(catalog, item))
+        return by_explore[explore]
+
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
         if not node.has_page:
             continue
         path = catalog.folder_paths.get(node.folder.id, []) if node.folder else []
         crumbs = [index.nodes[f.id] for f in path[:-1] if f.id in index.nodes]
-        key = once(lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog))
+        key = once(
+            lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog, sources)
+        )
         yield PageSpec(node.page, key, lambda n=node, c=crumbs: _folder_page(catalog, n, c))
 
 
