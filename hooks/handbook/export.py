@@ -33,11 +33,17 @@ from typing import IO, Any
 
 from handbook.catalog import Catalog
 from handbook.dbt.sources import DbtSource
-from handbook.render.addresses import LOOKER_BOARDS, board_anchor, folder_page, metric_page
+from handbook.render.addresses import (
+    CATALOG_EXPORT,
+    LOOKER_BOARDS,
+    board_anchor,
+    folder_page,
+    metric_page,
+)
 from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 2
-EXPORT_PATH = "catalog.json"  # at the site root, whatever the engine
+EXPORT_PATH = CATALOG_EXPORT
 _COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
 
 

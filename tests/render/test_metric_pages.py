@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -11,7 +12,7 @@ import pytest
 from handbook.catalog import Catalog, Notice, load_catalog
 from handbook.project import Project
 from handbook.render.page import Page
-from handbook.render.pages.metric_pages import code_block, pages
+from handbook.render.pages.metric_pages import FIELD_ITEMS, LINEAGE_ITEMS, code_block, pages
 from handbook.render.site_urls import site_href
 from helpers.handbook import REPO
 
@@ -85,6 +86,47 @@ def test_looker_content_using_the_field_is_listed_even_if_not_curated(catalog: C
     assert "[Customer account overview](<https://sourcegraph.looker.com/dashboards/296>)" in seat
 
 
+def test_a_field_many_items_query_lists_the_recommended_then_the_most_viewed():
+    """At a big company hundreds of items query a popular field: the page lists what the
+    owner recommends, then the `FIELD_ITEMS` most viewed (recently, then ever), and says
+    how many there are and where all of them are."""
+    catalog = load_catalog(Project(REPO))
+    field = "product.instance_usage.monthly_usage.mau"
+    model, explore, view, name = field.split(".")
+    template = next(i for i in catalog.items.values() if i.model == model)
+    for n in range(FIELD_ITEMS + 15):
+        item = dataclasses.replace(
+            template,
+            id=str(90_000 + n),
+            title=f"Copy {n} of the usage look",
+            recent_views=n % 7,
+            view_count=n,
+            model=model,
+            explore=explore,
+            fields=[f"{view}.{name}"],
+        )
+        catalog.items[(item.kind, item.id)] = item
+    users = catalog.items_by_field[field]
+    md = by_path(catalog)["metrics/mau.md"].content
+    table = md.split("## In Looker", 1)[1]
+    listed = re.findall(r"^\| \[(.+?)\]\(<https://[^>]+/(\w+)/([^>/]+)>\)( ★)?", table, re.M)
+    recommended = [t for t, *_, star in listed if star]
+    assert recommended[:1] == ["MAUs by customer"]  # still listed, first
+    rest = [catalog.items[(kind[:-1], id_)] for _, kind, id_, star in listed if not star]
+    assert len(rest) == FIELD_ITEMS
+    shown = {(kind[:-1], id_) for _, kind, id_, _ in listed}
+    left_out = [i for i in users if (i.kind, i.id) not in shown]
+    assert len(left_out) == len(users) - len(recommended) - FIELD_ITEMS > 0
+    # Nothing left out was viewed more recently than anything shown.
+    assert max(i.recent_views or 0 for i in left_out) <= min(i.recent_views or 0 for i in rest)
+    total = len(users) - len(recommended)
+    assert f"the {FIELD_ITEMS} most viewed\n(in the last 90 days, then ever) of the {total} " in md
+    assert '<a href="../../catalog.json">catalog.json</a> lists' in md
+    lineage = md.split("## Lineage", 1)[1].split("## Freshness", 1)[0]
+    assert f"{len(users)} Looker items" in lineage
+    assert f"and {len(users) - LINEAGE_ITEMS} more</text>" in lineage
+
+
 def test_deprecated_metric_is_clearly_marked_and_points_at_its_replacement(handbook_copy: Project):
     path = handbook_copy.metrics_dir / "product.yml"
     text = path.read_text(encoding="utf-8")
@@ -155,6 +197,7 @@ def test_built_metric_pages(built_site: Path):
     for target in re.findall(r'<a class="hb-lineage__node" href="(\.\./[^"#]*)', mau):
         assert (built_site / "metrics" / "mau" / target / "index.html").resolve().is_file()
     assert 'href="https://sourcegraph.looker.com/looks/1065"' in mau
+    assert (built_site / "catalog.json").is_file()  # what a long "In Looker" list links to
     assert re.search(r'href="[^"]*catalog/metrics/product\.yml"', mau)  # edit link
     index = (built_site / "metrics" / "index.html").read_text(encoding="utf-8")
     assert 'href="mau/"' in index and "monthly actives" in index

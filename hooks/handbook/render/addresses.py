@@ -28,6 +28,7 @@ LOOKER_UNUSED = "looker/unused.md"
 LOOKER_BROKEN = "looker/broken.md"
 LOOKER_CHANGES = "looker/changes.md"
 LOOKER_FEED = "looker/changes.xml"  # the Atom feed of the changes page
+CATALOG_EXPORT = "catalog.json"  # the whole catalog as data, at the site root, whatever the engine
 METRICS_INDEX = "metrics/index.md"
 FRESHNESS_BOARD = "data/freshness.md"
 REPORTS_INDEX = "reports/index.md"

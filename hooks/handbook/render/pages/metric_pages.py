@@ -14,6 +14,7 @@ lineage diagram is an inline SVG drawn by `render.lineage_svg`, which escapes ev
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from handbook.catalog import Catalog
 from handbook.curated.metrics import METRIC_STATUSES, Metric
 from handbook.render.addresses import (
+    CATALOG_EXPORT,
     FRESHNESS_BOARD,
     LOOKER_EXPLORES,
     METRICS_INDEX,
@@ -40,8 +42,15 @@ from handbook.render.templating import anchor, format_date, link, md_text, numbe
 from handbook.render.trust import broken_flag, validation_caveat
 from handbook.snapshot.model import LookerItem
 
-# Items beyond this many make the lineage diagram unreadable; the table below lists all.
+# Items beyond this many make the lineage diagram unreadable; the table below lists more.
 LINEAGE_ITEMS = 12
+# The "In Looker" table lists the content the metric's owner recommends, then at most this
+# many of the most viewed items querying its field. A field behind a popular explore is
+# queried by hundreds of items at a big company (200 each at 20,000 items, 600 at 60,000):
+# listed in full, 500 metric pages held most of the site's Markdown and most of its build
+# time, and a reader choosing what to rely on reads the top of the list. `catalog.json`
+# lists every item with the fields it queries.
+FIELD_ITEMS = 20
 
 _BACKTICKS = re.compile(r"`+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
@@ -75,10 +84,22 @@ class MetricView:
     items: list[LookerItem] = field(default_factory=list)  # Looker content that shows it
     curated: set[tuple[str, str]] = field(default_factory=set)  # listed in the YAML
     rows: list[tuple[Markup, bool, Markup]] = field(default_factory=list)  # see `_item_cells`
+    more: int = 0  # items querying the field that the table leaves out
+
+    @property
+    def field_shown(self) -> int:
+        """How many of the listed items are there because they query the field."""
+        return len(self.rows) - len(self.curated)
 
 
-def _items_for(metric: Metric, catalog: Catalog) -> tuple[list[LookerItem], set]:
-    """Content the YAML names first, then everything else querying its LookML field."""
+def _most_viewed(item: LookerItem) -> tuple[int, int, str]:
+    """Most viewed first: in the last 90 days (what is in use now), then lifetime."""
+    return (-(item.recent_views or 0), -item.view_count, item.title)
+
+
+def _items_for(metric: Metric, catalog: Catalog) -> tuple[list[LookerItem], set, int]:
+    """Content the YAML names first, then the `FIELD_ITEMS` most viewed of the rest querying
+    its LookML field; and how many of those the list leaves out."""
     curated_keys = [("look", i) for i in metric.looks] + [
         ("dashboard", i) for i in metric.dashboards
     ]
@@ -87,10 +108,14 @@ def _items_for(metric: Metric, catalog: Catalog) -> tuple[list[LookerItem], set]
         item = catalog.items.get(key)
         if item is not None:  # validate reports the rest with file and line
             items[key] = item
-    users = catalog.items_by_field.get(metric.lookml_field or "", [])
-    for item in sorted(users, key=lambda i: (-i.view_count, i.title)):
-        items.setdefault((item.kind, item.id), item)
-    return list(items.values()), set(items) & set(curated_keys)
+    users = [
+        item
+        for item in catalog.items_by_field.get(metric.lookml_field or "", [])
+        if (item.kind, item.id) not in items
+    ]
+    for item in heapq.nsmallest(FIELD_ITEMS, users, key=_most_viewed):
+        items[(item.kind, item.id)] = item
+    return list(items.values()), set(items) & set(curated_keys), max(0, len(users) - FIELD_ITEMS)
 
 
 def _item_cells(item: LookerItem, catalog: Catalog) -> tuple[Markup, Markup]:
@@ -120,7 +145,7 @@ def _view(
 ) -> MetricView:
     """`cells` memoises `_item_cells` by item across the metric pages of one build."""
     cells = {} if cells is None else cells
-    items, curated = _items_for(metric, catalog)
+    items, curated, more = _items_for(metric, catalog)
     rows = []
     for item in items:
         if id(item) not in cells:
@@ -135,14 +160,16 @@ def _view(
         items,
         curated,
         rows,
+        more,
     )
 
 
-def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup:
+def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem], more: int = 0) -> Markup:
     """Inline SVG: sources → LookML field → metric → Looker content, drawn at build time.
 
     MkDocs does not rewrite links inside raw HTML, so the links to our pages are built for
-    the site's URL style (`project.directory_urls`).
+    the site's URL style (`project.directory_urls`). `more` counts the items the page's
+    table leaves out, so the diagram's count is of all the content that shows the metric.
     """
     here, dirs = metric_page(metric.name), catalog.project.directory_urls
     sources = []
@@ -161,10 +188,12 @@ def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem]) -> Markup
         Node(item.title, catalog.item_url(item), "item", f"{item.kind} {item.id}: {item.title}")
         for item in items[:LINEAGE_ITEMS]
     ]
-    if len(items) > LINEAGE_ITEMS:
-        shown.append(Node(f"and {len(items) - LINEAGE_ITEMS} more, listed below", None, "more"))
+    hidden = len(items) + more - len(shown)
+    if hidden:
+        shown.append(Node(f"and {hidden:,} more", None, "more"))
     columns = [sources, fields, [Node(metric.label, None, "metric")], shown]
-    title = f"Lineage of {metric.label}: {len(sources)} sources, {len(items)} Looker items"
+    total = len(items) + more
+    title = f"Lineage of {metric.label}: {len(sources)} sources, {total:,} Looker items"
     # Both layouts; the stylesheet shows the one that fits the content column.
     svgs = lineage_svg(columns, title) + lineage_svg(columns, title, narrow=True)
     return Markup(f'<div class="hb-lineage-wrap" data-search-exclude>{svgs}</div>')
@@ -217,7 +246,10 @@ def _metric(
         view=view,
         metric=metric,
         calculation=code_block(metric.calculation),
-        lineage=lineage(metric, catalog, view.items),
+        lineage=lineage(metric, catalog, view.items, view.more),
+        export_href=site_href(
+            metric_page(metric.name), CATALOG_EXPORT, directory_urls=catalog.project.directory_urls
+        ),
         freshness=_freshness(metric, catalog),
         explore_url=catalog.explore_url(explore) if explore else None,
         replacement=_link_view(replacement) if replacement else None,
@@ -239,7 +271,7 @@ def _metric_key(metric: Metric, catalog: Catalog, notices: str, summaries: dict[
     `summaries` memoises each source's freshness summary for this build: a source is
     behind many metrics.
     """
-    items, _ = _items_for(metric, catalog)
+    items, _, more = _items_for(metric, catalog)
     found = catalog.fields.get(metric.lookml_field or "")
     for name in metric.sources:
         if name in catalog.sources_by_name and name not in summaries:
@@ -251,6 +283,7 @@ def _metric_key(metric: Metric, catalog: Catalog, notices: str, summaries: dict[
         metric,
         metric.file,
         [catalog.item_key(i) for i in items],
+        more,
         [catalog.validation_errors(i.kind, i.id) for i in items],
         _caveat(items, catalog),
         [catalog.sources_by_name.get(name) for name in metric.sources],
