@@ -507,6 +507,4 @@ def _unused_owner_specs(
                 [(n.title, n.page) if n else None for n in folders],
             )
 
-        yield PageSpec(
-            group.page, once(key), lambda g=group: _unused_owner_page(catalog, index, g)
-        )
+        yield PageSpec(group.page, once(key), lambda g=group: _unused_owner_page(catalog, index, g))
