@@ -387,6 +387,20 @@ def test_owners_whose_names_slug_alike_never_share_a_page():
     assert len(tags) == 1  # the pair does clash at 8 digits
 
 
+def test_a_blank_owner_name_counts_as_no_owner():
+    owners = [None, "", "  \n "]
+    snap = snapshot(
+        items=[
+            item(str(n), f"Report {n}", owner=o, last_viewed_at=None) for n, o in enumerate(owners)
+        ]
+    )
+    pages = _markdown(looker_pages_by_path(make_catalog(snap)))
+    (only,) = unused_owner_pages(pages)
+    assert only == "No owner"
+    assert [p for p in pages if p.startswith("looker/unused/")] == ["looker/unused/no-owner.md"]
+    assert len(rows(pages["looker/unused/no-owner.md"])) == 3
+
+
 def test_an_owners_page_keeps_its_address_from_pull_to_pull():
     def address(owners: list[str]) -> str:
         snap = snapshot(

@@ -428,7 +428,9 @@ def unused_by_owner(catalog: Catalog) -> list[OwnerUnused]:
     owners: dict[str, list[LookerItem]] = {}
     for item in snapshot.items:
         if is_unused(item, snapshot.pulled_at, days):
-            owners.setdefault(item.owner or "", []).append(item)
+            # A blank name would be an empty link on the summary: no owner, as Looker shows it.
+            owner = item.owner if item.owner and item.owner.strip() else ""
+            owners.setdefault(owner, []).append(item)
     pages = unused_owner_pages(owners)
     never = datetime.min.replace(tzinfo=UTC)
     return [
