@@ -95,10 +95,11 @@ MEASURE = r"""() => {
 
 
 def generated_pages(site: Path) -> list[str]:
-    """One address of each generated page kind, and every metric and folder page."""
+    """One address of each generated page kind, and every metric, folder and owner page."""
     metric_pages = sorted(p.parent.name for p in (site / "metrics").glob("*/index.html"))
     folders = sorted(p.parent.name for p in (site / "looker" / "folders").glob("*/index.html"))
-    assert metric_pages and folders
+    owners = sorted(p.parent.name for p in (site / "looker" / "unused").glob("*/index.html"))
+    assert metric_pages and folders and owners
     return [
         "reports/",
         "metrics/",
@@ -109,6 +110,7 @@ def generated_pages(site: Path) -> list[str]:
         "looker/boards/",
         "looker/explores/",
         "looker/unused/",
+        *(f"looker/unused/{name}/" for name in owners),
         "looker/broken/",
         "looker/changes/",
     ]

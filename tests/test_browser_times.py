@@ -76,7 +76,8 @@ def test_the_reader_sees_how_long_ago_by_their_own_clock(site_url: str, page):
 
 def test_every_generated_page_with_a_pull_time_gets_its_age(site_url: str, page):
     page.clock.install(time=datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
-    for path in ("metrics/mau/", "data/freshness/", "reports/", "looker/unused/"):
+    owner = "looker/unused/eric-brody-moore-66a491fe/"  # one owner's unused content
+    for path in ("metrics/mau/", "data/freshness/", "reports/", "looker/unused/", owner):
         page.goto(site_url + path, wait_until="networkidle")
         times = page.locator("article time.hb-time")
         assert times.count() >= 1, path

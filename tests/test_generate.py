@@ -186,6 +186,26 @@ def test_the_page_of_a_deleted_metric_goes_unless_it_was_edited(handbook_copy: P
     assert "kept docs/metrics/nps.md: no longer generated, but changed since" in result.stderr
 
 
+def test_the_page_of_an_owner_with_nothing_unused_left_goes(handbook_copy: Project):
+    assert run_cli(handbook_copy, "generate").returncode == 0
+    andy = handbook_copy.docs_dir / "looker/unused/andy-schumeister-829499e2.md"
+    assert "Marketing site traffic" in andy.read_text(encoding="utf-8")
+    snapshot = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    (item,) = [i for i in snapshot["items"] if i["owner"] == "Andy Schumeister"]
+    item["last_viewed_at"] = snapshot["pulled_at"]  # viewed at the next pull: in use
+    handbook_copy.looker_snapshot.write_text(json.dumps(snapshot), encoding="utf-8")
+    result = run_cli(handbook_copy, "generate")
+    assert result.returncode == 0, result.stderr
+    assert not andy.exists()
+    assert "1 removed" in result.stdout
+    assert "looker/unused/andy-schumeister-829499e2.md" not in " ".join(
+        record(handbook_copy)["pages"]
+    )
+    summary = (handbook_copy.docs_dir / "looker/unused.md").read_text(encoding="utf-8")
+    assert "Andy Schumeister" not in summary
+    assert (handbook_copy.docs_dir / "looker/unused/nick-gage-541fe7c1.md").is_file()
+
+
 def test_the_old_generates_folders_are_taken_over_and_the_users_files_kept(
     handbook_copy: Project,
 ):

@@ -10,6 +10,7 @@ page as typed, the tab title is the metric's label as typed, and the edit link i
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -309,8 +310,8 @@ def test_glossary_freshness_reports_and_looker_pages_show_every_payload(visit: V
         for mark in ("SL", "SD", "SO", "SC", "SP", "SN"):
             assert typed(f"{mark}{i} {p}") in freshness, (i, mark)
         assert typed(f"RN{i} {p}") in reports and typed(f"LT{i} {p}") in reports, i
-        for mark in ("LT", "LO"):
-            assert typed(f"{mark}{i} {p}") in looker, (i, mark)
+        # The owner's row on the unused summary; titles: folder and owner pages' tests.
+        assert typed(f"LO{i} {p}") in looker, i
         assert typed(f"FL{i} {p}") in explores, i
 
 
@@ -325,6 +326,23 @@ def test_looker_folder_pages_show_names_titles_and_owners_as_typed(
         for mark in ("F", "LT", "LD", "LO"):
             assert typed(f"{mark}{i} {PAYLOADS[i]}") in text, (i, mark)
         assert visit.page.title().startswith(typed(f"F{i} {PAYLOADS[i]}"))
+
+
+def test_unused_owner_pages_show_the_owner_and_titles_as_typed(visit: Visit):
+    """Each hostile owner's row on the unused summary links to their page: the owner in the
+    heading and the tab's title, the look's title, no markup made from either."""
+    visit.open("looker/unused/")
+    links = visit.page.eval_on_selector_all(
+        "article table a", "els => els.map(e => [e.innerText, e.getAttribute('href')])"
+    )
+    by_owner = {typed(text): href for text, href in links}
+    for i, p in enumerate(PAYLOADS):
+        owner = typed(f"LO{i} {p}")
+        assert owner in by_owner, (i, owner)
+        text = visit.open(posixpath.normpath(f"looker/unused/{by_owner[owner]}") + "/")
+        assert typed(f"Unused content: {owner}") in text and typed(f"LT{i} {p}") in text, i
+        assert visit.page.title().startswith(typed(f"Unused content: {owner}")), i
+        assert created(visit) == [], (i, created(visit))
 
 
 def test_catalog_json_and_search_index_keep_the_text_as_data(hostile_site: Path):

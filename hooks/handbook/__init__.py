@@ -122,7 +122,8 @@ Core modules (this folder):
 - `broken_pages`: `looker/broken.md`, content the validator found broken.
 - `change_pages`: `looker/changes.md` and its Atom feed.
 - `freshness_pages`: `data/freshness.md`, every source's freshness.
-- `looker_pages`: the Looker catalog: index, folders, boards, explores, unused content.
+- `looker_pages`: the Looker catalog: index, folders, boards, explores, unused content (a
+  summary by owner and a page per owner).
 - `metric_pages`: the metric glossary and one page per metric.
 - `report_pages`: the notable reports.
 

@@ -36,6 +36,43 @@ def test_strict_build_with_no_credentials_produces_every_generated_page(built_si
         assert (built_site / page).is_file(), f"{page} missing from the built site"
 
 
+def test_each_owner_row_of_the_unused_summary_links_to_a_built_page_of_their_items(
+    built_site: Path,
+):
+    summary = read(built_site, "looker/unused/index.html")
+    owners = summary[summary.index('id="by-owner"') : summary.index('id="owner-left"')]
+    found = re.findall(r'<td><a href="([^"]+)">([^<]+)</a></td>', owners)
+    links = {href: html.unescape(text) for href, text in found}
+    assert sorted(links.values()) == ["Andy Schumeister", "Eric Brody-Moore", "Nick Gage"]
+    for href, owner in links.items():
+        page = f"looker/unused/{href}index.html"
+        assert (built_site / page).is_file(), f"{owner}'s link {href} leads nowhere"
+        text = " ".join(visible(built_site, page).split())
+        assert f"Unused content: {owner}" in text
+    eric = next(h for h, o in links.items() if o == "Eric Brody-Moore")
+    text = " ".join(visible(built_site, f"looker/unused/{eric}index.html").split())
+    assert text.index("Extensions") < text.index("Code monitoring usage")  # oldest first
+    assert "Marketing site traffic" not in text  # Andy's
+
+
+def test_an_owner_page_gone_from_the_catalog_goes_from_the_next_build(handbook_copy: Project):
+    assert run_build(handbook_copy).returncode == 0
+    andy = "looker/unused/andy-schumeister-829499e2"
+    assert (handbook_copy.root / "site" / andy / "index.html").is_file()
+    assert (handbook_copy.generated_dir / f"{andy}.md").is_file()
+    snapshot = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    (item,) = [i for i in snapshot["items"] if i["owner"] == "Andy Schumeister"]
+    item["last_viewed_at"] = snapshot["pulled_at"]  # viewed at the next pull: in use
+    handbook_copy.looker_snapshot.write_text(json.dumps(snapshot), encoding="utf-8")
+    result = run_build(handbook_copy)
+    assert result.returncode == 0, result.stderr
+    assert not (handbook_copy.root / "site" / andy).exists()
+    assert not (handbook_copy.generated_dir / f"{andy}.md").exists()
+    assert "Andy Schumeister" not in visible(
+        handbook_copy.root / "site", "looker/unused/index.html"
+    )
+
+
 def test_notable_reports_link_to_the_seed_looker_ids_with_live_titles(built_site: Path):
     page = read(built_site, "reports/index.html")
     text = visible(built_site, "reports/index.html")

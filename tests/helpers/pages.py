@@ -8,6 +8,7 @@ texts, headings, links, tags, text).
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from html.parser import HTMLParser
 
@@ -125,3 +126,17 @@ def rows(md: str) -> list[list[str]]:
     for table in Html(to_html(md)).tables:
         out.extend(table[1:])
     return out
+
+
+def unused_owner_pages(pages: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each owner's page of unused content as a reader finds it: by the owner's name as the
+    summary table on `looker/unused.md` shows it, (the page's path, its Markdown), reached
+    through the summary's link. `pages` maps each generated page's path to its Markdown."""
+    summary = Html(to_html(section(pages["looker/unused.md"], "## By owner")))
+    found = {}
+    for href, text in summary.links:
+        path = posixpath.normpath(posixpath.join("looker", href))
+        assert path in pages, f"the summary links {href!r}, which no page is"
+        assert text not in found, f"two rows for {text!r}"
+        found[text] = (path, pages[path])
+    return found

@@ -24,6 +24,7 @@ PAGES = (
     "data/freshness.md",
     "reports/index.md",
     "looker/unused.md",
+    "looker/unused/eric-brody-moore-66a491fe.md",  # an owner's page: two items, oldest first
     "looker/broken.md",
     "looker/changes.md",
     # A folder page with a broken item (dashboard 179), an owner who left (look 1410) and a

@@ -7,6 +7,7 @@ same extensions as mkdocs.yml, so they run in milliseconds and need no MkDocs bu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -31,7 +32,7 @@ from helpers.catalogs import (
     make_catalog,
     snapshot,
 )
-from helpers.pages import Html, front_matter, rows, section, to_html
+from helpers.pages import Html, front_matter, rows, section, to_html, unused_owner_pages
 
 
 # --- index ------------------------------------------------------------------------------
@@ -257,6 +258,10 @@ def test_explores_page_lists_visible_fields_per_model_and_explore():
 
 
 # --- unused -----------------------------------------------------------------------------
+def _markdown(pages) -> dict[str, str]:
+    return {path: page.content for path, page in pages.items()}
+
+
 def test_unused_report_boundary_is_exactly_unused_after_days():
     days = 90
     snap = snapshot(
@@ -274,26 +279,139 @@ def test_unused_report_boundary_is_exactly_unused_after_days():
             item("6", "Nobody's", owner=None, last_viewed_at=None),
         ]
     )
-    page = looker_pages_by_path(make_catalog(snap, policy=LookerPolicy(unused_after_days=days)))[
-        "looker/unused.md"
+    pages = _markdown(
+        looker_pages_by_path(make_catalog(snap, policy=LookerPolicy(unused_after_days=days)))
+    )
+    summary = pages["looker/unused.md"]
+    parsed = Html(to_html(summary))
+    assert [h[1] for h in parsed.headings if h[0] == "h2"] == [
+        "By owner",
+        "Content whose owner left",
     ]
-    parsed = Html(to_html(page.content))
-    owners = [h[1] for h in parsed.headings if h[0] == "h2"]
-    assert owners == ["Ann", "Bob", "No owner", "Content whose owner left"]
-    assert [r[0] for r in rows(section(page.content, "## Ann"))] == ["Long ago", "Exactly 90 days"]
-    bob = rows(section(page.content, "## Bob"))
-    assert [(r[0], r[3]) for r in bob] == [("Never viewed", "never")]
-    assert [r[3] for r in rows(section(page.content, "## Ann"))] == ["2025-10-18", "2026-08-24"]
-    assert "Just inside" not in page.content and "Yesterday" not in page.content
-    assert "4 in all" in parsed.text[0] or "4 in all" in "".join(parsed.text)
+    # One row per owner: how many, how many never viewed, the oldest last view.
+    assert rows(section(summary, "## By owner")) == [
+        ["Ann", "2", "0", "2025-10-18"],
+        ["Bob", "1", "1", "never"],
+        ["No owner", "1", "1", "never"],
+    ]
+    assert "4 in all, from 3 owners" in " ".join("".join(parsed.text).split())
+    owners = unused_owner_pages(pages)
+    ann = rows(owners["Ann"][1])
+    assert [(r[0], r[3]) for r in ann] == [
+        ("Long ago", "2025-10-18"),
+        ("Exactly 90 days", "2026-08-24"),
+    ]
+    assert [(r[0], r[3]) for r in rows(owners["Bob"][1])] == [("Never viewed", "never")]
+    assert [r[0] for r in rows(owners["No owner"][1])] == ["Nobody's"]
+    unused = [md for path, md in pages.items() if path.startswith("looker/unused")]
+    assert not any("Just inside" in md or "Yesterday" in md for md in unused)
 
 
 def test_unused_days_come_from_the_policy():
     snap = snapshot(items=[item("1", "Ten days", last_viewed_at=PULLED - timedelta(days=10))])
     short = looker_pages_by_path(make_catalog(snap, policy=LookerPolicy(unused_after_days=7)))
     long = looker_pages_by_path(make_catalog(snap, policy=LookerPolicy(unused_after_days=30)))
-    assert "Ten days" in short["looker/unused.md"].content
-    assert "Ten days" not in long["looker/unused.md"].content
+    assert [r[0] for r in rows(unused_owner_pages(_markdown(short))["No owner"][1])] == ["Ten days"]
+    assert unused_owner_pages(_markdown(long)) == {}
+    assert not any(p.startswith("looker/unused/") for p in long)
+    assert "Every published item was viewed in the last 30 days." in to_html(
+        long["looker/unused.md"].content
+    )
+
+
+def test_an_owners_page_lists_exactly_their_unused_items_with_the_old_columns():
+    snap = snapshot(
+        items=[
+            item(
+                "1",
+                "Ann's old",
+                owner="Ann",
+                last_viewed_at=PULLED - timedelta(days=200),
+                recent_views=0,
+                view_count=650,
+            ),
+            item("2", "Ann's never", kind="dashboard", owner="Ann", last_viewed_at=None),
+            item("3", "Ann's busy", owner="Ann"),
+            item("4", "Bob's old", owner="Bob", last_viewed_at=PULLED - timedelta(days=100)),
+        ]
+    )
+    pages = _markdown(looker_pages_by_path(make_catalog(snap)))
+    path, ann = unused_owner_pages(pages)["Ann"]
+    assert path.startswith("looker/unused/ann-") and path.endswith(".md")
+    parsed = Html(to_html(ann))
+    assert parsed.headings[0] == ("h1", "Unused content: Ann")
+    assert front_matter(ann)[0]["title"] == "Unused content: Ann"
+    assert parsed.tables[0] == [
+        ["Title", "Kind", "Folder", "Last viewed", "Views, last 90 days", "Views, lifetime"],
+        ["Ann's never", "dashboard", "Team", "never", "—", "0"],
+        ["Ann's old", "look", "Team", "2026-05-06", "0", "650"],
+    ]
+    links = dict((text, href) for href, text in parsed.links)
+    assert links["Unused content"] == "../unused.md"  # back to the summary
+    assert links["Team"] == "../folders/10-team.md"
+    assert links["Ann's old"] == "https://example.looker.com/looks/1"
+    assert "Looker data pulled at" in "".join(parsed.text)  # the notice, as on every page
+
+
+def test_owners_whose_names_slug_alike_never_share_a_page():
+    # Same slug: "ann-lee". The last two also share the first 8 hex digits of their SHA-256.
+    clashing = ["Ann Lee", "ann-lee", "ANN LEE!", "-ANN--lee~", "  ANn - lEE-"]
+    # Names like the no-owner page's, and like the summary's own address (`index`).
+    odd = ["no-owner", "No owner", "index", "!!!"]
+    owners = [*clashing, *odd, None]
+    snap = snapshot(
+        items=[
+            item(str(n), f"Report {n}", owner=o, last_viewed_at=None) for n, o in enumerate(owners)
+        ]
+    )
+    pages = _markdown(looker_pages_by_path(make_catalog(snap)))
+    unused = [p for p in pages if p.startswith("looker/unused/")]
+    assert len(unused) == len(set(unused)) == len(owners)
+    assert "looker/unused/index.md" not in unused
+    summary = Html(to_html(section(pages["looker/unused.md"], "## By owner")))
+    by_link = {
+        posixpath.normpath(posixpath.join("looker", href)): text for href, text in summary.links
+    }
+    for n, owner in enumerate(owners):
+        page = next(p for p in unused if f"Report {n}]" in pages[p])
+        assert [r[0] for r in rows(pages[page])] == [f"Report {n}"]
+        assert by_link[page] == (" ".join(owner.split()) if owner else "No owner")
+    assert by_link["looker/unused/no-owner.md"] == "No owner"
+    assert '<a href="unused/no-owner.md"><em>No owner</em></a>' in to_html(
+        pages["looker/unused.md"]
+    )
+    # The digest clash: both pages carry all 64 digits; the others keep 8.
+    long = sorted(p for p in unused if len(p.rsplit("-", 1)[-1]) == len("0" * 64 + ".md"))
+    assert sorted(by_link[p] for p in long) == ["-ANN--lee~", "ANn - lEE-"]
+    tags = {hashlib.sha256(name.encode()).hexdigest()[:8] for name in clashing[-2:]}
+    assert len(tags) == 1  # the pair does clash at 8 digits
+
+
+def test_a_blank_owner_name_counts_as_no_owner():
+    owners = [None, "", "  \n "]
+    snap = snapshot(
+        items=[
+            item(str(n), f"Report {n}", owner=o, last_viewed_at=None) for n, o in enumerate(owners)
+        ]
+    )
+    pages = _markdown(looker_pages_by_path(make_catalog(snap)))
+    (only,) = unused_owner_pages(pages)
+    assert only == "No owner"
+    assert [p for p in pages if p.startswith("looker/unused/")] == ["looker/unused/no-owner.md"]
+    assert len(rows(pages["looker/unused/no-owner.md"])) == 3
+
+
+def test_an_owners_page_keeps_its_address_from_pull_to_pull():
+    def address(owners: list[str]) -> str:
+        snap = snapshot(
+            items=[item(str(n), owner=o, last_viewed_at=None) for n, o in enumerate(owners)]
+        )
+        pages = _markdown(looker_pages_by_path(make_catalog(snap)))
+        return unused_owner_pages(pages)["Ann Lee"][0]
+
+    assert (
+        address(["Ann Lee"]) == address(["ann-lee", "Ann Lee", "Zed"]) == address(["Ann Lee", "A"])
+    )
 
 
 # --- data age, notices, no snapshot -------------------------------------------------------

@@ -80,8 +80,9 @@ def test_a_changed_looker_item_re_renders_its_folder_not_every_folder(handbook_c
     assert after == _full(handbook_copy)
     changed = _differing(before, after)
     assert _changed_in_last_build(cache) == changed
-    # The three summary pages share one key (the whole snapshot); folder pages have their own.
-    summaries = {"looker/index.md", "looker/explores.md", "looker/unused.md"}
+    # The summary pages share one key (the whole snapshot); folder and owner pages have their
+    # own (look 729 is in use: on no owner's page).
+    summaries = {"looker/index.md", "looker/boards.md", "looker/explores.md", "looker/unused.md"}
     assert changed <= set(cache.last.rendered) <= changed | summaries
     folders = {p for p in changed if p.startswith("looker/folders/")}
     assert len(folders) == 1
@@ -134,6 +135,42 @@ def test_a_page_no_longer_generated_is_reported_removed(handbook_copy: Project):
     assert "metrics/dau_mau.md" not in after
     assert "metrics/dau_mau.md" in cache.last.removed
     assert "metrics/dau_mau.md" in _changed_in_last_build(cache)
+
+
+def _edit_item(project: Project, kind: str, id: str, **values) -> None:
+    snapshot = json.loads(project.looker_snapshot.read_text(encoding="utf-8"))
+    item = next(i for i in snapshot["items"] if i["kind"] == kind and i["id"] == id)
+    item.update(values)
+    project.looker_snapshot.write_text(json.dumps(snapshot), encoding="utf-8")
+
+
+def test_a_changed_unused_item_re_renders_its_owners_page_not_the_other_owners(
+    handbook_copy: Project,
+):
+    cache = RenderCache()
+    before = _cached(cache, handbook_copy)
+    owners = {p for p in before if p.startswith("looker/unused/")}
+    assert len(owners) > 1
+    _edit_item(handbook_copy, "look", "932", title="Code monitoring, old")  # Eric's, unused
+    after = _cached(cache, handbook_copy)
+
+    assert after == _full(handbook_copy)
+    rendered = {p for p in cache.last.rendered if p.startswith("looker/unused/")}
+    assert rendered == {"looker/unused/eric-brody-moore-66a491fe.md"}
+    assert "Code monitoring, old" in after["looker/unused/eric-brody-moore-66a491fe.md"]
+
+
+def test_an_owner_whose_content_is_viewed_again_loses_their_page(handbook_copy: Project):
+    cache = RenderCache()
+    before = _cached(cache, handbook_copy)
+    andy = "looker/unused/andy-schumeister-829499e2.md"
+    assert andy in before
+    _edit_item(handbook_copy, "dashboard", "310", last_viewed_at="2026-11-21T06:00:00Z")
+    after = _cached(cache, handbook_copy)
+
+    assert andy not in after and andy in cache.last.removed
+    assert "Andy Schumeister" not in after["looker/unused.md"]
+    assert after == _full(handbook_copy)
 
 
 def test_writing_pages_leaves_unchanged_files_untouched(handbook_copy: Project, tmp_path):

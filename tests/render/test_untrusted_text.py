@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from handbook.snapshot.model import (
 from helpers.catalogs import PULLED, item, looker_pages_by_path, make_catalog, snapshot
 from helpers.handbook import copy_handbook, run_build
 from helpers.hostile import HOSTILE
-from helpers.pages import Html, front_matter, to_html
+from helpers.pages import Html, front_matter, to_html, unused_owner_pages
 
 
 def hostile_parts() -> tuple[list[LookerFolder], list[LookerItem], list[LookerExplore]]:
@@ -169,10 +170,18 @@ def test_hostile_text_is_inert_and_intact_on_every_looker_page():
             "Open in Looker",
         ) in parsed.links
 
-    # Unused page: one owner heading per string, intact.
-    unused = Html(to_html(pages["looker/unused.md"].content))
-    owners = [h for tag, h in unused.headings if tag == "h2"][:-1]  # then "whose owner left"
+    # Unused content: one summary row per string, its link text intact, leading to a page
+    # whose heading and front-matter title (the theme prints it raw) are the string intact.
+    owners = unused_owner_pages({path: page.content for path, page in pages.items()})
     assert sorted(owners) == sorted(HOSTILE)
+    for text, (path, md) in owners.items():
+        assert re.fullmatch(r"looker/unused/[a-z0-9-]+-[0-9a-f]{8}\.md", path), path
+        assert Html(to_html(md)).headings[0] == ("h1", f"Unused content: {text}")
+        meta, _ = front_matter(md)
+        assert (
+            "<" not in meta["title"] and html.unescape(meta["title"]) == f"Unused content: {text}"
+        )
+        assert [r[0] for r in Html(to_html(md)).tables[0][1:]] == [text]
 
     # Every error's message, field, explore and tile title, on its folder page and the
     # broken-content page; every title, old and new, on the changes page.
@@ -258,6 +267,19 @@ def test_built_looker_pages_show_hostile_text_inert_and_intact(hostile_site: Pat
     index = Html(pages["looker/index.html"])
     cells = {c for table in index.tables for row in table for c in row}
     assert set(HOSTILE) <= cells
+
+    # Each owner's unused-content page, reached from the summary: heading and tab title.
+    summary = Html(pages["looker/unused/index.html"])
+    owners = {text: href for href, text in summary.links if text in HOSTILE}
+    assert sorted(owners) == sorted(HOSTILE)
+    for text, href in owners.items():
+        path = posixpath.normpath(posixpath.join("looker/unused", href, "index.html"))
+        page_html = pages[path]
+        article = Html(page_html[page_html.index("<article") : page_html.index("</article>")])
+        assert article.headings[0] == ("h1", f"Unused content: {text}"), path
+        title = re.search(r"<title>(.*?)</title>", page_html, flags=re.S).group(1)
+        assert "<" not in title, (path, title)
+        assert html.unescape(title).startswith(f"Unused content: {text} - "), (path, title)
 
 
 @pytest.mark.slow

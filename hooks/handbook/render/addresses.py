@@ -13,8 +13,10 @@ address or anchor needs escaping wherever it lands.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,6 +39,9 @@ CSS_PATH = "assets/handbook/handbook.css"
 JS_PATH = "assets/handbook/filters.js"
 
 UNFILED = "unfiled"  # the page of items whose folder is not published
+UNUSED_DIR = "looker/unused"  # one page per owner of unused content, beside LOOKER_UNUSED
+NO_OWNER = "no-owner"  # the page of unused items without an owner
+_OWNER_TAG = 8  # hex digits of an owner's name digest in the address of their page
 _SLUG_MAX = 60  # a folder name's share of its page's file name
 
 
@@ -61,6 +66,33 @@ def folder_slug(folder: LookerFolder) -> str:
 def folder_page(folder: LookerFolder | None) -> str:
     """The page of a Looker folder; `None` means the page of items without one."""
     return f"looker/folders/{folder_slug(folder) if folder else UNFILED}.md"
+
+
+def unused_owner_pages(owners: Iterable[str]) -> dict[str, str]:
+    """The page of each owner's unused content, e.g. `looker/unused/ann-lee-1f0c9a2e.md`.
+
+    A slug of the name, which readers recognise in the address, then 8 hex digits of the
+    exact name's SHA-256, so "Ann Lee" and "ann-lee" never share a page and a page keeps its
+    address from pull to pull. Two names whose slugs and 8 digits both match (one pair in
+    four billion) take all 64 digits instead. No owner (`""`) has `no-owner.md`, which no
+    owner's page can be (theirs end in the digits): the same goes for `index.md`, which
+    would be the summary's own address under directory URLs.
+    """
+    names = set(owners)
+    short = {name: _owner_page(name, _OWNER_TAG) for name in names}
+    taken: dict[str, int] = {}
+    for page in short.values():
+        taken[page] = taken.get(page, 0) + 1
+    return {
+        name: page if taken[page] == 1 else _owner_page(name, 64) for name, page in short.items()
+    }
+
+
+def _owner_page(name: str, digits: int) -> str:
+    if not name:
+        return f"{UNUSED_DIR}/{NO_OWNER}.md"
+    tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:digits]
+    return f"{UNUSED_DIR}/{_short_slug(name)}-{tag}.md"
 
 
 def item_anchor(item: LookerItem) -> str:

@@ -9,8 +9,11 @@ Pages (all edited through `catalog/looker.yml`, the publishing policy):
   parent's page list its name, unlinked, with the count 0
 - `looker/boards.md`    every published board: its sections and their dashboards and looks
 - `looker/explores.md`  explores and their visible fields, per model
-- `looker/unused.md`    content with no view for `unused_after_days`, grouped by owner, and
-  the content whose owner's Looker account is deactivated
+- `looker/unused.md`    content with no view for `unused_after_days`: one row per owner (how
+  many, how old), then the content whose owner's Looker account is deactivated
+- `looker/unused/<owner>.md`  one per owner of unused content (not in the nav, like folder
+  pages): that owner's unused items, oldest last view first; `no-owner.md` for items with
+  no owner. At 20,000 items one page of every unused item was megabytes of HTML
 
 Each item's entry on its folder page carries its trust line (`render.trust`) and, when
 Looker's content validator found it broken, its errors. The broken-content and change
@@ -22,7 +25,7 @@ through the escaping `finalize` of `render`; the only Markdown built here is lin
 own pages, whose targets are slugs of `[a-z0-9-]`.
 
 Cost is linear in the catalog: items are grouped by folder and folders by parent once, the
-top-N lists use `heapq`, and each folder page renders only its own items.
+top-N lists use `heapq`, and each folder or owner page renders only its own items.
 
 Page addresses and anchors (a folder's page, an item's entry) are `render.addresses`'.
 """
@@ -46,6 +49,8 @@ from handbook.render.addresses import (
     explore_anchor,
     folder_page,
     item_anchor,
+    relative_to,
+    unused_owner_pages,
 )
 from handbook.render.cache import digest, once
 from handbook.render.page import Page, PageSpec
@@ -215,7 +220,9 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
     yield from folders
     yield PageSpec(LOOKER_BOARDS, whole, lambda: _boards_page(catalog, index))
     yield PageSpec(LOOKER_EXPLORES, whole, lambda: _explores_page(catalog))
-    yield PageSpec(LOOKER_UNUSED, whole, lambda: _unused_page(catalog, index))
+    owners = unused_by_owner(catalog)
+    yield PageSpec(LOOKER_UNUSED, whole, lambda: _unused_page(catalog, index, owners))
+    yield from _unused_owner_specs(catalog, index, notices, owners)
 
 
 def pages(catalog: Catalog) -> Iterable[Page]:
@@ -379,31 +386,127 @@ def _explores_page(catalog: Catalog) -> Page:
     )
 
 
-def _unused_page(catalog: Catalog, index: LookerIndex) -> Page:
+# --- unused content ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class OwnerUnused:
+    """One owner's unused items, oldest last view first (never viewed before any), and the
+    address of the page listing them."""
+
+    owner: str  # exactly as Looker has it; "" for items without an owner
+    page: str
+    items: list[LookerItem]
+
+    @property
+    def never(self) -> int:
+        return sum(1 for i in self.items if i.last_viewed_at is None)
+
+    @property
+    def oldest(self) -> datetime | None:
+        """The oldest last view; None when an item was never viewed."""
+        return self.items[0].last_viewed_at
+
+    @property
+    def title(self) -> Markup:
+        """The page's title: our words, the owner's name escaped."""
+        if not self.owner:
+            return Markup("Unused content with no owner")
+        return Markup("Unused content: ") + md_text(self.owner)
+
+    @property
+    def whose(self) -> Markup:
+        if not self.owner:
+            return Markup("that have no owner in Looker")
+        return Markup("owned by ") + md_text(self.owner)
+
+
+def unused_by_owner(catalog: Catalog) -> list[OwnerUnused]:
+    """The published items nobody viewed in `unused_after_days`, by owner: owners in name
+    order (case-insensitive), items without an owner last."""
     snapshot = catalog.looker
     assert snapshot is not None
     days = catalog.policy.unused_after_days
     owners: dict[str, list[LookerItem]] = {}
     for item in snapshot.items:
         if is_unused(item, snapshot.pulled_at, days):
-            owners.setdefault(item.owner or "", []).append(item)
+            # A blank name would be an empty link on the summary: no owner, as Looker shows it.
+            owner = item.owner if item.owner and item.owner.strip() else ""
+            owners.setdefault(owner, []).append(item)
+    pages = unused_owner_pages(owners)
     never = datetime.min.replace(tzinfo=UTC)
-    groups = [
-        (owner, sorted(group, key=lambda i: (i.last_viewed_at or never, i.title)))
-        for owner, group in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0].casefold()))
+    return [
+        OwnerUnused(
+            owner, pages[owner], sorted(group, key=lambda i: (i.last_viewed_at or never, i.title))
+        )
+        for owner, group in sorted(
+            owners.items(), key=lambda kv: (kv[0] == "", kv[0].casefold(), kv[0])
+        )
     ]
+
+
+def _unused_context(catalog: Catalog) -> dict:
+    """What the summary and every owner's page say about the rule: its days and cutoff."""
+    assert catalog.looker is not None
+    days = catalog.policy.unused_after_days
+    return {"days": days, "cutoff": catalog.looker.pulled_at - timedelta(days=days)}
+
+
+def _unused_page(catalog: Catalog, index: LookerIndex, owners: list[OwnerUnused]) -> Page:
     return Page(
         LOOKER_UNUSED,
         _render(
             "looker_unused.md.j2",
             catalog,
-            days=days,
-            cutoff=snapshot.pulled_at - timedelta(days=days),
-            groups=groups,
-            total=sum(len(g) for _, g in groups),
+            **_unused_context(catalog),
+            groups=owners,
+            total=sum(len(g.items) for g in owners),
             owner_left=catalog.owner_left,
             index=index,
             page_link=_page_link,
+            owner_link=lambda g: relative_to(LOOKER_UNUSED, g.page),
+            no_owner=Markup("*No owner*"),  # italic: no owner's name can look like it
         ),
         EDIT_PATH,
     )
+
+
+def _unused_owner_page(catalog: Catalog, index: LookerIndex, group: OwnerUnused) -> Page:
+    return Page(
+        group.page,
+        _render(
+            "looker_unused_owner.md.j2",
+            catalog,
+            **_unused_context(catalog),
+            group=group,
+            title=group.title,
+            whose=group.whose,
+            index=index,
+            page_link=_page_link,
+            folder_link=lambda node: relative_to(group.page, node.page),
+        ),
+        EDIT_PATH,
+    )
+
+
+def _unused_owner_specs(
+    catalog: Catalog, index: LookerIndex, notices: str, owners: list[OwnerUnused]
+) -> Iterable[PageSpec]:
+    """One page per owner, keyed by what it shows: the rule (days, the pull's time), its
+    items' values and their folders' names and addresses. Another owner's change, or a
+    change to an item still in use, renders none of it again."""
+    context = _unused_context(catalog)
+    for group in owners:
+
+        def key(group: OwnerUnused = group) -> str:
+            folders = [index.node_for(i) for i in group.items]
+            return digest(
+                notices,
+                catalog.base_url,
+                context["days"],
+                context["cutoff"],
+                group.owner,
+                group.page,
+                [catalog.item_key(i) for i in group.items],
+                [(n.title, n.page) if n else None for n in folders],
+            )
+
+        yield PageSpec(group.page, once(key), lambda g=group: _unused_owner_page(catalog, index, g))
