@@ -131,8 +131,8 @@ class BuildSession:
         if not self.reloaded:
             assert self.last_good is not None
             return self.last_good
-        catalog = load_catalog(project, read=self.parses)
         previous = self.last_good
+        catalog = load_catalog(project, read=self.parses, earlier=previous)
         if previous is not None and project.looker_snapshot in self.parses.reused:
             catalog.item_keys = previous.item_keys  # the same item objects: the same digests
         if unused_after_days is not None:
