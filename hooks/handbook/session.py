@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handbook.catalog import Catalog, load_catalog
 from handbook.dbt.loader import file_stamp
@@ -27,6 +28,9 @@ from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
 from handbook.settings import load_settings
 from handbook.snapshot.store import ReusedParses
+
+if TYPE_CHECKING:
+    from handbook.export import ExportFile
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -169,13 +173,16 @@ def _file_stamps(paths: tuple[Path, ...]) -> tuple:
     return tuple((path, file_stamp(path)) for path in paths)
 
 
-def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
-    """`catalog.json`: metrics, sources and published Looker items, for other tools."""
-    from handbook.export import EXPORT_PATH, write
+def write_export(
+    catalog: Catalog, site_dir: str | Path, pages_dir: str = "", file: ExportFile | None = None
+) -> Path:
+    """`catalog.json`: metrics, sources and published Looker items, for other tools.
+
+    Streamed to the file item by item: neither the text nor a dict of 60,000 items is ever
+    whole in memory (see `export`). A process that writes it after every build passes the
+    same `file` each time, which skips or shortens what did not change (`ExportFile`)."""
+    from handbook.export import EXPORT_PATH, ExportFile
 
     path = Path(site_dir) / EXPORT_PATH
-    # Streamed to the file item by item: neither the text nor a dict of 60,000 items is
-    # ever whole in memory (see `export`).
-    with path.open("w", encoding="utf-8") as fh:
-        write(catalog, fh, pages_dir)
+    (file or ExportFile()).write(catalog, path, pages_dir)
     return path
