@@ -25,7 +25,7 @@ from mkdocs.structure.files import Files
 
 from handbook.export import ExportFile
 from handbook.markdown.shown_references import ShownReferences
-from handbook.render.cache import RenderCache
+from handbook.render.cache import RenderCache, Written
 from handbook.render.page import Page
 from handbook.render.pages import all_pages, all_specs, in_folder
 
@@ -45,6 +45,7 @@ class ServeState:
     banner: str = ""  # the catalog's errors, shown on every page while serving ("" = none)
     shown_banner: str = ""  # the banner the last build's pages carry
     cache: RenderCache = field(default_factory=RenderCache)  # generated pages by what they show
+    files: Written = field(default_factory=dict)  # what `write_changed` wrote, for the next one
     pages: list[Page] | None = None  # the last build's generated pages
     rendered: int = 0  # how many of them the last build rendered
     shown: ShownReferences = field(default_factory=ShownReferences)
