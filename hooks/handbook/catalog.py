@@ -35,6 +35,7 @@ from handbook.curated.policy import (
 )
 from handbook.curated.reports import ReportList, load_reports
 from handbook.curated.sources import Source
+from handbook.curated.yaml_source import YamlReader, load_yaml
 from handbook.dbt.loader import DbtArtifacts
 from handbook.dbt.sources import load_all_sources
 from handbook.errors import CatalogError, Problem
@@ -436,17 +437,19 @@ def load_catalog(
     *,
     now: datetime | None = None,
     read: SnapshotReader = load,
+    read_yaml: YamlReader = load_yaml,
     earlier: Catalog | None = None,
 ) -> Catalog:
     """Everything a build publishes, from the files on disk (no network).
 
-    `read` loads a snapshot file (`snapshot.store.load`); a session that keeps the catalog
-    across rebuilds may give one that reuses a file's last parse while the file is unchanged,
-    and the `earlier` catalog it loaded: its published Looker view is kept when made from the
-    same parse under an equal policy (the policy over 20,000 items is not applied again).
+    `read` loads a snapshot file (`snapshot.store.load`), `read_yaml` a metrics file
+    (`load_yaml`); a session that keeps the catalog across rebuilds may give ones that reuse
+    a file's last parse while the file is unchanged, and the `earlier` catalog it loaded: its
+    published Looker view is kept when made from the same parse under an equal policy (the
+    policy over 20,000 items is not applied again).
     """
     with gc_paused():
-        return _load_catalog(project, now, read, earlier)
+        return _load_catalog(project, now, read, read_yaml, earlier)
 
 
 def _published(
@@ -461,7 +464,11 @@ def _published(
 
 
 def _load_catalog(
-    project: Project, now: datetime | None, read: SnapshotReader, earlier: Catalog | None
+    project: Project,
+    now: datetime | None,
+    read: SnapshotReader,
+    read_yaml: YamlReader,
+    earlier: Catalog | None,
 ) -> Catalog:
     problems: list[Problem] = []
 
@@ -478,7 +485,7 @@ def _load_catalog(
     looker = read(project.looker_snapshot, LookerSnapshot)
     freshness = read(project.freshness_snapshot, FreshnessSnapshot)
     sources, dbt = collect(lambda: load_all_sources(project), ([], None))
-    metrics = collect(lambda: load_metrics(project), [])
+    metrics = collect(lambda: load_metrics(project, read_yaml), [])
     reports = collect(lambda: load_reports(project), ReportList())
     change_log = collect(lambda: load(project.changes_file, ChangeLog), None)
     if problems:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handbook.catalog import Catalog, load_catalog
+from handbook.curated.yaml_source import YamlDoc, load_yaml
 from handbook.dbt.loader import file_stamp
 from handbook.errors import CatalogError, Problem
 from handbook.fingerprint import folder_fingerprint
@@ -136,7 +137,7 @@ class BuildSession:
             assert self.last_good is not None
             return self.last_good
         previous = self.last_good
-        catalog = load_catalog(project, read=self.parses, earlier=previous)
+        catalog = load_catalog(project, read=self.parses, read_yaml=self._yaml, earlier=previous)
         if previous is not None and project.looker_snapshot in self.parses.reused:
             catalog.item_keys = previous.item_keys  # the same item objects: the same digests
         if unused_after_days is not None:
@@ -158,6 +159,11 @@ class BuildSession:
         self.last_good = catalog
         self.loaded_from = (folder, _file_stamps(catalog.watched_files))
         return catalog
+
+    def _yaml(self, path: Path, display: str) -> YamlDoc:
+        """A metrics file's parse, reused while the file is unchanged (a metric save parses
+        the one file saved, not all of catalog/metrics/)."""
+        return self.parses.parse(path, YamlDoc, lambda: load_yaml(path, display))
 
     def last_updated(self, src_uri: str, generated: bool) -> str | None:
         """The "last updated" markup of a page: its last commit. None for a page with no
