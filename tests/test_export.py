@@ -111,3 +111,85 @@ def test_an_excluded_board_never_appears_in_the_export(tmp_path: Path):
     board_ids = [b["id"] for b in json.loads(exported)["looker"]["boards"]]
     assert board_ids == ["12"]
     assert '"Growth"' not in exported
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_ino
+
+
+def test_catalog_json_written_after_each_serve_load_is_always_a_fresh_export(
+    handbook_copy: Project, tmp_path: Path
+):
+    """`mkdocs serve` writes catalog.json after every build through one `ExportFile`: not
+    again for the same catalog, and after a metric save the same bytes a fresh export
+    gives (its Looker part copied from the last file, the rest encoded anew)."""
+    from handbook.export import ExportFile, chunks
+    from handbook.session import BuildSession, write_export
+
+    session, file, site = BuildSession(live=False), ExportFile(), tmp_path / "site"
+    site.mkdir()
+    first = session.load(handbook_copy)
+    path = write_export(first, site, "", file)
+    assert path.read_text(encoding="utf-8") == "".join(chunks(first))
+    written = _stamp(path)
+    write_export(first, site, "", file)  # a hand page saved: nothing to write
+    assert _stamp(path) == written
+
+    product = handbook_copy.metrics_dir / "product.yml"
+    text = product.read_text(encoding="utf-8")
+    product.write_text(text.replace("label: Monthly active users", "label: Monthly actives", 1))
+    second = session.load(handbook_copy)
+    write_export(second, site, "", file)
+    assert _stamp(path) != written
+    assert path.read_text(encoding="utf-8") == "".join(chunks(second))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert next(m["label"] for m in data["metrics"] if m["name"] == "mau") == "Monthly actives"
+
+
+def test_catalog_json_shows_a_new_looker_snapshot_and_a_new_policy(
+    handbook_copy: Project, tmp_path: Path
+):
+    from handbook.export import ExportFile, chunks
+    from handbook.session import write_export
+    from handbook.snapshot.store import ReusedParses
+
+    parses, file = ReusedParses(), ExportFile()
+    first = load_catalog(handbook_copy, read=parses)
+    path = write_export(first, tmp_path, "", file)
+    snapshot = json.loads(handbook_copy.looker_snapshot.read_text(encoding="utf-8"))
+    item = next(i for i in snapshot["items"] if i["kind"] == "look" and i["id"] == "729")
+    item["title"] = "Monthly users by plan"
+    handbook_copy.looker_snapshot.write_text(json.dumps(snapshot), encoding="utf-8")
+    pulled = load_catalog(handbook_copy, read=parses, earlier=first)
+    write_export(pulled, tmp_path, "", file)
+    assert path.read_text(encoding="utf-8") == "".join(chunks(pulled))
+    assert "Monthly users by plan" in path.read_text(encoding="utf-8")
+
+    policy = handbook_copy.looker_policy
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("  - 150 ", "  - 120\n  - 150 ", 1), encoding="utf-8")
+    held_back = load_catalog(handbook_copy, read=parses, earlier=pulled)
+    write_export(held_back, tmp_path, "", file)
+    assert path.read_text(encoding="utf-8") == "".join(chunks(held_back))
+    assert "Monthly users by plan" not in path.read_text(encoding="utf-8")
+
+
+def test_a_catalog_json_another_program_changed_is_written_whole_again(
+    handbook_copy: Project, tmp_path: Path
+):
+    from handbook.export import ExportFile, chunks
+    from handbook.session import BuildSession, write_export
+
+    session, file = BuildSession(live=False), ExportFile()
+    first = session.load(handbook_copy)
+    path = write_export(first, tmp_path, "", file)
+    path.write_text('{"not": "ours"}\n', encoding="utf-8")
+    write_export(first, tmp_path, "", file)  # the same catalog, but not the file it wrote
+    assert path.read_text(encoding="utf-8") == "".join(chunks(first))
+    path.unlink()  # as a build that starts from an empty site folder
+    product = handbook_copy.metrics_dir / "product.yml"
+    product.write_text(product.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = session.load(handbook_copy)
+    write_export(second, tmp_path, "", file)
+    assert path.read_text(encoding="utf-8") == "".join(chunks(second))

@@ -35,6 +35,7 @@ from handbook.curated.policy import (
 )
 from handbook.curated.reports import ReportList, load_reports
 from handbook.curated.sources import Source
+from handbook.curated.yaml_source import YamlReader, load_yaml
 from handbook.dbt.loader import DbtArtifacts
 from handbook.dbt.sources import load_all_sources
 from handbook.errors import CatalogError, Problem
@@ -141,6 +142,21 @@ class Catalog:
                 for name in item.fields:
                     out.setdefault(f"{item.model}.{item.explore}.{name}", []).append(item)
         return out
+
+    def same_looker(self, other: Catalog) -> bool:
+        """Whether `other` publishes exactly this catalog's Looker content (folders, items,
+        boards, explores, content errors, base URL) at the same addresses: the same project,
+        and published views made from the same parse of the snapshot under an equal policy.
+
+        What is made from the Looker content alone (references to looks, dashboards and
+        boards; the Looker part of `catalog.json`) can then be kept from one to the other.
+        """
+        if self.project != other.project:
+            return False
+        if self.view is None or other.view is None:
+            return self.view is other.view and self.policy.base_url == other.policy.base_url
+        made = other.view.made_from
+        return made is not None and self.view.made_from_same(*made)
 
     def item_key(self, item: LookerItem) -> str:
         """A digest of every value of a published `item`, made once per item.
@@ -417,18 +433,43 @@ SnapshotReader = Callable[[Path, type[M]], M | None]
 
 
 def load_catalog(
-    project: Project, *, now: datetime | None = None, read: SnapshotReader = load
+    project: Project,
+    *,
+    now: datetime | None = None,
+    read: SnapshotReader = load,
+    read_yaml: YamlReader = load_yaml,
+    earlier: Catalog | None = None,
 ) -> Catalog:
     """Everything a build publishes, from the files on disk (no network).
 
-    `read` loads a snapshot file (`snapshot.store.load`); a session that keeps the catalog
-    across rebuilds may give one that reuses a file's last parse while the file is unchanged.
+    `read` loads a snapshot file (`snapshot.store.load`), `read_yaml` a metrics file
+    (`load_yaml`); a session that keeps the catalog across rebuilds may give ones that reuse
+    a file's last parse while the file is unchanged, and the `earlier` catalog it loaded: its
+    published Looker view is kept when made from the same parse under an equal policy (the
+    policy over 20,000 items is not applied again).
     """
     with gc_paused():
-        return _load_catalog(project, now, read)
+        return _load_catalog(project, now, read, read_yaml, earlier)
 
 
-def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) -> Catalog:
+def _published(
+    looker: LookerSnapshot | None, policy: LookerPolicy, earlier: Catalog | None
+) -> PublishedView | None:
+    if looker is None:
+        return None
+    kept = earlier.view if earlier is not None else None
+    if kept is not None and kept.made_from_same(looker, policy):
+        return kept
+    return apply_policy(looker, policy)
+
+
+def _load_catalog(
+    project: Project,
+    now: datetime | None,
+    read: SnapshotReader,
+    read_yaml: YamlReader,
+    earlier: Catalog | None,
+) -> Catalog:
     problems: list[Problem] = []
 
     def collect(load: Callable[[], T], default: T) -> T:
@@ -444,7 +485,7 @@ def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) 
     looker = read(project.looker_snapshot, LookerSnapshot)
     freshness = read(project.freshness_snapshot, FreshnessSnapshot)
     sources, dbt = collect(lambda: load_all_sources(project), ([], None))
-    metrics = collect(lambda: load_metrics(project), [])
+    metrics = collect(lambda: load_metrics(project, read_yaml), [])
     reports = collect(lambda: load_reports(project), ReportList())
     change_log = collect(lambda: load(project.changes_file, ChangeLog), None)
     if problems:
@@ -466,7 +507,7 @@ def _load_catalog(project: Project, now: datetime | None, read: SnapshotReader) 
     return Catalog(
         project=project,
         policy=policy,
-        view=apply_policy(looker, policy) if looker else None,
+        view=_published(looker, policy, earlier),
         freshness=freshness,
         sources=sources,
         metrics=metrics,

@@ -20,15 +20,22 @@ under `looker.folders`, and an item's Looker URL is not repeated: `base_url` + `
 `/dashboards/ID`).
 
 The file is compact JSON (no indentation) and written as it is made, one item at a time: at
-60,000 Looker items neither the whole text nor a dict of every item sits in memory.
+60,000 Looker items neither the whole text nor a dict of every item sits in memory. A
+process that writes it again and again (`mkdocs serve`) writes it through one `ExportFile`,
+which copies the Looker part (nearly all of the file) from the file it wrote last when the
+catalog publishes the same Looker content, instead of encoding 20,000 items again.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 from handbook.catalog import Catalog
@@ -45,6 +52,7 @@ from handbook.render.site_urls import page_url
 EXPORT_VERSION = 2
 EXPORT_PATH = CATALOG_EXPORT
 _COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
+_BLOCK = 1024 * 1024  # bytes copied at a time
 
 
 def _time(value: datetime | None) -> str | None:
@@ -158,7 +166,7 @@ def _validation(catalog: Catalog) -> dict[str, Any] | None:
     }
 
 
-def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
+def _boards(catalog: Catalog, pages_dir: str) -> Iterator[dict[str, Any]]:
     """Published boards with their sections, each section's looks and dashboards by id.
 
     `catalog.boards` is the published view too: boards excluded by `exclude_boards` or in
@@ -166,7 +174,7 @@ def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
     dashboards (an excluded one is dropped without a trace, as on the boards page).
     """
     boards_page = _page(catalog, LOOKER_BOARDS, pages_dir)
-    return [
+    return (
         {
             "id": board.id,
             "title": board.title,
@@ -183,7 +191,7 @@ def _boards(catalog: Catalog, pages_dir: str) -> list[dict[str, Any]]:
             ],
         }
         for _, board in sorted(catalog.boards.items(), key=lambda kv: (len(kv[0]), kv[0]))
-    ]
+    )
 
 
 def _layout(catalog: Catalog, pages_dir: str) -> dict[str, Any]:
@@ -226,17 +234,122 @@ def _encode(value: Any) -> Iterator[str]:
         yield json.dumps(value, **_COMPACT)
 
 
+def _sections(catalog: Catalog, pages_dir: str) -> Iterator[tuple[str, Iterable[str]]]:
+    """`catalog.json`'s text as (top-level key, its value's text in pieces), with "" for the
+    braces and keys in between; a value is encoded only as its pieces are consumed."""
+    yield "", ["{"]
+    for n, (key, value) in enumerate(_layout(catalog, pages_dir).items()):
+        yield "", [("," if n else "") + json.dumps(key) + ":"]
+        yield key, _encode(value)
+    yield "", ["}\n"]
+
+
 def chunks(catalog: Catalog, pages_dir: str = "") -> Iterable[str]:
     """`catalog.json`'s text in pieces, to write as they come; `pages_dir` is where the
     generated pages are below docs/."""
-    yield from _encode(_layout(catalog, pages_dir))
-    yield "\n"
+    for _, pieces in _sections(catalog, pages_dir):
+        yield from pieces
 
 
-def write(catalog: Catalog, fh: IO[str], pages_dir: str = "") -> None:
-    """Stream `catalog.json` into the open text file `fh`."""
-    for piece in chunks(catalog, pages_dir):
-        fh.write(piece)
+def _stamp(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A `catalog.json` an `ExportFile` wrote: from what, where, and where its Looker part is."""
+
+    catalog: Catalog
+    pages_dir: str
+    path: Path
+    stamp: tuple[int, int, int]  # modification time, size and inode, as written
+    looker: tuple[int, int]  # the byte offsets of the "looker" value, end excluded
+
+
+class ExportFile:
+    """`catalog.json` for a process that writes it after every build (`mkdocs serve`).
+
+    The file is written again only for a catalog other than the one it was last written
+    from (a save of a hand page keeps it), and then its Looker part (folders, items,
+    boards: nearly all of its 10 MB at 20,000 items) is copied byte for byte from the file
+    written last when both catalogs publish the same Looker content (`Catalog.same_looker`)
+    and that file is still the one written (same time, size and inode). Everything else
+    (metrics, sources, notices, `generated_at`) is encoded from the new catalog, so the file
+    always says what the pages say. It replaces the old file in one step, whole or not at all.
+    """
+
+    def __init__(self) -> None:
+        self.last: _Written | None = None
+
+    def write(self, catalog: Catalog, path: Path, pages_dir: str = "") -> bool:
+        """Write `catalog.json` at `path` unless it is current; True if it was written."""
+        with self._previous(path, pages_dir) as previous:
+            last = self.last
+            if previous is not None and last is not None and last.catalog is catalog:
+                return False
+            if previous is not None and last is not None and catalog.same_looker(last.catalog):
+                kept = (previous, last.looker)
+            else:
+                kept = None
+            # Beside it, so the rename is atomic; opened as `open` creates files (the umask's
+            # permissions), since the site is published as it is.
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                with tmp.open("wb") as out:
+                    looker = _write(catalog, pages_dir, out, kept)
+                os.replace(tmp, path)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        self.last = _Written(catalog, pages_dir, path, _stamp(path.stat()), looker)
+        return True
+
+    @contextmanager
+    def _previous(self, path: Path, pages_dir: str) -> Iterator[IO[bytes] | None]:
+        """The file this object wrote last, open, if it is still at `path` as written (and
+        for the same `pages_dir`); else None."""
+        last = self.last
+        try:
+            old = path.open("rb")
+        except OSError:
+            yield None
+            return
+        with old:
+            same = last is not None and last.path == path and last.pages_dir == pages_dir
+            yield old if same and _stamp(os.fstat(old.fileno())) == last.stamp else None
+
+
+def _write(
+    catalog: Catalog,
+    pages_dir: str,
+    out: IO[bytes],
+    kept: tuple[IO[bytes], tuple[int, int]] | None,
+) -> tuple[int, int]:
+    """Every section encoded into `out`, but the Looker part copied from the open file
+    `kept` (at its byte offsets) when given; the byte offsets of the Looker part written."""
+    looker = (0, 0)
+    for key, pieces in _sections(catalog, pages_dir):
+        start = out.tell()
+        if key == "looker" and kept is not None:
+            _copy(*kept, out)
+        else:
+            for piece in pieces:
+                out.write(piece.encode("utf-8"))
+        if key == "looker":
+            looker = (start, out.tell())
+    return looker
+
+
+def _copy(source: IO[bytes], span: tuple[int, int], target: IO[bytes]) -> None:
+    """The bytes of `source` in `span` appended to `target`, a block at a time."""
+    source.seek(span[0])
+    size = span[1] - span[0]
+    while size > 0:
+        block = source.read(min(size, _BLOCK))
+        if not block:  # cut short by another program: refuse rather than write half
+            raise OSError(f"{source.name} was cut short while catalog.json was written")
+        target.write(block)
+        size -= len(block)
 
 
 def export(catalog: Catalog, pages_dir: str = "") -> dict[str, Any]:

@@ -18,8 +18,10 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handbook.catalog import Catalog, load_catalog
+from handbook.curated.yaml_source import YamlDoc, load_yaml
 from handbook.dbt.loader import file_stamp
 from handbook.errors import CatalogError, Problem
 from handbook.fingerprint import folder_fingerprint
@@ -27,6 +29,9 @@ from handbook.gitdates import date_html, last_changed
 from handbook.project import Project
 from handbook.settings import load_settings
 from handbook.snapshot.store import ReusedParses
+
+if TYPE_CHECKING:
+    from handbook.export import ExportFile
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -131,8 +136,8 @@ class BuildSession:
         if not self.reloaded:
             assert self.last_good is not None
             return self.last_good
-        catalog = load_catalog(project, read=self.parses)
         previous = self.last_good
+        catalog = load_catalog(project, read=self.parses, read_yaml=self._yaml, earlier=previous)
         if previous is not None and project.looker_snapshot in self.parses.reused:
             catalog.item_keys = previous.item_keys  # the same item objects: the same digests
         if unused_after_days is not None:
@@ -155,6 +160,11 @@ class BuildSession:
         self.loaded_from = (folder, _file_stamps(catalog.watched_files))
         return catalog
 
+    def _yaml(self, path: Path, display: str) -> YamlDoc:
+        """A metrics file's parse, reused while the file is unchanged (a metric save parses
+        the one file saved, not all of catalog/metrics/)."""
+        return self.parses.parse(path, YamlDoc, lambda: load_yaml(path, display))
+
     def last_updated(self, src_uri: str, generated: bool) -> str | None:
         """The "last updated" markup of a page: its last commit. None for a page with no
         commit (new, or no git): the build's time would claim a change that did not happen.
@@ -169,13 +179,16 @@ def _file_stamps(paths: tuple[Path, ...]) -> tuple:
     return tuple((path, file_stamp(path)) for path in paths)
 
 
-def write_export(catalog: Catalog, site_dir: str | Path, pages_dir: str = "") -> Path:
-    """`catalog.json`: metrics, sources and published Looker items, for other tools."""
-    from handbook.export import EXPORT_PATH, write
+def write_export(
+    catalog: Catalog, site_dir: str | Path, pages_dir: str = "", file: ExportFile | None = None
+) -> Path:
+    """`catalog.json`: metrics, sources and published Looker items, for other tools.
+
+    Streamed to the file item by item: neither the text nor a dict of 60,000 items is ever
+    whole in memory (see `export`). A process that writes it after every build passes the
+    same `file` each time, which skips or shortens what did not change (`ExportFile`)."""
+    from handbook.export import EXPORT_PATH, ExportFile
 
     path = Path(site_dir) / EXPORT_PATH
-    # Streamed to the file item by item: neither the text nor a dict of 60,000 items is
-    # ever whole in memory (see `export`).
-    with path.open("w", encoding="utf-8") as fh:
-        write(catalog, fh, pages_dir)
+    (file or ExportFile()).write(catalog, path, pages_dir)
     return path

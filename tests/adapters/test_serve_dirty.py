@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime
 
 from handbook.catalog import load_catalog
+from handbook.export import export
 from handbook.project import Project
 from helpers.serving import ServeLog, fetch, serving, wait_for
 
@@ -86,6 +87,8 @@ def test_dirty_serve_re_renders_only_what_a_save_changed(handbook_copy: Project)
         assert {p for p in after if after[p] != before[p]} == expected
         assert "Monthly active users" not in fetch(page)
         assert _exported_label(base, "mau") == "Monthly actives"  # written again
+        # Its Looker part, copied from the file written before, is what the catalog says.
+        assert json.loads(fetch(base + "catalog.json"))["looker"] == export(catalog)["looker"]
         # Of the hand pages with references, only the one that references `mau` outside
         # code is rebuilt (docs/editing/ shows `[[metric:mau]]` in a code block).
         with_references = [

@@ -124,3 +124,31 @@ def test_every_bad_metric_is_reported_not_just_the_first(handbook_copy: Project)
     assert len(found) == 2
     assert "'time': Input should be 'day', 'week', 'month', 'quarter' or 'year'" in found[0]
     assert "'tags': Input should be a valid list (got 'oops')" in found[1]
+
+
+def test_a_serve_session_shows_each_metric_save_and_a_mistake_in_any_file(
+    handbook_copy: Project,
+):
+    """Under serve each load parses again only the metric files that changed; what it
+    shows is still every file as saved, mistakes included."""
+    from handbook.session import BuildSession
+
+    session = BuildSession(live=False)
+    first = session.load(handbook_copy)
+    product = handbook_copy.metrics_dir / "product.yml"
+    text = product.read_text(encoding="utf-8")
+    product.write_text(text.replace("label: Monthly active users", "label: Monthly actives", 1))
+    second = session.load(handbook_copy)
+    assert second.metrics_by_name["mau"].label == "Monthly actives"
+    assert second.metrics_by_name["nps"] == first.metrics_by_name["nps"]
+
+    customer = handbook_copy.metrics_dir / "customer.yml"
+    good = customer.read_text(encoding="utf-8")
+    customer.write_text(good.replace("  - name: nps", "  - name: [nps", 1), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        session.load(handbook_copy)
+    assert any(p.file == "catalog/metrics/customer.yml" for p in caught.value.problems)
+    customer.write_text(good, encoding="utf-8")
+    third = session.load(handbook_copy)
+    assert third.metrics_by_name["mau"].label == "Monthly actives"
+    assert third.metrics_by_name["nps"].label == first.metrics_by_name["nps"].label

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import xml.etree.ElementTree as etree
+from datetime import timedelta
 from pathlib import Path
 
 import markdown
@@ -424,3 +425,65 @@ def test_the_extension_records_what_each_page_showed_and_which_a_new_catalog_cha
     ext.page = "a.md"
     md.reset().convert("Now without references.")
     assert ext.shown.changed_by(load_catalog(handbook_copy)) == {"d.md"}
+
+
+def _shown_pages(catalog: Catalog, pages: dict[str, str]) -> RefsExtension:
+    """An extension that converted `pages` (path → Markdown) under `catalog`."""
+    ext = RefsExtension()
+    ext.catalog = catalog
+    md = markdown.Markdown(extensions=[*DEFAULT_EXTENSIONS, ext])
+    for page, text in pages.items():
+        ext.page = page
+        md.reset().convert(text)
+    return ext
+
+
+def test_a_publishing_policy_change_changes_the_pages_referencing_what_it_holds_back(
+    handbook_copy: Project,
+):
+    """Under serve the Looker snapshot's parse is reused while its file is unchanged (as
+    `BuildSession` loads it); a new policy still changes what look references show."""
+    from handbook.snapshot.store import ReusedParses
+
+    parses = ReusedParses()
+    before = load_catalog(handbook_copy, read=parses)
+    ext = _shown_pages(before, {"a.md": "See [[look:729]].", "b.md": "Promoters: [[metric:nps]]."})
+    again = load_catalog(handbook_copy, read=parses, earlier=before)
+    assert again.view is before.view  # the policy was not applied again
+    assert ext.shown.changed_by(again) == set()
+    policy = handbook_copy.looker_policy
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("  - 150 ", "  - 120\n  - 150 ", 1), encoding="utf-8")
+    after = load_catalog(handbook_copy, read=parses, earlier=before)
+    assert ("look", "729") not in after.items  # its folder is excluded now
+    assert ext.shown.changed_by(after) == {"a.md"}
+
+
+def test_a_source_whose_status_aged_changes_the_pages_showing_its_freshness(
+    catalog: Catalog,
+):
+    checked = catalog.freshness.checked_at
+    before = load_catalog(catalog.project, now=checked + timedelta(minutes=1))
+    pages = {"a.md": "[[freshness:zendesk]]", "b.md": "[[freshness:google_sheets]]"}
+    ext = _shown_pages(before, pages)
+    a_minute_later = load_catalog(catalog.project, now=checked + timedelta(minutes=2))
+    assert ext.shown.changed_by(a_minute_later) == set()
+    # A month later zendesk's pass is "not checked since"; google_sheets has no threshold.
+    later = load_catalog(catalog.project, now=checked + timedelta(days=30))
+    assert ext.shown.changed_by(later) == {"a.md"}
+
+
+def test_a_changed_page_not_converted_again_stays_changed(handbook_copy: Project):
+    """`changed_by` answers for what each page showed, not only for the last change."""
+    from handbook.session import BuildSession
+
+    session = BuildSession(live=False)
+    ext = _shown_pages(
+        session.load(handbook_copy), {"a.md": "[[metric:mau]]", "b.md": "[[metric:nps]]"}
+    )
+    product = handbook_copy.metrics_dir / "product.yml"
+    text = product.read_text(encoding="utf-8")
+    product.write_text(text.replace("label: Monthly active users", "label: Monthly actives", 1))
+    assert ext.shown.changed_by(session.load(handbook_copy)) == {"a.md"}
+    product.write_text(product.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert ext.shown.changed_by(session.load(handbook_copy)) == {"a.md"}  # still the old label

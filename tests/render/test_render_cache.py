@@ -188,3 +188,19 @@ def test_writing_pages_leaves_unchanged_files_untouched(handbook_copy: Project, 
     for page in pages:
         if page.path != "metrics/mau.md":
             assert (out / page.path).stat().st_mtime_ns == mtimes[page.path], page.path
+
+
+def test_pages_written_again_by_one_process_show_a_file_another_program_changed(
+    handbook_copy: Project, tmp_path
+):
+    """Under serve `write_changed` skips reading a file it wrote while the page's text and
+    the file are as they were; a file changed or deleted meanwhile is written again."""
+    out, written = tmp_path / "generated", {}
+    pages = list(all_pages(load_catalog(handbook_copy, now=NOW)))
+    assert write_changed(pages, out, written) == {p.path for p in pages}
+    assert write_changed(pages, out, written) == set()
+    (out / "metrics/mau.md").write_text("# Edited by hand\n", encoding="utf-8")
+    (out / "metrics/nps.md").unlink()
+    assert write_changed(pages, out, written) == {"metrics/mau.md", "metrics/nps.md"}
+    for page in pages:
+        assert (out / page.path).read_text(encoding="utf-8") == page.content, page.path

@@ -252,7 +252,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             written: set[str] = set()
             pages = [(page.path, page.edit_path) for page in generated]
         else:
-            written = write_changed(listed(generated), folder)
+            written = write_changed(listed(generated), folder, serve.files)
         ignore_whole_folder(folder.parent)  # .cache/handbook/ never shows in `git status`
         for path, edit_path in pages:
             existing = files.get_file_from_path(path)
@@ -335,9 +335,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
-        stale = self.serve.export_is_stale(config.site_dir)
-        if self.config.export and self.catalog is not None and stale:
-            write_export(self.catalog, config.site_dir, self.config.pages_dir)
+        if self.config.export and self.catalog is not None:
+            write_export(self.catalog, config.site_dir, self.config.pages_dir, self.serve.export)
         self.publisher.publish(config)
 
     def on_build_error(self, *, error: Exception) -> None:

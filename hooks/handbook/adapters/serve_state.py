@@ -3,11 +3,11 @@
 MkDocs keeps a plugin instance that has `on_startup` for a whole `mkdocs serve`, and the
 plugin keeps all of its serve state in one `ServeState`: the generated pages of the last
 build (rendered again only after the catalog was loaded again, and then only those whose
-inputs changed: `render.cache`), the error banner the pages carry, and what each hand page's
+inputs changed: `render.cache`), the error banner the pages carry, what each hand page's
 `[[…]]` references showed (`ShownReferences`, which the `handbook.refs` extension records
-into). Under `--dirty` MkDocs rebuilds a page only when its source is newer than its HTML;
-`mark_stale` removes the HTML of the pages a catalog change or the banner made out of
-date, so MkDocs builds them again.
+into), and the `catalog.json` last written (`export.ExportFile`). Under `--dirty` MkDocs
+rebuilds a page only when its source is newer than its HTML; `mark_stale` removes the HTML
+of the pages a catalog change or the banner made out of date, so MkDocs builds them again.
 
 In a plain `mkdocs build` (one build per process) `serving` is false and nothing is kept:
 the generated pages are rendered as they are consumed.
@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 from mkdocs.structure.files import Files
 
+from handbook.export import ExportFile
 from handbook.markdown.shown_references import ShownReferences
-from handbook.render.cache import RenderCache
+from handbook.render.cache import RenderCache, Written
 from handbook.render.page import Page
 from handbook.render.pages import all_pages, all_specs, in_folder
 
@@ -44,9 +45,13 @@ class ServeState:
     banner: str = ""  # the catalog's errors, shown on every page while serving ("" = none)
     shown_banner: str = ""  # the banner the last build's pages carry
     cache: RenderCache = field(default_factory=RenderCache)  # generated pages by what they show
+    files: Written = field(default_factory=dict)  # what `write_changed` wrote, for the next one
     pages: list[Page] | None = None  # the last build's generated pages
     rendered: int = 0  # how many of them the last build rendered
     shown: ShownReferences = field(default_factory=ShownReferences)
+    # `catalog.json`, written again only for a new catalog, its Looker part copied when the
+    # Looker content is the same (seconds at 60,000 items).
+    export: ExportFile = field(default_factory=ExportFile)
 
     def generated_pages(self, catalog: Catalog, pages_dir: str) -> Iterable[Page]:
         """Every generated page; under serve only the ones whose inputs changed are rendered.
@@ -65,13 +70,6 @@ class ServeState:
         else:
             self.rendered = 0
         return self.pages
-
-    def export_is_stale(self, site_dir: str) -> bool:
-        """`catalog.json` shows only the catalog: a serve rebuild that did not load the
-        catalog again keeps the one it wrote (seconds at 60,000 Looker items)."""
-        if not self.serving or self.catalog_changed:
-            return True
-        return not os.path.isfile(os.path.join(site_dir, "catalog.json"))
 
     def mark_stale(self, files: Files, catalog: Catalog, pages_dir: str, references: bool) -> None:
         """For --dirty: pages whose HTML shows catalog data that changed get rebuilt.

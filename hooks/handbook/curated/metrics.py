@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from handbook.curated.yaml_source import (
     YamlDoc,
+    YamlReader,
     first_definitions,
     load_yaml,
     refuse_reserved,
@@ -157,13 +158,16 @@ def _load_file(doc: YamlDoc) -> tuple[list[Metric], list[Problem]]:
     return metrics, problems
 
 
-def load_metrics(project: Project) -> list[Metric]:
-    """All metrics from `catalog/metrics/*.yml`, or a CatalogError listing every mistake."""
+def load_metrics(project: Project, read: YamlReader = load_yaml) -> list[Metric]:
+    """All metrics from `catalog/metrics/*.yml`, or a CatalogError listing every mistake.
+
+    `read` parses one file (`load_yaml`); a process that loads the catalog again and again
+    may give one that reuses the parse of a file that did not change."""
     problems: list[Problem] = []
     loaded: list[Metric] = []
     for path in yaml_files(project.metrics_dir):
         try:
-            doc = load_yaml(path, project.relative(path))
+            doc = read(path, project.relative(path))
         except CatalogError as exc:
             problems.extend(exc.problems)
             continue

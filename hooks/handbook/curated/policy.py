@@ -141,6 +141,17 @@ class PublishedView:
     # Looks and dashboards the content validator found broken that are not published
     # (excluded or private): pages may count them, never name them.
     hidden_broken: int = 0
+    # What the view was made from: the parsed snapshot (the very object) and the policy.
+    made_from: tuple[LookerSnapshot, LookerPolicy] | None = None
+
+    def made_from_same(self, snapshot: LookerSnapshot, policy: LookerPolicy) -> bool:
+        """Whether this view is what `apply_policy(snapshot, policy)` makes: the same parse
+        (a long-lived process reuses it while the file is unchanged) under an equal policy."""
+        return (
+            self.made_from is not None
+            and self.made_from[0] is snapshot
+            and self.made_from[1] == policy
+        )
 
     def lookup(self, kind: str, content_id: str) -> tuple[Standing, Content | None]:
         """The standing of a look, dashboard or board by id, with what the snapshot holds.
@@ -203,7 +214,15 @@ def apply_policy(snapshot: LookerSnapshot, policy: LookerPolicy) -> PublishedVie
     pulled = "boards" in snapshot.model_fields_set
     hidden = sum((b.kind, b.id) in held for b in validation.items) if validation else 0
     return PublishedView(
-        published, excluded, held, trashed, blocked_boards, all_boards, pulled, hidden
+        published,
+        excluded,
+        held,
+        trashed,
+        blocked_boards,
+        all_boards,
+        pulled,
+        hidden,
+        made_from=(snapshot, policy),
     )
 
 

@@ -229,6 +229,9 @@ def _parse(text: str, loader_class: type) -> yaml.Node | None:
         loader.dispose()
 
 
+YamlReader = Callable[[Path, str], YamlDoc]  # `load_yaml`, or one that reuses its parses
+
+
 def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
     """Parse `path` within limits; CatalogError naming file and line for any problem."""
     display = display or str(path)

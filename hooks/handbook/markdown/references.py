@@ -222,6 +222,41 @@ def _freshness(
     return Resolved(ref.label or source.label, href, freshness=catalog.source_statuses[source.name])
 
 
+@dataclass(frozen=True)
+class TargetChanges:
+    """Which targets `resolve` may answer differently for under a new catalog: every target
+    of `kinds`, and the `(kind, target)` pairs in `targets`."""
+
+    kinds: frozenset[str] = frozenset()
+    targets: frozenset[tuple[str, str]] = frozenset()
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key[0] in self.kinds or key in self.targets
+
+
+def changed_targets(before: Catalog, after: Catalog) -> TargetChanges:
+    """What references may show differently under `after` than under `before`.
+
+    It covers everything `resolve` reads: a metric's definition and a source's freshness
+    status (each compared; a status is as of its catalog's build, so one that aged past its
+    threshold counts), and the published Looker content (every look, dashboard and board,
+    unless both catalogs publish the same: `Catalog.same_looker`). Another project (say, a
+    new `use_directory_urls`) changes every target.
+    """
+    if before.project != after.project:
+        return TargetChanges(frozenset(KINDS))
+    looker = set() if after.same_looker(before) else {"look", "dashboard", "board"}
+    changed = set()
+    for kind, old, new in (
+        ("metric", before.metrics_by_name, after.metrics_by_name),
+        ("freshness", before.source_statuses, after.source_statuses),
+    ):
+        changed |= {
+            (kind, name) for name in old.keys() | new.keys() if old.get(name) != new.get(name)
+        }
+    return TargetChanges(frozenset(looker), frozenset(changed))
+
+
 def resolve(
     catalog: Catalog, ref: Reference, page: str, pages_dir: str = ""
 ) -> Resolved | Unresolved:

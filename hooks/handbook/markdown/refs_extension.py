@@ -177,8 +177,10 @@ class RefsInlineProcessor(InlineProcessor):
         if self.catalog is None:
             shown.record(self.page, text, None)
             return AtomicString(text), m.start(0), m.end(0)
-        result = shown.html_of(self.catalog, typed or m, self.page, self.ext.getConfig("pages_dir"))
-        shown.record(self.page, text, result if isinstance(result, str) else None)
+        pages_dir = self.ext.getConfig("pages_dir")
+        result = shown.html_of(self.catalog, typed or m, self.page, pages_dir)
+        html = result if isinstance(result, str) else None
+        shown.record(self.page, text, html, (self.catalog, pages_dir))
         if isinstance(result, str):
             return _element(result), m.start(0), m.end(0)
         self.report(text, result)

@@ -110,27 +110,56 @@ class RenderCache:
         return pages
 
 
-def write_changed(pages: Iterable[Page], directory: Path) -> set[str]:
+# What `write_changed` last wrote (or found) at each path: the text (the very string) and
+# the file's modification time, size and inode then.
+Written = dict[str, tuple[str, tuple[int, int, int]]]
+
+
+def write_changed(
+    pages: Iterable[Page], directory: Path, written: Written | None = None
+) -> set[str]:
     """Make `directory` hold exactly `pages`; rewrite only files whose text differs.
 
     Unchanged files keep their modification time, which is what incremental builds go by
     (`mkdocs serve --dirty` rebuilds a page when its source is newer than its HTML; Zensical
     keeps its own cache). Returns the paths written or deleted, relative to `directory`.
+
+    A process that writes the same folder again and again (`mkdocs serve`) passes the same
+    `written` each time: a page whose text is the very string this wrote or found last time,
+    at a file with the same modification time, size and inode, is not read again (41 MB of
+    generated pages at 20,000 Looker items, on every metric save).
     """
+    known: Written = written if written is not None else {}
     touched: set[str] = set()
     wanted: set[Path] = set()
     for page in pages:
         target = directory / page.path
         wanted.add(target)
+        last = known.get(page.path)
+        if last is not None and last[0] is page.content and _stamp(target) == last[1]:
+            continue
         try:
-            if target.read_text(encoding="utf-8") == page.content:
-                continue
+            current = target.read_text(encoding="utf-8") == page.content
         except OSError:  # not there yet
             target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.content, encoding="utf-8")
-        touched.add(page.path)
+            current = False
+        if not current:
+            target.write_text(page.content, encoding="utf-8")
+            touched.add(page.path)
+        info = target.stat()
+        known[page.path] = (page.content, (info.st_mtime_ns, info.st_size, info.st_ino))
     # Every file here is a generated page or file (the feed), so any other one is stale.
     for stale in [p for p in directory.rglob("*") if p.is_file() and p not in wanted]:
         stale.unlink()
-        touched.add(stale.relative_to(directory).as_posix())
+        path = stale.relative_to(directory).as_posix()
+        touched.add(path)
+        known.pop(path, None)
     return touched
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +21,7 @@ from handbook.errors import CatalogError, first_validation_error
 from handbook.snapshot.model import SCHEMA_VERSION
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # 20,000 Looker items take a few MB
 
 
@@ -110,31 +112,36 @@ def load(path: Path, model_type: type[M]) -> M | None:
 class ReusedParses:
     """`load`, reusing a file's last parse while the file is unchanged (same modification
     time, size and inode: `refresh` replaces a snapshot with a new file, so a pull always
-    shows as a change).
+    shows as a change); `parse` does the same for any other parser of a file.
 
     For a process that loads the catalog again and again (`mkdocs serve` reloads it on every
     save under catalog/): a 60,000-item Looker snapshot takes seconds to parse and validate,
-    and a metric edit does not change it. The models returned are shared between loads, so
-    callers must not change them.
+    and a metric edit does not change it (nor the other metric files). The results returned
+    are shared between loads, so callers must not change them.
     """
 
     def __init__(self) -> None:
-        self._parses: dict[Path, tuple[tuple[int, int, int], BaseModel | None]] = {}
+        self._parses: dict[tuple[Path, object], tuple[tuple[int, int, int], object]] = {}
         self.reused: set[Path] = set()  # the files the last call for each path reused
 
     def __call__(self, path: Path, model_type: type[M]) -> M | None:
+        return self.parse(path, model_type, lambda: load(path, model_type))
+
+    def parse(self, path: Path, kind: object, parse: Callable[[], T]) -> T:
+        """`parse()`, or what it returned last time for this `path` and `kind` (say, the
+        model type) while the file is unchanged. A parse that raises is not kept."""
         try:
             info = path.stat()
-        except OSError:  # gone or unreadable: `load` says which
-            self._parses.pop(path, None)
+        except OSError:  # gone or unreadable: the parser says which
+            self._parses.pop((path, kind), None)
             self.reused.discard(path)
-            return load(path, model_type)
+            return parse()
         stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
-        kept = self._parses.get(path)
-        if kept is not None and kept[0] == stamp and isinstance(kept[1], model_type):
+        kept = self._parses.get((path, kind))
+        if kept is not None and kept[0] == stamp:
             self.reused.add(path)
-            return kept[1]
+            return kept[1]  # type: ignore[return-value]  # what `parse` returned for it
         self.reused.discard(path)
-        model = load(path, model_type)
-        self._parses[path] = (stamp, model)
-        return model
+        result = parse()
+        self._parses[(path, kind)] = (stamp, result)
+        return result
