@@ -252,7 +252,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             written: set[str] = set()
             pages = [(page.path, page.edit_path) for page in generated]
         else:
-            written = write_changed(listed(generated), folder, serve.files)
+            kept = serve.files if serve.serving else None  # a build keeps no page's text
+            written = write_changed(listed(generated), folder, kept)
         ignore_whole_folder(folder.parent)  # .cache/handbook/ never shows in `git status`
         for path, edit_path in pages:
             existing = files.get_file_from_path(path)
