@@ -1,4 +1,5 @@
-"""A reader opens the built handbook in Debian's Chromium and searches for HubSpot."""
+"""A reader opens the built handbook in Debian's Chromium and searches: for HubSpot, for a
+Looker item by its exact title, and for the item's owner."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def page():
         yield browser.new_page()
 
 
-def test_searching_hubspot_finds_the_data_pages(site_url: str, page):
+def open_search(page, site_url: str) -> None:
     page.goto(site_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
     # Material builds the index in a web worker and says "Initializing search" until it is
@@ -38,12 +39,42 @@ def test_searching_hubspot_finds_the_data_pages(site_url: str, page):
         ".textContent.includes('Initializing')",
         timeout=30_000,
     )
-    page.locator("input.md-search__input").press_sequentially("HubSpot", delay=30)
+
+
+def search(page, query: str):
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially(query, delay=30)
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15_000)
+    return results
+
+
+def test_searching_hubspot_finds_the_data_pages(site_url: str, page):
+    open_search(page, site_url)
+    results = search(page, "HubSpot")
     assert results.count() >= 1
     assert "HubSpot" in page.locator(".md-search-result").inner_text()
     # Following the first result lands on a handbook page that mentions HubSpot.
     results.first.locator("a").first.click()
     page.wait_for_load_state()
     assert "HubSpot" in page.locator("article").inner_text()
+
+
+def test_an_exact_item_title_opens_the_item_and_its_owner_finds_it(site_url: str, page):
+    """With the index's fields as the plugin leaves them (title and text, no tags)."""
+    open_search(page, site_url)
+    search(page, "Pipeline by stage")
+    first = page.locator(".md-search-result__item a[href*='#']").first
+    href = first.get_attribute("href") or ""
+    assert "/looker/folders/" in href and href.endswith("#look-1402")
+    assert "Open opportunities by stage" in first.inner_text()  # its description
+    first.click()
+    page.wait_for_url("**#look-1402")
+    heading = page.locator("h3#look-1402")
+    assert heading.inner_text().startswith("Pipeline by stage") and heading.is_visible()
+    # The owner's name finds the item too.
+    open_search(page, site_url)
+    search(page, "Greg Bastis")
+    found = page.locator(".md-search-result__item a[href$='#look-1402']")
+    found.first.wait_for(timeout=15_000)

@@ -71,6 +71,7 @@ from handbook.render.cache import write_changed
 from handbook.render.compact_html import compact_html
 from handbook.render.page import Page
 from handbook.render.page_safety import secure_page
+from handbook.render.search_fields import drop_empty_tags_field
 from handbook.render.shipped import script, stylesheet
 from handbook.session import LIVE_REUSE, BuildSession, write_export
 
@@ -336,6 +337,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
+        drop_empty_tags_field(Path(config.site_dir))  # Material's, once `search` wrote it
         if self.config.export and self.catalog is not None:
             write_export(self.catalog, config.site_dir, self.config.pages_dir, self.serve.export)
         self.publisher.publish(config)
