@@ -128,6 +128,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # Having on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds.
         self.serve.serving = command == "serve"
         self.serve.dirty = dirty
+        # Only `serve --dirty` asks which pages a catalog change shows on (`mark_stale`).
+        self.serve.shown.recording = self.serve.serving and dirty
         self.publisher.startup(command, dirty)
 
     # --- configuration ------------------------------------------------------------------

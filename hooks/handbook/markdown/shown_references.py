@@ -53,7 +53,11 @@ class ShownReferences:
     and the freshness badges, not every reference on 1,000 pages.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, recording: bool = True) -> None:
+        # Whether pages' references are recorded at all: only a process that asks
+        # `changed_by` later needs them (at 3,000 hand pages, megabytes held to the end of
+        # a build that never asks).
+        self.recording = recording
         self.pages: dict[str, dict[str, str | None]] = {}
         # The pages showing each target, and the pages with a reference that did not resolve.
         self.showing: dict[Target, set[str]] = {}
@@ -98,6 +102,8 @@ class ShownReferences:
 
     def start(self, page: str) -> None:
         """`page` is being converted again; forget what it showed before."""
+        if not self.recording:
+            return
         for text, html in self.pages.get(page, {}).items():
             target = self.target(text) if html is not None else None
             if target is not None:
@@ -111,7 +117,7 @@ class ShownReferences:
     ) -> None:
         """`page` showed `html` for the reference `text` (None: it did not resolve), under
         the catalog and pages_dir `under`."""
-        if not page:
+        if not page or not self.recording:
             return
         self.pages.setdefault(page, {})[text] = html
         target = self.target(text) if html is not None else None

@@ -69,7 +69,7 @@ def _finalize(value: Any) -> Any:
     return md_text(value)
 
 
-@lru_cache(maxsize=65536)  # the same item is linked from its folder, metric and index pages
+@lru_cache(maxsize=4096)  # the most viewed items are linked from several pages; not all
 def safe_url(url: str) -> str:
     """An http(s) URL fit for a Markdown link target, or '#' for anything else."""
     parts = urlsplit(url)
