@@ -62,7 +62,7 @@ from handbook.catalog import Catalog, empty_catalog
 from handbook.dbt.config import artifact_folders
 from handbook.errors import CatalogError
 from handbook.generate.gitignore import ignore_whole_folder
-from handbook.markdown.page_check import check_pages, read_pages
+from handbook.markdown.page_check import check_pages, unreadable_pages
 from handbook.markdown.refs_extension import RefsExtension
 from handbook.project import Project
 from handbook.render.addresses import CSS_PATH, JS_PATH
@@ -170,9 +170,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def _refuse_unreadable_pages(self) -> None:
-        """A page that is not UTF-8, named with file:line before MkDocs trips over it."""
+        """A page that is not UTF-8, named with file:line before MkDocs trips over it
+        (under serve, only the pages saved since the last rebuild are read again)."""
         assert self.project is not None
-        _, problems = read_pages(self.project)
+        readable = self.serve.readable if self.serve.serving else None
+        problems = unreadable_pages(self.project, readable)
         if problems:
             listed = "\n".join(str(p) for p in problems)
             raise PluginError(f"the handbook has pages it cannot read:\n{listed}")

@@ -72,6 +72,37 @@ def read_pages(project: Project) -> tuple[dict[Path, str], list[Problem]]:
     return texts, problems
 
 
+Stamp = tuple[int, int]  # a file's modification time (ns) and size
+
+
+def unreadable_pages(project: Project, readable: dict[Path, Stamp] | None = None) -> list[Problem]:
+    """A problem (file:line) for each page under docs/ that is not UTF-8 text.
+
+    `readable`, kept by a process that checks again and again (`mkdocs serve`), remembers
+    the pages found readable by modification time and size: a rebuild reads only the pages
+    saved since, not 1,000 pages on every save.
+    """
+    problems: list[Problem] = []
+    for path in sorted(project.docs_dir.rglob("*.md"), key=str):
+        try:
+            info = path.stat()
+            stamp: Stamp | None = (info.st_mtime_ns, info.st_size)
+        except OSError:  # gone meanwhile, or unreadable: read_utf8 says which
+            stamp = None
+        if readable is not None and stamp is not None and readable.get(path) == stamp:
+            continue
+        try:
+            read_utf8(path, project.relative(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            if readable is not None:
+                readable.pop(path, None)
+            continue
+        if readable is not None and stamp is not None:
+            readable[path] = stamp
+    return problems
+
+
 def check_pages(
     catalog: Catalog,
     refs: RefsExtension,
