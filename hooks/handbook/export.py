@@ -41,7 +41,6 @@ from typing import IO, Any
 from handbook.catalog import Catalog
 from handbook.dbt.sources import DbtSource
 from handbook.render.addresses import (
-    CATALOG_EXPORT,
     LOOKER_BOARDS,
     board_anchor,
     folder_page,
@@ -50,7 +49,6 @@ from handbook.render.addresses import (
 from handbook.render.site_urls import page_url
 
 EXPORT_VERSION = 2
-EXPORT_PATH = CATALOG_EXPORT
 _COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
 _BLOCK = 1024 * 1024  # bytes copied at a time
 

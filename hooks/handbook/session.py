@@ -187,8 +187,9 @@ def write_export(
     Streamed to the file item by item: neither the text nor a dict of 60,000 items is ever
     whole in memory (see `export`). A process that writes it after every build passes the
     same `file` each time, which skips or shortens what did not change (`ExportFile`)."""
-    from handbook.export import EXPORT_PATH, ExportFile
+    from handbook.export import ExportFile
+    from handbook.render.addresses import CATALOG_EXPORT
 
-    path = Path(site_dir) / EXPORT_PATH
+    path = Path(site_dir) / CATALOG_EXPORT
     (file or ExportFile()).write(catalog, path, pages_dir)
     return path

@@ -21,11 +21,11 @@ from collections.abc import Iterable
 
 from handbook.catalog import Catalog
 from handbook.errors import Problem
-from handbook.export import EXPORT_PATH, chunks
+from handbook.export import chunks
 from handbook.generate.inputs import generator_digest
 from handbook.generate.install import Installed, Target, install_targets
 from handbook.generate.record import Record, WarningRecord, load_record
-from handbook.render.addresses import CSS_PATH, JS_PATH
+from handbook.render.addresses import CATALOG_EXPORT, CSS_PATH, JS_PATH
 from handbook.render.cache import RenderCache
 from handbook.render.pages import all_pages, all_specs, in_folder
 from handbook.render.shipped import script, stylesheet
@@ -45,8 +45,8 @@ def _targets(catalog: Catalog, pages_dir: str, cache: RenderCache | None) -> lis
         what = f"the generated {posixpath.join(shown, path)} (shipped with the handbook package)"
         out.append(Target(docs / path, text.encode("utf-8"), what))
     data = "".join(chunks(catalog, pages_dir))
-    what = f"the generated {posixpath.join(shown, EXPORT_PATH)} (the catalog as data)"
-    out.append(Target(docs / EXPORT_PATH, data.encode("utf-8"), what))
+    what = f"the generated {posixpath.join(shown, CATALOG_EXPORT)} (the catalog as data)"
+    out.append(Target(docs / CATALOG_EXPORT, data.encode("utf-8"), what))
     return out
 
 
