@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from handbook.gitdates import last_changed
+from handbook.gitdates import PageDates, last_changed
 from helpers.handbook import git_env
 
 
@@ -56,3 +56,26 @@ def test_build_dates_hand_pages_from_git_and_new_or_generated_pages_not_at_all(
     # Not committed yet: no date at all (the build's time would be a change that never was).
     assert site.last_updated("new-page.md", generated=False) is None
     assert site.last_updated("metrics/mau.md", generated=True) is None
+
+
+def test_a_preview_sees_a_new_commit_and_a_checkout_of_an_older_one(tmp_path: Path):
+    """`mkdocs serve` asks for the dates on every save; they follow HEAD both ways."""
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    _commit(tmp_path, 1_700_000_000, {"docs/a.md": "a"}, "first")
+    dates = PageDates()
+    assert dates.refresh(tmp_path) == {"a.md": 1_700_000_000}
+    (tmp_path / "docs/a.md").write_text("saved, not committed", encoding="utf-8")
+    assert dates.refresh(tmp_path) == {"a.md": 1_700_000_000}
+    _commit(tmp_path, 1_700_500_000, {"docs/b.md": "b"}, "second")
+    assert dates.refresh(tmp_path) == {"a.md": 1_700_500_000, "b.md": 1_700_500_000}
+    subprocess.run(["git", "checkout", "-q", "HEAD~1"], cwd=tmp_path, check=True)
+    assert dates.refresh(tmp_path) == {"a.md": 1_700_000_000}
+
+
+def test_a_folder_that_is_not_a_git_work_tree_yet_gets_dates_once_it_is(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    dates = PageDates()
+    assert dates.refresh(tmp_path) == {}
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    _commit(tmp_path, 1_700_000_000, {"docs/a.md": "a"}, "first")
+    assert dates.refresh(tmp_path) == {"a.md": 1_700_000_000}

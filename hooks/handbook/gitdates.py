@@ -43,6 +43,43 @@ def last_changed(root: Path, folder: str = "docs") -> dict[str, int]:
     return dates
 
 
+def head_commit(root: Path) -> str | None:
+    """The commit checked out in `root` (`git rev-parse HEAD`); None outside a git work
+    tree, before the first commit, or without git."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True
+        )
+    except OSError:
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("ascii", "replace").strip() or None
+
+
+class PageDates:
+    """`last_changed`, asked again only when the checked-out commit moved.
+
+    A page's date is its last commit, so the dates change only with HEAD (a commit, a
+    checkout, a reset, a pull). `mkdocs serve` loads the catalog on every save; one
+    `git rev-parse` instead of a walk of the whole history keeps a save's preview quick in a
+    repository with years of commits.
+    """
+
+    def __init__(self) -> None:
+        self.dates: dict[str, int] = {}
+        self._key: tuple[str, Path, str] | None = None
+
+    def refresh(self, root: Path, folder: str = "docs") -> dict[str, int]:
+        """The dates for `root`'s `folder`, from git again if HEAD moved since last time."""
+        head = head_commit(root)
+        key = None if head is None else (head, root, folder)
+        if key is None or key != self._key:
+            self.dates = last_changed(root, folder) if head is not None else {}
+            self._key = key
+        return self.dates
+
+
 def date_html(stamp: int) -> str:
     """A last-updated date as Material shows it in `page.meta.git_revision_date_localized`.
 

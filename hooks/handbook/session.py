@@ -25,7 +25,7 @@ from handbook.curated.yaml_source import YamlDoc, load_yaml
 from handbook.dbt.loader import file_stamp
 from handbook.errors import CatalogError, Problem
 from handbook.fingerprint import folder_fingerprint
-from handbook.gitdates import date_html, last_changed
+from handbook.gitdates import PageDates, date_html
 from handbook.project import Project
 from handbook.settings import load_settings
 from handbook.snapshot.store import ReusedParses
@@ -71,7 +71,8 @@ class BuildSession:
         # Curated YAML naming Looker content that is gone, from the last load: a plain build
         # publishes it shown as gone with these warnings; a strict build refuses.
         self.gone: list[Problem] = []
-        # Last commit time of each hand page (path under docs/), from one `git log` per load.
+        # Last commit time of each hand page (path under docs/): one `git log` when HEAD moved.
+        self.page_dates = PageDates()
         self.dates: dict[str, int] = {}
         # None until this process pulls: monotonic time counts from boot, so comparing it
         # with 0 would skip the first pull on a machine booted less than live_reuse ago.
@@ -127,7 +128,7 @@ class BuildSession:
         from handbook.validate import validate_catalog
 
         self._pull_if_due(project)
-        self.dates = last_changed(project.root, project.relative(project.docs_dir))
+        self.dates = self.page_dates.refresh(project.root, project.relative(project.docs_dir))
         # The project too: a changed mkdocs.yml (say, use_directory_urls) under serve.
         folder = (folder_fingerprint(project.catalog_dir), unused_after_days, project)
         watched = self.last_good.watched_files if self.last_good else ()

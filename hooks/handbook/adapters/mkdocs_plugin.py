@@ -260,8 +260,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             kept = serve.files if serve.serving else None  # a build keeps no page's text
             written = write_changed(listed(generated), folder, kept)
         ignore_whole_folder(folder.parent)  # .cache/handbook/ never shows in `git status`
+        present = files.src_uris  # a dict: `get_file_from_path` builds a PurePath per call
         for path, edit_path in pages:
-            existing = files.get_file_from_path(path)
+            existing = present.get(path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
                 files.remove(existing)
             file = File(path, str(folder), config.site_dir, config.use_directory_urls)

@@ -19,7 +19,6 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.structure.files import Files
@@ -51,7 +50,7 @@ class ServeState:
     pages: list[Page] | None = None  # the last build's generated pages
     rendered: int = 0  # how many of them the last build rendered
     shown: ShownReferences = field(default_factory=ShownReferences)
-    readable: dict[Path, Stamp] = field(default_factory=dict)  # hand pages found UTF-8
+    readable: dict[str, Stamp] = field(default_factory=dict)  # hand pages found UTF-8
     # `catalog.json`, written again only for a new catalog, its Looker part copied when the
     # Looker content is the same (seconds at 60,000 items).
     export: ExportFile = field(default_factory=ExportFile)

@@ -15,6 +15,7 @@ reference in docs/ that does not resolve, stop the build (`handbook.markdown.zen
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -75,31 +76,46 @@ def read_pages(project: Project) -> tuple[dict[Path, str], list[Problem]]:
 Stamp = tuple[int, int]  # a file's modification time (ns) and size
 
 
-def unreadable_pages(project: Project, readable: dict[Path, Stamp] | None = None) -> list[Problem]:
+def _markdown_files(docs: Path) -> list[str]:
+    """Every `*.md` under `docs`, as path strings in sorted order.
+
+    `os.walk` rather than `Path.rglob`: under `mkdocs serve` this runs on every rebuild,
+    and building a `Path` per page cost more than the check itself at 1,000 pages.
+    Symbolic links to folders are followed, as MkDocs follows them.
+    """
+    found: list[str] = []
+    for folder, _dirs, names in os.walk(docs, followlinks=True):
+        found.extend(os.path.join(folder, name) for name in names if name.endswith(".md"))
+    found.sort()
+    return found
+
+
+def unreadable_pages(project: Project, readable: dict[str, Stamp] | None = None) -> list[Problem]:
     """A problem (file:line) for each page under docs/ that is not UTF-8 text.
 
     `readable`, kept by a process that checks again and again (`mkdocs serve`), remembers
-    the pages found readable by modification time and size: a rebuild reads only the pages
-    saved since, not 1,000 pages on every save.
+    the pages found readable by path, modification time and size: a rebuild reads only
+    the pages saved since, not 1,000 pages on every save.
     """
     problems: list[Problem] = []
-    for path in sorted(project.docs_dir.rglob("*.md"), key=str):
+    for name in _markdown_files(project.docs_dir):
         try:
-            info = path.stat()
+            info = os.stat(name)
             stamp: Stamp | None = (info.st_mtime_ns, info.st_size)
         except OSError:  # gone meanwhile, or unreadable: read_utf8 says which
             stamp = None
-        if readable is not None and stamp is not None and readable.get(path) == stamp:
+        if readable is not None and stamp is not None and readable.get(name) == stamp:
             continue
+        path = Path(name)
         try:
             read_utf8(path, project.relative(path))
         except CatalogError as exc:
             problems.extend(exc.problems)
             if readable is not None:
-                readable.pop(path, None)
+                readable.pop(name, None)
             continue
         if readable is not None and stamp is not None:
-            readable[path] = stamp
+            readable[name] = stamp
     return problems
 
 
