@@ -56,9 +56,8 @@ from handbook.render.cache import digest, once
 from handbook.render.page import Page, PageSpec
 from handbook.render.templating import md_text, render
 from handbook.render.trust import (
+    TrustLines,
     error_lines,
-    sources_part,
-    trust_line,
     validated,
     validation_caveat,
 )
@@ -277,7 +276,9 @@ class Health:
     owner_left: int
 
 
-def _folder_page(catalog: Catalog, node: FolderNode, crumbs: list[FolderNode]) -> Page:
+def _folder_page(
+    catalog: Catalog, node: FolderNode, crumbs: list[FolderNode], trust: TrustLines
+) -> Page:
     return Page(
         node.page,
         _render(
@@ -287,7 +288,7 @@ def _folder_page(catalog: Catalog, node: FolderNode, crumbs: list[FolderNode]) -
             crumbs=crumbs,
             page_link=_page_link,
             item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
-            trust=lambda i: trust_line(catalog, i),
+            trust=trust,
             error_lines=error_lines,
             caveat=validation_caveat(catalog),
             broken=any(catalog.validation_errors(i.kind, i.id) for i in node.items),
@@ -323,15 +324,12 @@ def _folder_key(
 
 
 def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterable[PageSpec]:
-    # The sources part of a trust line depends on the item's explore alone: worked out once
-    # per explore for the keys, not once per item (20,000 of them on every serve rebuild).
-    by_explore: dict[tuple[str, str], str] = {}
+    # One `TrustLines` for every folder page, and for their keys: the sources part of a
+    # trust line is worked out once per explore, not once per item (20,000 of them).
+    trust = TrustLines(catalog)
 
     def sources(item: LookerItem) -> str:
-        explore = (item.model or "", item.explore or "")
-        if explore not in by_explore:
-            by_explore[explore] = str(sources_part(catalog, item))
-        return by_explore[explore]
+        return str(trust.sources(item))
 
     for node in [*index.nodes.values(), *([index.unfiled] if index.unfiled else [])]:
         if not node.has_page:
@@ -341,7 +339,7 @@ def _folder_specs(catalog: Catalog, index: LookerIndex, notices: str) -> Iterabl
         key = once(
             lambda node=node, crumbs=crumbs: _folder_key(node, crumbs, notices, catalog, sources)
         )
-        yield PageSpec(node.page, key, lambda n=node, c=crumbs: _folder_page(catalog, n, c))
+        yield PageSpec(node.page, key, lambda n=node, c=crumbs: _folder_page(catalog, n, c, trust))
 
 
 def _boards_page(catalog: Catalog, index: LookerIndex) -> Page:
