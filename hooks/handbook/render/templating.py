@@ -30,6 +30,7 @@ _SPECIAL = "\\`*_{}[]()#+!|<>&\"'~=:^$%@-"
 # A translation table: one C-level pass over the text, each special to its reference.
 _ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in _SPECIAL})
 _LIST_NUMBER = re.compile(r"^(\d+)\.")
+_WEB = ("https:", "http:")  # as `urlsplit` reads them: the scheme, then its colon
 
 
 def md_text(value: Any) -> Markup:
@@ -72,8 +73,9 @@ def _finalize(value: Any) -> Any:
 @lru_cache(maxsize=4096)  # the most viewed items are linked from several pages; not all
 def safe_url(url: str) -> str:
     """An http(s) URL fit for a Markdown link target, or '#' for anything else."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    # Most URLs are ours, `base_url` + a path: their scheme is plain to see without
+    # `urlsplit` (which strips and lowercases, so anything else is asked of it).
+    if not url.startswith(_WEB) and urlsplit(url).scheme not in ("http", "https"):
         return "#"
     # Percent-encode what could end the link target or break out of an attribute.
     return quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
