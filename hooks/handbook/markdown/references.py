@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from handbook.render.addresses import FRESHNESS_BOARD, item_entry, metric_page
+from handbook.render.addresses import FRESHNESS_BOARD, item_entry, metric_page, relative_path
 from handbook.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def parse(match: re.Match[str]) -> Reference | Unresolved:
 def _relative(path: str, page: str, pages_dir: str) -> str:
     """`path` (below the generated-pages folder) as a link from `page` (below docs/)."""
     here = posixpath.dirname(page) or "."
-    return posixpath.relpath(posixpath.join(pages_dir, path), here)
+    return relative_path(posixpath.join(pages_dir, path), here)
 
 
 def _unknown(what: str, ref: Reference, known: Iterable[str], defined_in: str) -> Unresolved:
