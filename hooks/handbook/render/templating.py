@@ -27,10 +27,18 @@ from handbook.timefmt import utc_minute
 # template engines downstream. Letters, digits, spaces and common punctuation stay readable
 # in the Markdown source.
 _SPECIAL = "\\`*_{}[]()#+!|<>&\"'~=:^$%@-"
-# A translation table: one C-level pass over the text, each special to its reference.
-_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in _SPECIAL})
+# Each special's numeric reference, put in by one C-level regex pass over the text that calls
+# back only at a special (a translation table looked up every character of the text: on
+# 200,000 values a build, more than twice as slow).
+_REFERENCES = {c: f"&#{ord(c)};" for c in _SPECIAL}
+_SPECIALS = re.compile("[" + re.escape(_SPECIAL) + "]")
 _LIST_NUMBER = re.compile(r"^(\d+)\.")
 _WEB = ("https:", "http:")  # as `urlsplit` reads them: the scheme, then its colon
+
+
+def _escape_specials(text: str) -> str:
+    reference = _REFERENCES.__getitem__
+    return _SPECIALS.sub(lambda m: reference(m[0]), text)
 
 
 def md_text(value: Any) -> Markup:
@@ -39,7 +47,7 @@ def md_text(value: Any) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    text = " ".join(str(value).split()).translate(_ESCAPES)
+    text = _escape_specials(" ".join(str(value).split()))
     # "1. x" at the start of a block would become an ordered list.
     if text[:1].isdigit():
         text = _LIST_NUMBER.sub(r"\1&#46;", text, count=1)
@@ -59,7 +67,7 @@ def ident(value: Any) -> Markup:
         return Markup("")
     # Whitespace is collapsed once, for the whole value: a part must keep its spaces.
     first, *rest = _IDENT_BREAK.split(" ".join(str(value).split()))
-    return Markup("<wbr>").join([md_text(first), *(Markup(p.translate(_ESCAPES)) for p in rest)])
+    return Markup("<wbr>").join([md_text(first), *(Markup(_escape_specials(p)) for p in rest)])
 
 
 def _finalize(value: Any) -> Any:
