@@ -54,7 +54,7 @@ from handbook.render.addresses import (
 )
 from handbook.render.cache import digest, once
 from handbook.render.page import Page, PageSpec
-from handbook.render.templating import md_text, render
+from handbook.render.templating import format_date, link, md_text, number, render
 from handbook.render.trust import (
     TrustLines,
     error_lines,
@@ -288,12 +288,38 @@ def _folder_page(
             crumbs=crumbs,
             page_link=_page_link,
             item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
-            trust=trust,
+            meta=lambda i: item_meta(catalog, i, trust),
             error_lines=error_lines,
             caveat=validation_caveat(catalog),
             broken=any(catalog.validation_errors(i.kind, i.id) for i in node.items),
         ),
         EDIT_PATH,
+    )
+
+
+_OPEN_IN_LOOKER = md_text("Open in Looker")
+
+
+def item_meta(catalog: Catalog, item: LookerItem, trust: TrustLines) -> Markup:
+    """The lines under an item's heading on its folder page: kind, link to Looker, owner,
+    last update, views and favorites, then its trust line (all but the owner left out of
+    the search index).
+
+    Written here as one string, not as a dozen template expressions: 20,000 items a build.
+    Every value is escaped as `finalize` escapes a template's (`md_text`, or our filters'
+    own output: `link`, `format_date`, `number`).
+    """
+    views = "view" if item.view_count == 1 else "views"
+    favorites = ""
+    if item.favorite_count:
+        noun = "favorite" if item.favorite_count == 1 else "favorites"
+        favorites = f" · {number(item.favorite_count)} {noun}"
+    return Markup(
+        f'<span class="hb-meta"><span data-search-exclude>{md_text(item.kind.capitalize())} · '
+        f"{link(_OPEN_IN_LOOKER, catalog.item_url(item))} · </span>"
+        f"owner {md_text(item.owner or '—')}<span data-search-exclude> · "
+        f"updated {format_date(item.updated_at)} · {number(item.view_count)} {views} "
+        f"since created{favorites}<br>{trust(item)}</span></span>"
     )
 
 
