@@ -503,12 +503,34 @@ def _unused_owner_page(catalog: Catalog, index: LookerIndex, group: OwnerUnused)
             group=group,
             title=group.title,
             whose=group.whose,
-            index=index,
-            page_link=_page_link,
-            folder_link=lambda node: relative_to(group.page, node.page),
+            rows=unused_rows(catalog, index, group),
         ),
         EDIT_PATH,
     )
+
+
+def unused_rows(catalog: Catalog, index: LookerIndex, group: OwnerUnused) -> list[Markup]:
+    """The rows of an owner's table: linked title, kind, linked folder, last view, views in
+    the last 90 days and lifetime, escaped as `finalize` escapes a template's values.
+
+    Written here, not as template expressions: 11,000 rows a build at 20,000 items. Each
+    folder's link is made once per page."""
+    folders: dict[str, Markup] = {}
+    rows = []
+    for item in group.items:
+        node = index.node_for(item)
+        assert node is not None  # an item outside every folder is on the unfiled page
+        if node.page not in folders:
+            folders[node.page] = _page_link(node.title, relative_to(group.page, node.page))
+        seen = format_date(item.last_viewed_at) if item.last_viewed_at else "never"
+        rows.append(
+            Markup(
+                f"| {link(item.title, catalog.item_url(item))} | {md_text(item.kind)} | "
+                f"{folders[node.page]} | {seen} | {number(item.recent_views)} | "
+                f"{number(item.view_count)} |"
+            )
+        )
+    return rows
 
 
 def _unused_owner_specs(
