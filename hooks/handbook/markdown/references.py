@@ -193,8 +193,10 @@ def _item(catalog: Catalog, ref: Reference, page: str, pages_dir: str) -> Resolv
         note.append(item.owner)
     note.append(f"{item.view_count:,} view{'s' if item.view_count != 1 else ''}")
     broken = catalog.validation_errors(item.kind, item.id)
-    path, _, anchor = item_entry(catalog, item).partition("#")
-    entry = f"{_relative(path, page, pages_dir)}#{anchor}" if broken else None
+    entry = None
+    if broken:
+        path, _, anchor = item_entry(catalog, item).partition("#")
+        entry = f"{_relative(path, page, pages_dir)}#{anchor}"
     url = with_query(catalog.item_url(item), ref.query)
     return Resolved(ref.label or item.title, url, note=note, broken=broken, entry=entry)
 
