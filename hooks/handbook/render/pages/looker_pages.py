@@ -56,6 +56,7 @@ from handbook.render.cache import digest, once
 from handbook.render.page import Page, PageSpec
 from handbook.render.templating import format_date, link, md_text, number, render
 from handbook.render.trust import (
+    BROKEN,
     TrustLines,
     error_lines,
     validated,
@@ -287,9 +288,7 @@ def _folder_page(
             node=node,
             crumbs=crumbs,
             page_link=_page_link,
-            item_anchor=lambda i: Markup(item_anchor(i)),  # [a-z0-9-] only
-            meta=lambda i: item_meta(catalog, i, trust),
-            error_lines=error_lines,
+            entry=lambda i: folder_entry(catalog, i, trust),
             caveat=validation_caveat(catalog),
             broken=any(catalog.validation_errors(i.kind, i.id) for i in node.items),
         ),
@@ -298,6 +297,28 @@ def _folder_page(
 
 
 _OPEN_IN_LOOKER = md_text("Open in Looker")
+
+
+def folder_entry(catalog: Catalog, item: LookerItem, trust: TrustLines) -> Markup:
+    """An item's entry on its folder page, in Markdown, without its last line break: its
+    heading with the anchor links to it use, the lines under it (`item_meta`), its
+    description, and when Looker's content validator found it broken, every error in an
+    admonition.
+
+    Written here, not as a dozen template expressions: 20,000 entries a build. Untrusted
+    text is escaped as `finalize` escapes a template's values (`md_text`); the anchor is a
+    slug of `[a-z0-9-]`.
+    """
+    lines = [f"### {md_text(item.title)} {{ #{item_anchor(item)} }}", ""]
+    lines += [item_meta(catalog, item, trust), ""]
+    if item.description:
+        lines += [md_text(item.description), ""]
+    errors = catalog.validation_errors(item.kind, item.id)
+    if errors:
+        lines += [f'!!! failure "{BROKEN}"', ""]
+        lines += [f"    - {line}" for line in error_lines(errors)]
+        lines.append("")
+    return Markup("\n".join(lines))
 
 
 def item_meta(catalog: Catalog, item: LookerItem, trust: TrustLines) -> Markup:
