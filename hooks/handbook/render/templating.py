@@ -36,9 +36,12 @@ _LIST_NUMBER = re.compile(r"^(\d+)\.")
 _WEB = ("https:", "http:")  # as `urlsplit` reads them: the scheme, then its colon
 
 
+def _reference(special: re.Match[str]) -> str:
+    return _REFERENCES[special[0]]
+
+
 def _escape_specials(text: str) -> str:
-    reference = _REFERENCES.__getitem__
-    return _SPECIALS.sub(lambda m: reference(m[0]), text)
+    return _SPECIALS.sub(_reference, text)
 
 
 def md_text(value: Any) -> Markup:
