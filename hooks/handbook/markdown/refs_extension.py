@@ -251,10 +251,16 @@ def _element(html: str) -> etree.Element:
     root = etree.fromstring(f'<span class="hb-ref">{_NOT_XML.sub("", html)}</span>')
     for node in root.iter():
         if node.text:
-            node.text = AtomicString(_REFERENCE_LIKE.sub("&amp;", node.text))
+            node.text = AtomicString(_amp(node.text))
         if node.tail:
-            node.tail = AtomicString(_REFERENCE_LIKE.sub("&amp;", node.tail))
+            node.tail = AtomicString(_amp(node.tail))
     return root
+
+
+def _amp(text: str) -> str:
+    """`text` with each `&` that looks like a reference's start written `&amp;` (most text
+    has no `&` at all: no regex pass then)."""
+    return _REFERENCE_LIKE.sub("&amp;", text) if "&" in text else text
 
 
 def makeExtension(**kwargs: Any) -> RefsExtension:
