@@ -21,8 +21,11 @@ pages are `broken_pages` and `change_pages`.
 
 Only the published view of the snapshot reaches this module (the policy is applied in
 `load_catalog`), so nothing here filters for privacy. Every piece of text from Looker goes
-through the escaping `finalize` of `render`; the only Markdown built here is links to our
-own pages, whose targets are slugs of `[a-z0-9-]`.
+through `md_text`: in the templates as the escaping `finalize` of `render`, and called
+directly where the 20,000 folder entries and the unused-content rows are written in Python
+(`folder_entry`, `unused_rows`: a dozen template expressions per item were most of a
+build's page rendering). The only Markdown built here is links to our own pages, whose
+targets are slugs of `[a-z0-9-]`.
 
 Cost is linear in the catalog: items are grouped by folder and folders by parent once, the
 top-N lists use `heapq`, and each folder or owner page renders only its own items.
