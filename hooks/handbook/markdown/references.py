@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from handbook.render.addresses import FRESHNESS_BOARD, item_entry, metric_page
+from handbook.render.addresses import FRESHNESS_BOARD, item_entry, metric_page, relative_path
 from handbook.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def parse(match: re.Match[str]) -> Reference | Unresolved:
 def _relative(path: str, page: str, pages_dir: str) -> str:
     """`path` (below the generated-pages folder) as a link from `page` (below docs/)."""
     here = posixpath.dirname(page) or "."
-    return posixpath.relpath(posixpath.join(pages_dir, path), here)
+    return relative_path(posixpath.join(pages_dir, path), here)
 
 
 def _unknown(what: str, ref: Reference, known: Iterable[str], defined_in: str) -> Unresolved:
@@ -193,8 +193,10 @@ def _item(catalog: Catalog, ref: Reference, page: str, pages_dir: str) -> Resolv
         note.append(item.owner)
     note.append(f"{item.view_count:,} view{'s' if item.view_count != 1 else ''}")
     broken = catalog.validation_errors(item.kind, item.id)
-    path, _, anchor = item_entry(catalog, item).partition("#")
-    entry = f"{_relative(path, page, pages_dir)}#{anchor}" if broken else None
+    entry = None
+    if broken:
+        path, _, anchor = item_entry(catalog, item).partition("#")
+        entry = f"{_relative(path, page, pages_dir)}#{anchor}"
     url = with_query(catalog.item_url(item), ref.query)
     return Resolved(ref.label or item.title, url, note=note, broken=broken, entry=entry)
 

@@ -17,6 +17,7 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -124,4 +125,12 @@ def explore_anchor(explore: LookerExplore) -> str:
 def relative_to(page: str, target: str) -> str:
     """`target` (an address here, perhaps with `#anchor`) as a Markdown link from `page`."""
     path, mark, fragment = target.partition("#")
-    return posixpath.relpath(path, posixpath.dirname(page) or ".") + mark + fragment
+    return relative_path(path, posixpath.dirname(page) or ".") + mark + fragment
+
+
+@lru_cache(maxsize=4096)
+def relative_path(path: str, start: str) -> str:
+    """`posixpath.relpath`, worked out once per pair: pages in a few folders link to the
+    same few hundred folder and metric pages 20,000 times a build, and `relpath` makes both
+    paths absolute against the working directory on every call."""
+    return posixpath.relpath(path, start)

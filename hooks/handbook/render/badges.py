@@ -10,6 +10,8 @@ elements.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
 from handbook.freshness.rules import FRESHNESS_STATUSES, SourceStatus, TableStatus
@@ -59,6 +61,7 @@ def verdict(state: SourceStatus | TableStatus) -> Markup:
     return badge + Markup(" as of {}").format(when)
 
 
+@lru_cache(maxsize=64)  # three statuses: one badge each, for ~3,000 references a build
 def status_badge(status: str) -> Markup:
     """A metric's status badge, with a tooltip saying what the status promises.
 

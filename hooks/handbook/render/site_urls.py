@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import posixpath
 
+from handbook.render.addresses import relative_path
+
 
 def page_url(page: str, directory_urls: bool = True) -> str:
     """The URL of `page` (a path below docs/) relative to the site root, as MkDocs serves it;
@@ -37,7 +39,7 @@ def site_href(from_page: str, to_page: str, fragment: str = "", directory_urls: 
     here, there = page_url(from_page, directory_urls), page_url(to_page, directory_urls)
     # The folder a relative link starts from: the page's own for a directory URL.
     base = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
-    rel = posixpath.relpath(there or ".", base or ".")
+    rel = relative_path(there or ".", base or ".")
     if there.endswith("/") or not there:  # a directory URL keeps its slash
         rel = "./" if rel == "." else f"{rel}/"
     return rel + (f"#{fragment}" if fragment else "")

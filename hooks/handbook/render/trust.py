@@ -111,24 +111,54 @@ def sources_part(catalog: Catalog, item: LookerItem) -> Markup | None:
 
 def trust_line(catalog: Catalog, item: LookerItem) -> Markup:
     """Sources · broken or not · owner · views in the last 90 days, as one line of HTML."""
-    parts = []
-    sources = sources_part(catalog, item)
-    if sources is not None:
-        parts.append(sources)
+    return _line(catalog, item, sources_part(catalog, item))
+
+
+class TrustLines:
+    """The trust lines of many items of one catalog (a folder page's, or every one's).
+
+    The sources part depends on an item's explore alone, so it is worked out once per
+    explore here (100 explores, 20,000 items), not once per item; the line is
+    `trust_line`'s.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.by_explore: dict[tuple[str, str], Markup | None] = {}
+
+    def sources(self, item: LookerItem) -> Markup | None:
+        """`sources_part` of `item`, from the first item on the same explore."""
+        explore = (item.model or "", item.explore or "")
+        if explore not in self.by_explore:
+            self.by_explore[explore] = sources_part(self.catalog, item)
+        return self.by_explore[explore]
+
+    def __call__(self, item: LookerItem) -> Markup:
+        return _line(self.catalog, item, self.sources(item))
+
+
+_BROKEN_MARK = bad(BROKEN)
+_OWNER_LEFT_MARK = bad(OWNER_LEFT)
+
+
+def _line(catalog: Catalog, item: LookerItem, sources: Markup | None) -> Markup:
+    # Every part is HTML already (our words, or `sources_part`'s escaped text): joined as
+    # strings, one Markup at the end (20,000 lines on the folder pages).
+    parts: list[str] = [] if sources is None else [sources]
     if catalog.validation_errors(item.kind, item.id):
-        parts.append(bad(BROKEN))
+        parts.append(_BROKEN_MARK)
     elif validated(catalog):
-        parts.append(Markup("no content errors"))
+        parts.append("no content errors")
     if item.owner_disabled:
-        parts.append(bad(OWNER_LEFT))
+        parts.append(_OWNER_LEFT_MARK)
     else:
-        parts.append(Markup("owner active" if item.owner else "no owner"))
+        parts.append("owner active" if item.owner else "no owner")
     if item.recent_views is None:
-        parts.append(Markup(f"{RECENT_DAYS}-day views not read"))
+        parts.append(f"{RECENT_DAYS}-day views not read")
     else:
         noun = "view" if item.recent_views == 1 else "views"
-        parts.append(Markup(f"{item.recent_views:,} {noun} in {RECENT_DAYS} days"))
-    return Markup(" · ").join(parts)
+        parts.append(f"{item.recent_views:,} {noun} in {RECENT_DAYS} days")
+    return Markup(" · ".join(parts))
 
 
 def broken_flag(errors: list[ContentError], entry: str, limit: int | None = SHOWN_ERRORS) -> Markup:

@@ -199,14 +199,28 @@ def lineage(metric: Metric, catalog: Catalog, items: list[LookerItem], more: int
     return Markup(f'<div class="hb-lineage-wrap" data-search-exclude>{svgs}</div>')
 
 
-def _freshness(metric: Metric, catalog: Catalog) -> list[tuple[str, Markup]]:
+def _freshness(metric: Metric, catalog: Catalog, summary: Summaries) -> list[tuple[str, Markup]]:
     """(source label, freshness summary) for each of the metric's known sources."""
     rows = []
     for name in metric.sources:
         source = catalog.sources_by_name.get(name)
         if source is not None:  # an unknown source fails validation before pages render
-            rows.append((source.label, freshness_summary(catalog.source_statuses[name])))
+            rows.append((source.label, summary(name)))
     return rows
+
+
+class Summaries:
+    """Each source's `freshness_summary` in one build, made once: a source is behind many
+    metrics (100 sources, 500 metric pages and their keys)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.made: dict[str, Markup] = {}
+
+    def __call__(self, name: str) -> Markup:
+        if name not in self.made:
+            self.made[name] = freshness_summary(self.catalog.source_statuses[name])
+        return self.made[name]
 
 
 def _link_view(metric: Metric) -> MetricView:
@@ -232,7 +246,10 @@ def _glossary(catalog: Catalog) -> Page:
 
 
 def _metric(
-    metric: Metric, catalog: Catalog, cells: dict[int, tuple[Markup, Markup]] | None = None
+    metric: Metric,
+    catalog: Catalog,
+    cells: dict[int, tuple[Markup, Markup]] | None = None,
+    summary: Summaries | None = None,
 ) -> Page:
     view = _view(metric, catalog, cells)
     explore = None
@@ -250,7 +267,7 @@ def _metric(
         export_href=site_href(
             metric_page(metric.name), CATALOG_EXPORT, directory_urls=catalog.project.directory_urls
         ),
-        freshness=_freshness(metric, catalog),
+        freshness=_freshness(metric, catalog, summary or Summaries(catalog)),
         explore_url=catalog.explore_url(explore) if explore else None,
         replacement=_link_view(replacement) if replacement else None,
         caveat=_caveat(view.items, catalog),
@@ -265,17 +282,10 @@ def _caveat(items: list[LookerItem], catalog: Catalog) -> str | None:
     return validation_caveat(catalog)
 
 
-def _metric_key(metric: Metric, catalog: Catalog, notices: str, summaries: dict[str, str]) -> str:
-    """Every input `_metric` shows: the metric, its content, sources, field, replacement.
-
-    `summaries` memoises each source's freshness summary for this build: a source is
-    behind many metrics.
-    """
+def _metric_key(metric: Metric, catalog: Catalog, notices: str, summary: Summaries) -> str:
+    """Every input `_metric` shows: the metric, its content, sources, field, replacement."""
     items, _, more = _items_for(metric, catalog)
     found = catalog.fields.get(metric.lookml_field or "")
-    for name in metric.sources:
-        if name in catalog.sources_by_name and name not in summaries:
-            summaries[name] = str(freshness_summary(catalog.source_statuses[name]))
     return digest(
         notices,
         catalog.base_url,
@@ -287,7 +297,7 @@ def _metric_key(metric: Metric, catalog: Catalog, notices: str, summaries: dict[
         [catalog.validation_errors(i.kind, i.id) for i in items],
         _caveat(items, catalog),
         [catalog.sources_by_name.get(name) for name in metric.sources],
-        [summaries[n] for n in metric.sources if n in summaries],
+        [str(summary(n)) for n in metric.sources if n in catalog.sources_by_name],
         found[0].model_dump_json(exclude={"fields"}) if found else None,
         catalog.metrics_by_name.get(metric.replaced_by or ""),
     )
@@ -302,13 +312,13 @@ def specs(catalog: Catalog) -> Iterable[PageSpec]:
         lambda: digest(notices, edit, catalog.metrics),
         lambda: _glossary(catalog),
     )
-    summaries: dict[str, str] = {}
+    summary = Summaries(catalog)
     cells: dict[int, tuple[Markup, Markup]] = {}
     for metric in catalog.metrics:
         yield PageSpec(
             metric_page(metric.name),
-            lambda metric=metric: _metric_key(metric, catalog, notices, summaries),
-            lambda metric=metric: _metric(metric, catalog, cells),
+            lambda metric=metric: _metric_key(metric, catalog, notices, summary),
+            lambda metric=metric: _metric(metric, catalog, cells, summary),
         )
 
 
