@@ -140,6 +140,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 self.config.live_reuse_minutes * 60,
                 live=self.config.live,
                 validate_content=not self.serve.serving,  # serve never waits minutes for it
+                keep_parses=self.serve.serving,  # a build loads the catalog once
             )
         self.project = Project(
             Path(config.config_file_path).parent.resolve(),
