@@ -60,6 +60,7 @@ class BuildSession:
         *,
         live: bool = True,
         validate_content: bool = True,
+        keep_parses: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.live_reuse = live_reuse
@@ -83,8 +84,10 @@ class BuildSession:
         self.loaded_from: tuple | None = None
         self.reloaded = True
         # Each snapshot file's last parse, reused by the next load while the file is unchanged
-        # (a metric save under serve does not parse 20,000 Looker items again).
-        self.parses = ReusedParses()
+        # (a metric save under serve does not parse 20,000 Looker items again). None for a
+        # process that loads once (`mkdocs build`): it would only hold every metrics file's
+        # parse (data and line numbers, megabytes at 500 metrics) to the end of the build.
+        self.parses = ReusedParses() if keep_parses else None
 
     def _pull_if_due(self, project: Project) -> None:
         live = live_mode()
@@ -138,8 +141,12 @@ class BuildSession:
             assert self.last_good is not None
             return self.last_good
         previous = self.last_good
-        catalog = load_catalog(project, read=self.parses, read_yaml=self._yaml, earlier=previous)
-        if previous is not None and project.looker_snapshot in self.parses.reused:
+        parses = self.parses
+        if parses is None:
+            catalog = load_catalog(project, earlier=previous)
+        else:
+            catalog = load_catalog(project, read=parses, read_yaml=self._yaml, earlier=previous)
+        if previous is not None and parses is not None and project.looker_snapshot in parses.reused:
             catalog.item_keys = previous.item_keys  # the same item objects: the same digests
         if unused_after_days is not None:
             policy = catalog.policy.model_copy(update={"unused_after_days": unused_after_days})
@@ -164,6 +171,8 @@ class BuildSession:
     def _yaml(self, path: Path, display: str) -> YamlDoc:
         """A metrics file's parse, reused while the file is unchanged (a metric save parses
         the one file saved, not all of catalog/metrics/)."""
+        if self.parses is None:
+            return load_yaml(path, display)
         return self.parses.parse(path, YamlDoc, lambda: load_yaml(path, display))
 
     def last_updated(self, src_uri: str, generated: bool) -> str | None:

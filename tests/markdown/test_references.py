@@ -487,3 +487,19 @@ def test_a_changed_page_not_converted_again_stays_changed(handbook_copy: Project
     assert ext.shown.changed_by(session.load(handbook_copy)) == {"a.md"}
     product.write_text(product.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert ext.shown.changed_by(session.load(handbook_copy)) == {"a.md"}  # still the old label
+
+
+def test_references_after_the_build_frees_their_html_render_the_same(catalog: Catalog):
+    """`mkdocs build` drops the references' HTML once every page is converted (on_env);
+    a page converted after that (a theme or plugin converting Markdown late) resolves its
+    references again and shows exactly what it would have."""
+    ext = RefsExtension()
+    ext.catalog, ext.page = catalog, "team/index.md"
+    md = markdown.Markdown(extensions=[*DEFAULT_EXTENSIONS, ext])
+    text = "Usage is [[metric:mau]] and [[metric:nps]]."
+    first = md.reset().convert(text)
+    assert ext.shown.html
+    ext.shown.forget_html()
+    assert ext.shown.html == {}
+    assert md.reset().convert(text) == first
+    assert '<a href="../metrics/mau.md">Monthly active users</a>' in first

@@ -140,6 +140,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 self.config.live_reuse_minutes * 60,
                 live=self.config.live,
                 validate_content=not self.serve.serving,  # serve never waits minutes for it
+                keep_parses=self.serve.serving,  # a build loads the catalog once
             )
         self.project = Project(
             Path(config.config_file_path).parent.resolve(),
@@ -289,6 +290,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.refs.page = page.file.src_uri
         banner = self.serve.banner
         return banner + markdown if banner else markdown
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        """Every page is converted by now (MkDocs converts them all before this event): a
+        build frees the references' HTML before the pages are rendered; `serve` keeps it for
+        the next rebuild under the same catalog."""
+        if not self.serve.serving:
+            self.refs.shown.forget_html()
+        return env
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """Saving any file under the catalog folder rebuilds the preview, and so does a new

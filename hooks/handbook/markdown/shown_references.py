@@ -94,6 +94,12 @@ class ShownReferences:
         html = self.html[key] = str(reference_html(result))
         return html
 
+    def forget_html(self) -> None:
+        """Drop the resolved references' HTML: a build that converted its last page needs
+        none of it again (megabytes at 1,000 hand pages, held otherwise while every page is
+        rendered). A later `html_of` resolves again, as under a new catalog."""
+        self.catalog, self.html = None, {}
+
     def target(self, text: str) -> Target | None:
         """What a recorded reference points at (`_target`), read once per text."""
         if text not in self.targets:
