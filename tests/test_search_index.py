@@ -127,3 +127,25 @@ def test_a_site_without_materials_index_is_left_alone(tmp_path: Path):
     (tmp_path / "search/search_index.json").write_text('{"docs": []}', "utf-8")  # MkDocs' own
     assert not drop_empty_tags_field(tmp_path)
     assert (tmp_path / "search/search_index.json").read_text("utf-8") == '{"docs": []}'
+
+
+def test_an_index_of_megabytes_is_rewritten_whole_and_a_tag_on_its_last_entry_is_seen(
+    tmp_path: Path,
+):
+    """Read in chunks (the index is megabytes at 20,000 items): nothing lost between them."""
+    entries = [
+        {"location": f"p{i}/", "title": f"Page {i}", "text": f"<p>{'word ' * 40}{i}</p>"}
+        for i in range(12_000)
+    ]
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    index = site / "search/search_index.json"
+    tagged = {"location": "last/", "title": "Last", "text": "", "tags": ["finance"]}
+    index.write_text(_material_index([*entries, tagged]), "utf-8")
+    assert index.stat().st_size > 2 * (1 << 20)
+    assert not drop_empty_tags_field(site)
+    index.write_text(_material_index(entries), "utf-8")
+    assert drop_empty_tags_field(site)
+    lean = json.loads(index.read_text("utf-8"))
+    assert set(lean["config"]["fields"]) == {"title", "text"} and lean["docs"] == entries
+    assert not list((site / "search").glob("*.lean"))

@@ -14,48 +14,69 @@ there.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
+from typing import BinaryIO
 
 INDEX_PATH = Path("search/search_index.json")  # below the site folder, where Material writes it
 # Material writes the index compactly (`separators=(",", ":")`): an entry with tags holds this
 # key, and since a quote inside a JSON string is always escaped, no title or text can. The
-# index is handled as UTF-8 bytes: at 20,000 items it is megabytes, rewritten on every
-# `serve` rebuild, and nothing here needs it decoded.
+# index is megabytes at 20,000 items and this runs at the end of a build, when MkDocs still
+# holds every page: it is streamed in chunks, never held whole (three copies of it were the
+# build's peak memory).
 ENTRY_TAGS = b'"tags":['
 CONFIG_START = b'{"config":'
 DOCS_START = b',"docs":['  # the first one ends `config` (quotes in its strings are escaped too)
+CHUNK = 1 << 20  # bytes read at a time; `config` is a few hundred bytes, in the first chunk
 
 
-def without_empty_tags(index: bytes) -> bytes | None:
-    """The index with `tags` taken out of its fields, or None when it stays: an entry has
-    tags, the index lists no such field, or it is not in the shape Material writes."""
-    if ENTRY_TAGS in index:
-        return None
-    head, found, rest = index.partition(DOCS_START)
-    if not found or not head.startswith(CONFIG_START):
-        return None
+def lean_config(config_json: bytes) -> bytes | None:
+    """Material's `config` object without its `tags` field, as Material writes JSON; None
+    when it lists no such field or is not in the shape Material writes."""
     try:
-        config = json.loads(head[len(CONFIG_START) :])
+        config = json.loads(config_json)
     except ValueError:
         return None
     fields = config.get("fields") if isinstance(config, dict) else None
     if not isinstance(fields, dict) or "tags" not in fields:
         return None
     del fields["tags"]
-    lean = json.dumps(config, separators=(",", ":")).encode("utf-8")  # as Material writes it
-    return b"".join((CONFIG_START, lean, found, rest))
+    return json.dumps(config, separators=(",", ":")).encode("utf-8")
+
+
+def _has_entry_tags(first: bytes, fh: BinaryIO) -> bool:
+    """Whether any entry has tags: in `first` (what was read already), then in the rest of
+    `fh`, chunk by chunk (a key may straddle two chunks)."""
+    carry, chunk = b"", first
+    while chunk:
+        if ENTRY_TAGS in carry + chunk[: len(ENTRY_TAGS)] or ENTRY_TAGS in chunk:
+            return True
+        carry, chunk = chunk[-len(ENTRY_TAGS) :], fh.read(CHUNK)
+    return False
 
 
 def drop_empty_tags_field(site_dir: Path) -> bool:
     """Rewrite the built site's search index without an unused `tags` field; True if it
-    did. A site without Material's index (another theme, search off) is left alone."""
+    did. A site without Material's index (another theme, search off) is left alone; the
+    new index replaces the old in one step."""
     path = site_dir / INDEX_PATH
     try:
-        index = path.read_bytes()
+        fh = path.open("rb")
     except (FileNotFoundError, NotADirectoryError):
         return False
-    lean = without_empty_tags(index)
-    if lean is None:
-        return False
-    path.write_bytes(lean)
+    with fh:
+        first = fh.read(CHUNK)
+        head, found, _ = first.partition(DOCS_START)
+        if not found or not head.startswith(CONFIG_START):
+            return False
+        lean = lean_config(head[len(CONFIG_START) :])
+        if lean is None or _has_entry_tags(first, fh):
+            return False
+        fh.seek(len(head) + len(DOCS_START))
+        staged = path.with_name(path.name + ".lean")
+        with staged.open("wb") as out:
+            out.write(b"".join((CONFIG_START, lean, DOCS_START)))
+            shutil.copyfileobj(fh, out, CHUNK)
+    os.replace(staged, path)
     return True
