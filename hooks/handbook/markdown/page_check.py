@@ -57,27 +57,9 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
-def read_pages(project: Project) -> tuple[dict[Path, str], list[Problem]]:
-    """Every page under docs/ as text, and a problem (file:line) for each that is not UTF-8.
-
-    Run before a build: MkDocs would otherwise die on such a page with a traceback, after
-    it has started writing the site.
-    """
-    texts: dict[Path, str] = {}
-    problems: list[Problem] = []
-    for path in sorted(project.docs_dir.rglob("*.md"), key=str):
-        try:
-            texts[path] = read_utf8(path, project.relative(path))
-        except CatalogError as exc:
-            problems.extend(exc.problems)
-    return texts, problems
-
-
-Stamp = tuple[int, int]  # a file's modification time (ns) and size
-
-
-def _markdown_files(docs: Path) -> list[str]:
-    """Every `*.md` under `docs`, as path strings in sorted order.
+def markdown_files(docs: Path) -> list[str]:
+    """Every `*.md` under `docs`, as path strings in sorted order: the pages both checks
+    here read (`read_pages`, `unreadable_pages`).
 
     `os.walk` rather than `Path.rglob`: under `mkdocs serve` this runs on every rebuild,
     and building a `Path` per page cost more than the check itself at 1,000 pages.
@@ -90,6 +72,25 @@ def _markdown_files(docs: Path) -> list[str]:
     return found
 
 
+def read_pages(project: Project) -> tuple[dict[Path, str], list[Problem]]:
+    """Every page under docs/ as text, and a problem (file:line) for each that is not UTF-8.
+
+    Run before a build: MkDocs would otherwise die on such a page with a traceback, after
+    it has started writing the site.
+    """
+    texts: dict[Path, str] = {}
+    problems: list[Problem] = []
+    for path in map(Path, markdown_files(project.docs_dir)):
+        try:
+            texts[path] = read_utf8(path, project.relative(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    return texts, problems
+
+
+Stamp = tuple[int, int]  # a file's modification time (ns) and size
+
+
 def unreadable_pages(project: Project, readable: dict[str, Stamp] | None = None) -> list[Problem]:
     """A problem (file:line) for each page under docs/ that is not UTF-8 text.
 
@@ -98,7 +99,7 @@ def unreadable_pages(project: Project, readable: dict[str, Stamp] | None = None)
     the pages saved since, not 1,000 pages on every save.
     """
     problems: list[Problem] = []
-    for name in _markdown_files(project.docs_dir):
+    for name in markdown_files(project.docs_dir):
         try:
             info = os.stat(name)
             stamp: Stamp | None = (info.st_mtime_ns, info.st_size)
