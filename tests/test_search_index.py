@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from handbook.catalog import load_catalog
 from handbook.project import Project
 from handbook.render.addresses import item_anchor
 from handbook.render.pages.looker_pages import build_index
-from handbook.render.search_fields import drop_empty_tags_field
+from handbook.render.search_index import rewrite_config
 from helpers.handbook import REPO
 
 pytestmark = pytest.mark.slow
@@ -111,21 +112,21 @@ def test_a_page_with_tags_keeps_the_tags_field(tmp_path: Path):
     (site / "search").mkdir(parents=True)
     index = site / "search/search_index.json"
     index.write_text(_material_index([entry, tagged]), "utf-8")
-    assert not drop_empty_tags_field(site)
+    assert not rewrite_config(site)
     assert "tags" in json.loads(index.read_text("utf-8"))["config"]["fields"]
     # Without the tagged page, only the field goes: the entries are as Material wrote them.
     index.write_text(_material_index([entry]), "utf-8")
-    assert drop_empty_tags_field(site)
+    assert rewrite_config(site)
     lean = json.loads(index.read_text("utf-8"))
     assert set(lean["config"]["fields"]) == {"title", "text"} and lean["docs"] == [entry]
     assert lean["config"]["separator"] == r"[\s\-]+"
 
 
 def test_a_site_without_materials_index_is_left_alone(tmp_path: Path):
-    assert not drop_empty_tags_field(tmp_path)  # search off, or another theme
+    assert not rewrite_config(tmp_path)  # search off, or another theme
     (tmp_path / "search").mkdir()
     (tmp_path / "search/search_index.json").write_text('{"docs": []}', "utf-8")  # MkDocs' own
-    assert not drop_empty_tags_field(tmp_path)
+    assert not rewrite_config(tmp_path)
     assert (tmp_path / "search/search_index.json").read_text("utf-8") == '{"docs": []}'
 
 
@@ -143,9 +144,49 @@ def test_an_index_of_megabytes_is_rewritten_whole_and_a_tag_on_its_last_entry_is
     tagged = {"location": "last/", "title": "Last", "text": "", "tags": ["finance"]}
     index.write_text(_material_index([*entries, tagged]), "utf-8")
     assert index.stat().st_size > 2 * (1 << 20)
-    assert not drop_empty_tags_field(site)
+    assert not rewrite_config(site)
     index.write_text(_material_index(entries), "utf-8")
-    assert drop_empty_tags_field(site)
+    assert rewrite_config(site)
     lean = json.loads(index.read_text("utf-8"))
     assert set(lean["config"]["fields"]) == {"title", "text"} and lean["docs"] == entries
     assert not list((site / "search").glob("*.lean"))
+
+
+def test_the_items_pattern_names_every_item_entry_and_nothing_else(
+    built_site: Path, docs: list[dict]
+):
+    """The pattern our search worker reads from the index's config to tell Looker items'
+    entries (which it scores itself) from every other entry (which Material's worker
+    indexes)."""
+    config = json.loads((built_site / "search/search_index.json").read_text("utf-8"))["config"]
+    pattern = re.compile(config["handbook"]["items"])
+    anchors = {item_anchor(i) for i in load_catalog(Project(REPO)).items.values()}
+    items = {
+        d["location"]
+        for d in docs
+        if d["location"].startswith("looker/folders/") and d["location"].split("#")[-1] in anchors
+    }
+    assert items and {d["location"] for d in docs if pattern.search(d["location"])} == items
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+@pytest.mark.parametrize("pages_dir", ["", "catalog.v2/looker (old)"])
+def test_the_items_pattern_follows_where_folder_pages_are(pages_dir: str, directory_urls: bool):
+    """Below any folder for generated pages (its name taken literally, dots and brackets
+    too), with a folder per page or `.html` files; as MkDocs writes the page's URL."""
+    from handbook.render.addresses import folder_page, item_entry_pattern
+    from handbook.snapshot.model import LookerFolder, LookerItem
+    from mkdocs.structure.files import File
+
+    pattern = re.compile(item_entry_pattern(pages_dir, directory_urls))
+    folder = LookerFolder(id="12", name="Finance & Ops")
+    item = LookerItem(kind="look", id="729", title="Revenue", folder_id="12")
+    for page in (folder_page(folder), folder_page(None)):
+        path = f"{pages_dir}/{page}" if pages_dir else page
+        url = File(path, "docs", "site", directory_urls).url
+        assert pattern.search(f"{url}#{item_anchor(item)}"), url
+        assert not pattern.search(url)  # the folder page's own entry
+        assert not pattern.search(f"{url}#subfolders")
+    assert not pattern.search(
+        "looker/index.html#look-729" if not directory_urls else "looker/#look-729"
+    )

@@ -112,7 +112,8 @@ Core modules (this folder):
 - `page`: `Page` and `PageSpec`, a generated page rendered or not yet.
 - `page_safety`: what MkDocs and the theme put in a page's head, made safe.
 - `references`: how a resolved `[[…]]` reference looks.
-- `search_fields`: Material's search index without a `tags` field no entry fills.
+- `search_index`: Material's search index config: no unused `tags` field; the items' pattern.
+- `search_worker`: our search worker in place of Material's, which scores Looker items without lunr.
 - `shipped`: the stylesheet and table script the package ships.
 - `site_urls`: where a page is served, and links no engine rewrites.
 - `svg_text`: line wrapping for text drawn in SVG.

@@ -10,6 +10,7 @@ option off, and read the built HTML. Title and edit-link escaping are not option
 from __future__ import annotations
 
 import html as html_module
+import json
 import re
 from pathlib import Path
 
@@ -26,6 +27,7 @@ OFF = {
     "markdown_extensions": "false",
     "error_banner": "false",
     "compact_html": "false",
+    "search_worker": "false",
 }
 CODE = """# Code
 
@@ -135,6 +137,22 @@ def test_pages_lose_the_themes_indentation_but_not_their_code(defaults: Path, al
             re.sub(r"<[^>]+>", "", re.search(r"<pre.*?</pre>", html, re.S)[0])
         )
         assert "def total(rows):\n    return  sum(rows)" in text
+
+
+# --- search_worker --------------------------------------------------------------------------
+@pytest.mark.slow
+def test_search_worker_false_leaves_materials_worker_and_index_config(
+    defaults: Path, all_off: Path
+):
+    workers = "assets/javascripts/workers"
+    assert "handbook-search.js?material=search." in _html(defaults, "index.html")
+    assert (defaults / workers / "handbook-search.js").is_file()
+    off = _html(all_off, "index.html")
+    assert "handbook-search.js" not in off
+    assert re.search(r'"search": "[^"]*search\.\w+\.min\.js"', off)  # Material's own
+    assert not (all_off / workers / "handbook-search.js").exists()
+    config = json.loads((all_off / "search/search_index.json").read_text("utf-8"))["config"]
+    assert "handbook" not in config
 
 
 # --- markdown_extensions --------------------------------------------------------------------

@@ -65,13 +65,14 @@ from handbook.generate.gitignore import ignore_whole_folder
 from handbook.markdown.page_check import check_pages, unreadable_pages
 from handbook.markdown.refs_extension import RefsExtension
 from handbook.project import Project
-from handbook.render.addresses import CSS_PATH, JS_PATH
+from handbook.render.addresses import CSS_PATH, JS_PATH, item_entry_pattern
 from handbook.render.banner import error_banner
 from handbook.render.cache import write_changed
 from handbook.render.compact_html import compact_html
 from handbook.render.page import Page
 from handbook.render.page_safety import secure_page
-from handbook.render.search_fields import drop_empty_tags_field
+from handbook.render.search_index import rewrite_config
+from handbook.render.search_worker import material_worker, use_worker, worker_path, worker_script
 from handbook.render.shipped import script, stylesheet
 from handbook.session import LIVE_REUSE, BuildSession, write_export
 
@@ -99,6 +100,7 @@ class HandbookConfig(base.Config):
     markdown_extensions = c.Type(bool, default=True)
     error_banner = c.Type(bool, default=True)
     compact_html = c.Type(bool, default=True)
+    search_worker = c.Type(bool, default=True)
 
 
 def _check_options(options: HandbookConfig) -> None:
@@ -123,6 +125,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.refs.shown = self.serve.shown
         self.publisher = AtomicPublish()
         self.page_meta: tuple[Any, set[str]] | None = None  # the page rendering, keys we added
+        self.worker = False  # whether pages name our search worker (Material's is in the site)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds.
@@ -271,7 +274,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if edit_path:
                 file.edit_uri = f"../{edit_path}"
             files.append(file)
-        for path, text in ((CSS_PATH, stylesheet()), (JS_PATH, script())):
+        shipped = [(CSS_PATH, stylesheet()), (JS_PATH, script())]
+        material = material_worker(present) if self.config.search_worker else None
+        self.worker = material is not None
+        if material is not None:
+            shipped.append((worker_path(material), worker_script()))
+        for path, text in shipped:
             existing = files.get_file_from_path(path)
             if existing is not None:  # e.g. left in docs/ by `handbook generate`
                 files.remove(existing)
@@ -335,23 +343,30 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Drop the meta keys `on_page_context` added (a front-matter title stays secured);
-        with `compact_html`, the page without its templates' indentation (about a third of a
-        Material page's bytes, none of what a reader sees: `render.compact_html`)."""
+        the page naming our search worker (`render.search_worker`); with `compact_html`, the
+        page without its templates' indentation (about a third of a Material page's bytes,
+        none of what a reader sees: `render.compact_html`)."""
         if self.page_meta is not None and self.page_meta[0] is page:
             for key in self.page_meta[1]:
                 page.meta.pop(key, None)
         self.page_meta = None
-        return compact_html(output) if self.config.compact_html else output
+        return self._finish(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
-        """The theme's own pages (`404.html`) compacted like every other page."""
-        if self.config.compact_html and template_name.endswith(".html"):
-            return compact_html(output_content)
-        return output_content
+        """The theme's own pages (`404.html`) finished like every other page."""
+        return self._finish(output_content) if template_name.endswith(".html") else output_content
+
+    def _finish(self, html: str) -> str:
+        """A built page naming our search worker (`search_worker`), compacted (`compact_html`)."""
+        if self.worker:
+            html = use_worker(html)
+        return compact_html(html) if self.config.compact_html else html
 
     @event_priority(-100)  # last, after every plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
-        drop_empty_tags_field(Path(config.site_dir))  # Material's, once `search` wrote it
+        # Material's index, once its `search` plugin wrote it: the items' pattern for our worker.
+        items = item_entry_pattern(self.config.pages_dir, config.use_directory_urls)
+        rewrite_config(Path(config.site_dir), items if self.worker else None)
         if self.config.export and self.catalog is not None:
             write_export(self.catalog, config.site_dir, self.config.pages_dir, self.serve.export)
         self.publisher.publish(config)

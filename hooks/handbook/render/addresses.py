@@ -18,7 +18,10 @@ import posixpath
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
+from urllib.parse import quote
+
+from handbook.snapshot.model import ItemKind
 
 if TYPE_CHECKING:
     from handbook.catalog import Catalog
@@ -39,6 +42,7 @@ REPORTS_INDEX = "reports/index.md"
 CSS_PATH = "assets/handbook/handbook.css"
 JS_PATH = "assets/handbook/filters.js"
 
+FOLDERS_DIR = "looker/folders"  # one page per published Looker folder
 UNFILED = "unfiled"  # the page of items whose folder is not published
 UNUSED_DIR = "looker/unused"  # one page per owner of unused content, beside LOOKER_UNUSED
 NO_OWNER = "no-owner"  # the page of unused items without an owner
@@ -66,7 +70,7 @@ def folder_slug(folder: LookerFolder) -> str:
 
 def folder_page(folder: LookerFolder | None) -> str:
     """The page of a Looker folder; `None` means the page of items without one."""
-    return f"looker/folders/{folder_slug(folder) if folder else UNFILED}.md"
+    return f"{FOLDERS_DIR}/{folder_slug(folder) if folder else UNFILED}.md"
 
 
 def unused_owner_pages(owners: Iterable[str]) -> dict[str, str]:
@@ -106,6 +110,25 @@ def item_entry(catalog: Catalog, item: LookerItem) -> str:
     `looker/folders/120-company-metrics.md#look-729` (the unfiled page when its folder is
     not published)."""
     return f"{folder_page(catalog.folders.get(item.folder_id or ''))}#{item_anchor(item)}"
+
+
+def item_entry_pattern(pages_dir: str, directory_urls: bool) -> str:
+    """Where a published item's entry is in the built site's search index, as a regular
+    expression that reads the same in Python and JavaScript: its folder page's URL (below
+    the generated pages' folder, a folder per page or `.html`), `#`, then its anchor.
+
+    Folder pages hold no other headings a search entry could start at, and their slugs
+    are `[a-z0-9-]`, so the pattern names the items' entries and nothing else."""
+    prefix = f"{pages_dir.strip('/')}/" if pages_dir.strip("/") else ""
+    folder = quote(f"{prefix}{FOLDERS_DIR}/")  # as MkDocs writes a page's URL (`File.url`)
+    page = "/" if directory_urls else r"\.html"
+    kinds = "|".join(get_args(ItemKind))
+    return f"^{_regex_literal(folder)}[a-z0-9-]+{page}#(?:{kinds})-"
+
+
+def _regex_literal(text: str) -> str:
+    """`text` matched literally, in Python's and JavaScript's regular expressions alike."""
+    return re.sub(r"([\\^$.|?*+()\[\]{}/])", r"\\\1", text)
 
 
 def board_anchor(board: LookerBoard) -> str:
