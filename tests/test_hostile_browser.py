@@ -236,7 +236,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project.root / "site"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # a Playwright left running would stop later modules starting one
 def hostile_browser(hostile_site: Path) -> Iterator[tuple[object, str]]:
     """Chromium, and the hostile site served on 127.0.0.1."""
     with serve_directory(hostile_site, QuietHandler) as url, chromium() as browser:
