@@ -50,11 +50,11 @@
 
   /* --- text, as Material's tokenizer and lunr's pipeline make terms of it ---------------- */
 
-  const global = new Map(); // separator -> the same, with the `g` flag
+  const withG = new Map(); // separator -> the same, with the `g` flag
 
   function split(input, separator, fn) {
-    let re = global.get(separator);
-    if (re === undefined) global.set(separator, re = new RegExp(separator, "g"));
+    let re = withG.get(separator);
+    if (re === undefined) withG.set(separator, re = new RegExp(separator, "g"));
     re.lastIndex = 0;
     let match, index = 0;
     do {
