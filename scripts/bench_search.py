@@ -52,6 +52,7 @@ sys.path.insert(0, str(REPO / "hooks"))
 
 from handbook.generate.record import load_record  # noqa: E402
 from handbook.project import Project  # noqa: E402
+from handbook.render.addresses import item_entry_pattern  # noqa: E402
 from handbook.snapshot.model import LookerFolder, LookerItem, LookerSnapshot  # noqa: E402
 from handbook.snapshot.store import dump_json  # noqa: E402
 
@@ -184,7 +185,7 @@ def build(root: Path) -> float:
     return time.perf_counter() - started
 
 
-ITEM_ENTRY = re.compile(r"^looker/folders/[^#]*#(?:look|dashboard)-")  # a Looker item's entry
+ITEM_ENTRY = re.compile(item_entry_pattern("", directory_urls=True))  # a Looker item's entry
 OUR_WORKER = re.compile(r"handbook-search\.js\?material=(search\.[0-9a-f]+\.min\.js)")
 
 

@@ -106,7 +106,7 @@
     // A separator with capturing groups would put what they capture among `split`'s words.
     const groups = new RegExp(`${config.separator}|`).exec("").length > 1;
     const records = new Map(); // word -> the records of the terms the pipeline makes of it
-    const vocabulary = new Map(); // term -> { term, df, last }
+    const vocabulary = new Map(); // term -> { term, df, last, at }
     const of = word => {
       let out = records.get(word);
       if (out === undefined) {
@@ -123,7 +123,12 @@
       separator,
       vocabulary,
       search: term => search.runString(term),
-      index: word => of(word).map(record => record.term),
+      // A word's terms, for highlighting: looked up, never added to the vocabulary (a term
+      // no entry holds would join a query's expansion and change every score).
+      index: word => {
+        const out = records.get(word);
+        return out === undefined ? pipeline.runString(word) : out.map(record => record.term);
+      },
       /** The records of a field's terms (its value a string of HTML, or a list of them),
        *  in order: the words between its tags, lower-cased, through the pipeline. */
       records(value) {
@@ -182,7 +187,7 @@
     Object.assign(state, {
       terms, fields, entries, tokenSet: null, sorted: null, complete: false, pair: 0,
       boosts: fields.map(name => config.fields[name].boost || 1),
-      seen: terms.vocabulary, // term -> { term, df, last }
+      seen: terms.vocabulary, // term -> { term, df, last, at }
       // A stemmer makes terms that are not in the text: no substring says who holds them.
       substrings: !config.pipeline.includes("stemmer"),
       articles: new Map(entries.filter(e => !e.item && !e.doc.location.includes("#")).map(e => [e.doc.location, e.doc])),
